@@ -1,0 +1,239 @@
+/**
+ * The OpenClaw-shaped JSON5 config file: its Schema (what this provider reads; every other key is
+ * kept untouched) and reading it from text with errors that say where.
+ *
+ * ```json5
+ * {
+ *   env: { OPENROUTER_API_KEY: "sk-or-..." },          // or env: { vars: { ... } }
+ *   agents: { defaults: { model: { primary: "openrouter/auto" } } },
+ *   models: { providers: { openrouter: { baseUrl: "https://openrouter.ai/api/v1" } } },
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Either, ParseResult, Predicate, Schema } from "effect"
+import JSON5 from "json5"
+import { jsonPath } from "./Environment.js"
+import { ConfigError } from "./OpenRouterError.js"
+
+const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+const Params = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  identifier: "Params",
+  message: () => "expected an object of params"
+})
+
+const PositiveNumber = Schema.Number.pipe(Schema.finite(), Schema.positive()).annotations({
+  message: () => ({ message: "expected a positive finite number", override: true })
+})
+
+const Text = Schema.String.annotations({ message: () => "expected a string" })
+
+const TextList = Schema.Array(Text).annotations({ message: () => "expected an array of strings" })
+
+const StringRecord = Schema.Record({ key: Schema.String, value: Text }).annotations({
+  message: () => "expected an object whose values are strings"
+})
+
+/** `agents.defaults.model`: a ref, or `{ primary, fallbacks }`. @since 0.1.0 @category Schemas */
+export const ModelSelection = Schema.Union(
+  Text,
+  Schema.Struct({
+    primary: opt(Text),
+    fallbacks: opt(TextList)
+  }).annotations({ message: () => "expected an object { primary, fallbacks }" })
+)
+
+/** `agents.defaults.imageGenerationModel` / `videoGenerationModel`. @since 0.1.0 @category Schemas */
+export const MediaModel = Schema.Union(
+  Text,
+  Schema.Struct({
+    primary: opt(Text),
+    fallbacks: opt(TextList),
+    timeoutMs: opt(PositiveNumber)
+  }).annotations({ message: () => "expected an object { primary, fallbacks, timeoutMs }" })
+)
+
+/** `messages.tts.providers.openrouter` and the legacy `messages.tts.openrouter`. @since 0.1.0 @category Schemas */
+export const SpeechProvider = Schema.Struct({
+  apiKey: opt(Text),
+  baseUrl: opt(Text),
+  model: opt(Text),
+  modelId: opt(Text),
+  voice: opt(Text),
+  voiceId: opt(Text),
+  speed: opt(
+    Schema.Number.pipe(Schema.finite()).annotations({ message: () => ({ message: "expected a finite number", override: true }) })
+  ),
+  responseFormat: opt(Text),
+  provider: opt(Params)
+})
+
+/** `models.providers.openrouter`. @since 0.1.0 @category Schemas */
+export const OpenRouterProvider = Schema.Struct({
+  apiKey: opt(Text),
+  baseUrl: opt(Text),
+  auth: opt(Text),
+  params: opt(Params),
+  headers: opt(StringRecord),
+  models: opt(Schema.Array(Schema.Struct({ id: Text, params: opt(Params) })))
+})
+
+const envIssues = (env: Readonly<Record<string, unknown>>): ReadonlyArray<Schema.FilterIssue> => {
+  const issues: Array<Schema.FilterIssue> = []
+  for (const [name, value] of Object.entries(env)) {
+    if (name === "vars" || name === "shellEnv") continue
+    if (typeof value !== "string") issues.push({ path: [name], message: "expected a string (an environment value)" })
+  }
+  return issues
+}
+
+/** `env`: sugar keys `env.NAME` and/or `env.vars.NAME`, all strings. @since 0.1.0 @category Schemas */
+export const Env = Schema.Struct({
+  vars: opt(StringRecord),
+  shellEnv: opt(Schema.Unknown)
+}).pipe(Schema.filter(envIssues))
+
+/**
+ * What this provider reads of the config. Decoding keeps every other key (use
+ * {@link decode}, which sets `onExcessProperty: "preserve"`).
+ *
+ * @since 0.1.0 @category Schemas
+ */
+export const Document = Schema.Struct({
+  env: opt(Env),
+  agents: opt(Schema.Struct({
+    defaults: opt(Schema.Struct({
+      model: opt(ModelSelection),
+      models: opt(
+        Schema.Record({
+          key: Schema.String,
+          value: Schema.Struct({ alias: opt(Text), params: opt(Params) })
+        })
+      ),
+      params: opt(Params),
+      imageGenerationModel: opt(MediaModel),
+      videoGenerationModel: opt(MediaModel),
+      mediaMaxMb: opt(PositiveNumber)
+    })),
+    list: opt(Schema.Array(Schema.Struct({ id: Text, params: opt(Params) })))
+  })),
+  models: opt(Schema.Struct({
+    providers: opt(Schema.Struct({ openrouter: opt(OpenRouterProvider) }))
+  })),
+  messages: opt(Schema.Struct({
+    tts: opt(Schema.Struct({
+      auto: opt(Schema.Union(Schema.String, Schema.Boolean)),
+      provider: opt(Text),
+      providers: opt(Schema.Struct({ openrouter: opt(SpeechProvider) })),
+      openrouter: opt(SpeechProvider)
+    }))
+  }))
+})
+
+/** A decoded config document. @since 0.1.0 @category Models */
+export type Document = typeof Document.Type
+
+/** The empty document: no file. @since 0.1.0 @category Constructors */
+export const empty: Document = {}
+
+const SECRET_NAME = /key|token|secret|password|authorization/i
+
+const valueAt = (root: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
+  let current = root
+  for (const segment of path) {
+    if (!Predicate.isRecord(current) && !Array.isArray(current)) return undefined
+    current = (current as Record<PropertyKey, unknown>)[segment]
+  }
+  return current
+}
+
+const show = (value: unknown, secret: boolean): string => {
+  if (value === undefined) return "nothing"
+  if (secret) return `a ${Array.isArray(value) ? "array" : typeof value} (not shown: it may be a secret)`
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value)
+  const json = JSON.stringify(value)
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json
+}
+
+const where = (file: string | undefined): string => (file === undefined ? "config" : file)
+
+/**
+ * Checks a parsed document against {@link Document}. A mismatch is a {@link ConfigError} naming
+ * the JSON path, the value found (never a secret's) and what is allowed.
+ *
+ * @since 0.1.0 @category Decoding
+ */
+export const decode = (raw: unknown, file?: string): Either.Either<Document, ConfigError> => {
+  if (!Predicate.isRecord(raw) || Array.isArray(raw)) {
+    return Either.left(
+      new ConfigError({
+        message: `${where(file)}: the config must be an object, found ${show(raw, false)}`,
+        ...(file !== undefined ? { file } : {})
+      })
+    )
+  }
+  return Schema.decodeUnknownEither(Document, { onExcessProperty: "preserve" })(raw).pipe(
+    Either.mapLeft((error) => {
+      // A union reports one issue per member: the deepest path says most, and the members that
+      // failed at that same path are the alternatives that were allowed there.
+      const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+      const depth = Math.max(...issues.map((issue) => issue.path.length))
+      const deepest = issues.filter((issue) => issue.path.length === depth)
+      const rawPath = deepest[0]?.path ?? []
+      const path = rawPath.map((segment) => (typeof segment === "number" ? segment : String(segment)))
+      const at = jsonPath(path)
+      const secret = path.some((segment) => typeof segment === "string" && SECRET_NAME.test(segment)) ||
+        path[0] === "env"
+      const expected = [...new Set(deepest.map((issue) => issue.message))].join(" or ")
+      return new ConfigError({
+        message: `${where(file)}: ${at === "" ? "the document" : at}: ${
+          expected === "is missing" ? "is missing (required)" : `${expected}, found ${show(valueAt(raw, rawPath), secret)}`
+        }`,
+        path: at,
+        ...(file !== undefined ? { file } : {})
+      })
+    })
+  )
+}
+
+/**
+ * A config file read from text: the raw document (for writes that must keep every key and
+ * `${VAR}` reference as written) and its decoded form.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Parsed {
+  readonly raw: Readonly<Record<string, unknown>>
+  readonly document: Document
+}
+
+/**
+ * Parses JSON5 text. A syntax error names the file and `line:column`; a schema error names the
+ * JSON path (see {@link decode}). Blank text is an empty document.
+ *
+ * @since 0.1.0 @category Decoding
+ */
+export const parseText = (text: string, file?: string): Either.Either<Parsed, ConfigError> => {
+  if (text.trim() === "") return Either.right({ raw: {}, document: empty })
+  let raw: unknown
+  try {
+    raw = JSON5.parse(text)
+  } catch (cause) {
+    const error = cause as { message?: unknown; lineNumber?: unknown; columnNumber?: unknown }
+    const line = typeof error.lineNumber === "number" ? error.lineNumber : undefined
+    const column = typeof error.columnNumber === "number" ? error.columnNumber : undefined
+    const detail = String(error.message ?? cause).replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "")
+    const position = line !== undefined && column !== undefined ? `:${line}:${column}` : ""
+    return Either.left(
+      new ConfigError({
+        message: `${where(file)}${position}: JSON5 syntax error: ${detail}`,
+        ...(file !== undefined ? { file } : {}),
+        ...(line !== undefined ? { line } : {}),
+        ...(column !== undefined ? { column } : {})
+      })
+    )
+  }
+  return Either.map(decode(raw, file), (document) => ({ raw: raw as Record<string, unknown>, document }))
+}

@@ -1,0 +1,470 @@
+/**
+ * The typed errors of openrouter-effect, and the table from an OpenRouter error response (status,
+ * body, headers) to a tag.
+ *
+ * Every error carries what a user needs to act on it (HTTP status, OpenRouter's `error.code`, the
+ * message, the request id) and `exitCode`, the code the CLI exits with: 2 for bad input or
+ * configuration (ours, before any request), 1 for a remote or runtime failure.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Option, Predicate, Schema } from "effect"
+import { redactSecrets } from "./Secret.js"
+
+/** @since 0.1.0 @category Exit codes */
+export const ExitCode = {
+  /** A remote or runtime failure. */
+  failure: 1,
+  /** Bad input or configuration: nothing was sent. */
+  badInput: 2,
+  /** Interrupted (Ctrl-C). */
+  interrupted: 130
+} as const
+
+/**
+ * A configuration problem: a broken config file (with `file`, `line`, `column`), a value of the
+ * wrong shape (with its JSON `path`), an unresolved `${VAR}`, a missing API key.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class ConfigError extends Schema.TaggedError<ConfigError>("@openrouter-effect/core/ConfigError")(
+  "ConfigError",
+  {
+    message: Schema.String,
+    file: Schema.optional(Schema.String),
+    line: Schema.optional(Schema.Number),
+    column: Schema.optional(Schema.Number),
+    path: Schema.optional(Schema.String)
+  }
+) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.badInput
+  }
+}
+
+/**
+ * Input we refuse before sending anything: an aspect ratio the model does not support, a bad
+ * thinking level. `field` names what was wrong, `value` what was given, `allowed` what is accepted.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class BadInput extends Schema.TaggedError<BadInput>("@openrouter-effect/core/BadInput")("BadInput", {
+  message: Schema.String,
+  field: Schema.String,
+  value: Schema.optional(Schema.String),
+  allowed: Schema.optional(Schema.Array(Schema.String))
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.badInput
+  }
+}
+
+/**
+ * A model ref that is not one of the accepted forms, or carries an `@profile` suffix.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class InvalidModelRef extends Schema.TaggedError<InvalidModelRef>("@openrouter-effect/core/InvalidModelRef")(
+  "InvalidModelRef",
+  {
+    message: Schema.String,
+    input: Schema.String,
+    reason: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.badInput
+  }
+}
+
+/**
+ * The fields every error decoded from an OpenRouter error response carries.
+ *
+ * @since 0.1.0 @category Models
+ */
+export const ApiErrorFields = {
+  message: Schema.String,
+  /** The HTTP status. */
+  status: Schema.Number,
+  /** OpenRouter's `error.code` (usually the status again). */
+  code: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
+  /** `x-request-id` / `request-id`, when the response had one. */
+  requestId: Schema.optional(Schema.String),
+  /** `error.metadata.error_type` (or `error.error_type`). */
+  errorType: Schema.optional(Schema.String),
+  /** `error.metadata.provider_name`. */
+  providerName: Schema.optional(Schema.String),
+  /** `error.metadata.raw`: the upstream provider's own error body. */
+  raw: Schema.optional(Schema.String),
+  /** `error.metadata`, verbatim. */
+  metadata: Schema.optional(Schema.Unknown),
+  /** `error.availability`, verbatim (model-availability failures). */
+  availability: Schema.optional(Schema.Unknown)
+}
+
+
+/** 400, 413 and 422: the server refused the request as sent. @since 0.1.0 @category Errors */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@openrouter-effect/core/InvalidRequest")(
+  "InvalidRequest",
+  ApiErrorFields
+) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** 401: missing, invalid or disabled key. @since 0.1.0 @category Errors */
+export class AuthenticationError extends Schema.TaggedError<AuthenticationError>(
+  "@openrouter-effect/core/AuthenticationError"
+)("AuthenticationError", ApiErrorFields) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** 402: the balance or the key's limit cannot pay for the request. Never retried. @since 0.1.0 @category Errors */
+export class InsufficientCredits extends Schema.TaggedError<InsufficientCredits>(
+  "@openrouter-effect/core/InsufficientCredits"
+)("InsufficientCredits", ApiErrorFields) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/**
+ * Why a 403 happened.
+ *
+ * @since 0.1.0 @category Models
+ */
+export const ForbiddenReason = Schema.Literal("moderation", "guardrail", "key-limit", "permission")
+/** @since 0.1.0 @category Models */
+export type ForbiddenReason = typeof ForbiddenReason.Type
+
+/** 403: moderation flag, guardrail block, a key's spend cap, or missing permission. @since 0.1.0 @category Errors */
+export class Forbidden extends Schema.TaggedError<Forbidden>("@openrouter-effect/core/Forbidden")("Forbidden", {
+  ...ApiErrorFields,
+  reason: ForbiddenReason,
+  /** Moderation reasons (`metadata.reasons`). */
+  reasons: Schema.optional(Schema.Array(Schema.String))
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** 404: unknown model or resource, or no endpoint matches the routing constraints. @since 0.1.0 @category Errors */
+export class NotFound extends Schema.TaggedError<NotFound>("@openrouter-effect/core/NotFound")("NotFound", {
+  ...ApiErrorFields,
+  /** True for "No endpoints found" / routing-constraint misses. */
+  noEndpoints: Schema.Boolean
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** 429: rate limited. `retryAfter` from the headers or `availability.retry_after`. @since 0.1.0 @category Errors */
+export class RateLimited extends Schema.TaggedError<RateLimited>("@openrouter-effect/core/RateLimited")("RateLimited", {
+  ...ApiErrorFields,
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  /** `metadata.limit_source`, e.g. `openrouter_free_tier_daily`. */
+  limitSource: Schema.optional(Schema.String),
+  /** False for a daily cap or when `availability.retryable` is false: waiting a little does not help. */
+  retryable: Schema.Boolean
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** Who gave up: the server (408, 524) or this client (its own deadline). @since 0.1.0 @category Models */
+export const TimeoutSource = Schema.Literal("server", "client")
+
+/** 408 and 524 from the server, and our own deadlines. @since 0.1.0 @category Errors */
+export class Timeout extends Schema.TaggedError<Timeout>("@openrouter-effect/core/Timeout")("Timeout", {
+  message: Schema.String,
+  source: TimeoutSource,
+  status: Schema.optional(Schema.Number),
+  code: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
+  requestId: Schema.optional(Schema.String),
+  timeoutMs: Schema.optional(Schema.Number)
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** 5xx (other than 524): OpenRouter or the upstream provider failed. @since 0.1.0 @category Errors */
+export class Upstream extends Schema.TaggedError<Upstream>("@openrouter-effect/core/Upstream")("Upstream", {
+  ...ApiErrorFields,
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** A response we cannot use: not the documented shape, missing data, or an unexpected status. @since 0.1.0 @category Errors */
+export class MalformedResponse extends Schema.TaggedError<MalformedResponse>(
+  "@openrouter-effect/core/MalformedResponse"
+)("MalformedResponse", {
+  message: Schema.String,
+  status: Schema.optional(Schema.Number),
+  requestId: Schema.optional(Schema.String),
+  body: Schema.optional(Schema.String)
+}) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/**
+ * The request never got a response: connection refused, DNS failure, reset. `phase` says whether
+ * it failed while connecting (the server provably never saw it) or later.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>("@openrouter-effect/core/TransportError")(
+  "TransportError",
+  {
+    message: Schema.String,
+    phase: Schema.Literal("connect", "request", "response"),
+    code: Schema.optional(Schema.String),
+    cause: Schema.optional(Schema.Defect)
+  }
+) {
+  /** @since 0.1.0 */
+  get exitCode(): number {
+    return ExitCode.failure
+  }
+}
+
+/** Any error decoded from an OpenRouter error response. @since 0.1.0 @category Models */
+export type ApiError =
+  | InvalidRequest
+  | AuthenticationError
+  | InsufficientCredits
+  | Forbidden
+  | NotFound
+  | RateLimited
+  | Timeout
+  | Upstream
+  | MalformedResponse
+
+/** Every error of openrouter-effect. @since 0.1.0 @category Models */
+export type OpenRouterError = ConfigError | BadInput | InvalidModelRef | TransportError | ApiError
+
+const tags = new Set([
+  "ConfigError",
+  "BadInput",
+  "InvalidModelRef",
+  "InvalidRequest",
+  "AuthenticationError",
+  "InsufficientCredits",
+  "Forbidden",
+  "NotFound",
+  "RateLimited",
+  "Timeout",
+  "Upstream",
+  "MalformedResponse",
+  "TransportError"
+])
+
+/** @since 0.1.0 @category Guards */
+export const isOpenRouterError = (u: unknown): u is OpenRouterError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag) && u instanceof Error
+
+/**
+ * The response an error is decoded from.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface ErrorResponse {
+  readonly status: number
+  /** The body: text as received, or already-parsed JSON. */
+  readonly body: unknown
+  /** Response headers; names are matched case-insensitively. */
+  readonly headers?: Readonly<Record<string, string | undefined>>
+  /** Milliseconds since the epoch, to read a `Retry-After` HTTP date. Without it a date is ignored. */
+  readonly now?: number
+}
+
+const MAX_DETAIL = 500
+
+const header = (headers: ErrorResponse["headers"], name: string): string | undefined => {
+  if (headers === undefined) return undefined
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name) {
+      const value = headers[key]
+      if (value !== undefined && value.trim() !== "") return value.trim()
+    }
+  }
+  return undefined
+}
+
+const asRecord = (u: unknown): Record<string, unknown> | undefined =>
+  Predicate.isRecord(u) && !Array.isArray(u) ? u : undefined
+
+const asString = (u: unknown): string | undefined => (typeof u === "string" && u.trim() !== "" ? u : undefined)
+
+const parseBody = (body: unknown): unknown => {
+  if (typeof body !== "string") return body
+  try {
+    return JSON.parse(body)
+  } catch {
+    return body
+  }
+}
+
+const truncate = (text: string): string => (text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text)
+
+/**
+ * Reads `retry-after-ms` (milliseconds), then `Retry-After` (seconds, or an HTTP date when `now`
+ * is given). Negative or unparsable values are ignored.
+ *
+ * @since 0.1.0 @category Parsing
+ */
+export const retryAfterFromHeaders = (
+  headers: ErrorResponse["headers"],
+  now?: number
+): Option.Option<Duration.Duration> => {
+  const ms = header(headers, "retry-after-ms")
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Option.some(Duration.millis(Number(ms)))
+  const value = header(headers, "retry-after")
+  if (value === undefined) return Option.none()
+  if (/^\d+(\.\d+)?$/.test(value)) return Option.some(Duration.seconds(Number(value)))
+  if (now === undefined) return Option.none()
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return Option.none()
+  return Option.some(Duration.millis(Math.max(0, date - now)))
+}
+
+const DAILY_LIMIT = /daily|per-day|per_day/i
+const KEY_LIMIT = /key limit (exceeded|reached|hit)|api key budget limit (exceeded|reached|hit)/i
+const NO_ENDPOINTS = /no endpoints found|no allowed providers|no models match/i
+
+/**
+ * Decodes an OpenRouter error response into its tag, following OpenRouter's status table:
+ * 400/413/422 → InvalidRequest, 401 → AuthenticationError, 402 → InsufficientCredits,
+ * 403 → Forbidden (moderation, guardrail, key limit, permission), 404 → NotFound,
+ * 408/524 → Timeout, 429 → RateLimited, other 5xx → Upstream, anything else → MalformedResponse.
+ *
+ * The message is OpenRouter's `error.message`, with the upstream provider's name and
+ * `metadata.raw` appended when present (the top-level message is often only "Provider returned
+ * error") and the request id. Text that looks like an API key is masked.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const fromResponse = (response: ErrorResponse): ApiError => {
+  const status = response.status
+  const parsed = parseBody(response.body)
+  const root = asRecord(parsed)
+  const error = asRecord(root?.error) ?? root
+  const metadata = asRecord(error?.metadata)
+  const availability = asRecord(error?.availability)
+  const requestId = header(response.headers, "x-request-id") ?? header(response.headers, "request-id")
+  const code = typeof error?.code === "number" || typeof error?.code === "string" ? error.code : undefined
+  const errorType = asString(metadata?.error_type) ?? asString(error?.error_type)
+  const providerName = asString(metadata?.provider_name)
+  const rawValue = metadata?.raw
+  const raw = rawValue === undefined || rawValue === null
+    ? undefined
+    : redactSecrets(truncate(typeof rawValue === "string" ? rawValue : JSON.stringify(rawValue)))
+  const baseMessage = asString(error?.message) ?? asString(error?.detail) ??
+    (typeof parsed === "string" && parsed.trim() !== "" ? parsed : `HTTP ${status}`)
+  const details: Array<string> = []
+  if (providerName !== undefined) details.push(`provider ${providerName}`)
+  if (raw !== undefined) details.push(`upstream: ${raw}`)
+  const message = redactSecrets(truncate(baseMessage)) +
+    (details.length > 0 ? ` (${details.join("; ")})` : "") +
+    (requestId !== undefined ? ` [request_id=${requestId}]` : "")
+
+  const common = {
+    message,
+    status,
+    ...(code !== undefined ? { code } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+    ...(errorType !== undefined ? { errorType } : {}),
+    ...(providerName !== undefined ? { providerName } : {}),
+    ...(raw !== undefined ? { raw } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
+    ...(availability !== undefined ? { availability } : {})
+  }
+
+  const retryAfter = Option.orElse(
+    retryAfterFromHeaders(response.headers, response.now),
+    () =>
+      typeof availability?.retry_after === "number" && availability.retry_after >= 0
+        ? Option.some(Duration.seconds(availability.retry_after))
+        : Option.none()
+  )
+  const retryAfterField = Option.match(retryAfter, { onNone: () => ({}), onSome: (d) => ({ retryAfter: d }) })
+
+  switch (status) {
+    case 400:
+    case 413:
+    case 422:
+      return new InvalidRequest(common)
+    case 401:
+      return new AuthenticationError(common)
+    case 402:
+      return new InsufficientCredits(common)
+    case 403: {
+      const reasons = Array.isArray(metadata?.reasons)
+        ? metadata.reasons.filter((r): r is string => typeof r === "string")
+        : undefined
+      const reason: ForbiddenReason = reasons !== undefined || metadata?.flagged_input !== undefined
+        ? "moderation"
+        : Array.isArray(metadata?.patterns)
+        ? "guardrail"
+        : KEY_LIMIT.test(baseMessage)
+        ? "key-limit"
+        : "permission"
+      return new Forbidden({ ...common, reason, ...(reasons !== undefined ? { reasons } : {}) })
+    }
+    case 404:
+      return new NotFound({
+        ...common,
+        noEndpoints: NO_ENDPOINTS.test(baseMessage) || availability?.code === "no_endpoints"
+      })
+    case 408:
+    case 524:
+      return new Timeout({
+        message,
+        source: "server",
+        status,
+        ...(code !== undefined ? { code } : {}),
+        ...(requestId !== undefined ? { requestId } : {})
+      })
+    case 429: {
+      const limitSource = asString(metadata?.limit_source)
+      const daily = (limitSource !== undefined && DAILY_LIMIT.test(limitSource)) || DAILY_LIMIT.test(baseMessage)
+      const retryable = !daily && availability?.retryable !== false
+      return new RateLimited({
+        ...common,
+        ...retryAfterField,
+        ...(limitSource !== undefined ? { limitSource } : {}),
+        retryable
+      })
+    }
+    default:
+      if (status >= 500 && status <= 599) return new Upstream({ ...common, ...retryAfterField })
+      return new MalformedResponse({
+        message: `Unexpected HTTP ${status}: ${message}`,
+        status,
+        ...(requestId !== undefined ? { requestId } : {})
+      })
+  }
+}

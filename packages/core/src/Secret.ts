@@ -1,0 +1,34 @@
+/**
+ * Showing secrets safely: masking an API key for display and scrubbing key-like text out of
+ * messages that came from elsewhere (an upstream error body may echo a header).
+ *
+ * @since 0.1.0
+ */
+import { Redacted } from "effect"
+
+/**
+ * Masks a key for display: the non-secret `sk-or-v1-` style prefix and the last 4 characters,
+ * nothing at all for short values.
+ *
+ * @example
+ * mask("sk-or-v1-0123456789abcdef") // "sk-or-v1-…cdef"
+ *
+ * @since 0.1.0 @category Display
+ */
+export const mask = (key: string | Redacted.Redacted<string>): string => {
+  const value = (typeof key === "string" ? key : Redacted.value(key)).trim()
+  if (value.length < 16) return "****"
+  const prefix = /^sk-[a-z]+-v\d+-/i.exec(value)?.[0] ?? /^sk-[a-z]+-/i.exec(value)?.[0] ?? ""
+  return `${prefix}…${value.slice(-4)}`
+}
+
+const KEY_LIKE = /\bsk-[A-Za-z0-9_-]{8,}/g
+const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi
+
+/**
+ * Replaces text that looks like an API key or a bearer token with its masked form.
+ *
+ * @since 0.1.0 @category Display
+ */
+export const redactSecrets = (text: string): string =>
+  text.replace(BEARER, (_, scheme: string) => `${scheme}****`).replace(KEY_LIKE, (m) => mask(m))
