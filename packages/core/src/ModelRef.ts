@@ -53,13 +53,16 @@ const DATE_SUFFIX = /^\d{8}$/
 const QUANT_SUFFIX = /^(?:i?q\d+(?:_[a-z0-9]+)*|\d+bits?|fp\d+|bf16|int\d+|awq|gptq|gguf|mlx|exl2)$/i
 
 /**
- * The canonical config key of an API slug: the slug itself when it already starts with
- * `openrouter/`, else `openrouter/<slug>`.
+ * The canonical config key of an API slug: the slug itself when it is `openrouter/<name>` (a
+ * router such as `openrouter/auto`), else `openrouter/<slug>`. A longer slug under the author
+ * `openrouter` keeps the prefix too, so the key always reads back as the same slug.
  *
  * @since 0.1.0 @category Config keys
  */
 export const keyOf = (slug: string): string =>
-  slug.toLowerCase().startsWith(`${PROVIDER}/`) ? slug : `${PROVIDER}/${slug}`
+  slug.toLowerCase().startsWith(`${PROVIDER}/`) && !slug.slice(PROVIDER.length + 1).includes("/")
+    ? slug
+    : `${PROVIDER}/${slug}`
 
 /**
  * The keys under which per-model config may be stored, canonical first: for `openrouter/auto`

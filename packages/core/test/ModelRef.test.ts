@@ -24,6 +24,8 @@ describe("ModelRef: the examples of reference §1.1", () => {
     ["OpenRouter:AUTO", "openrouter/auto", "openrouter/auto"],
     ["openrouter/anthropic/claude-sonnet-4-6", "anthropic/claude-sonnet-4-6", "openrouter/anthropic/claude-sonnet-4-6"],
     ["openrouter/openrouter/fusion", "openrouter/fusion", "openrouter/fusion"],
+    // found by the round-trip property: a longer slug under the author openrouter keeps its prefix
+    ["openrouter/openrouter/a/b", "openrouter/a/b", "openrouter/openrouter/a/b"],
     ["openrouter/moonshotai/kimi-k2.6", "moonshotai/kimi-k2.6", "openrouter/moonshotai/kimi-k2.6"],
     ["anthropic/claude-sonnet-4-6", "anthropic/claude-sonnet-4-6", "openrouter/anthropic/claude-sonnet-4-6"],
     ["  openrouter/auto  ", "openrouter/auto", "openrouter/auto"],
