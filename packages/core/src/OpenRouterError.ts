@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { Duration, Option, Predicate, Schema } from "effect"
-import { redactSecrets } from "./Secret.js"
+import { redactDeep, redactSecrets } from "./Secret.js"
 
 /** @since 0.1.0 @category Exit codes */
 export const ExitCode = {
@@ -345,7 +345,9 @@ export const retryAfterFromHeaders = (
   const value = header(headers, "retry-after")
   if (value === undefined) return Option.none()
   if (/^\d+(\.\d+)?$/.test(value)) return Option.some(Duration.seconds(Number(value)))
-  if (now === undefined) return Option.none()
+  // Only an HTTP date (it names a weekday and a month) is read as one: Date.parse would read
+  // "-5" as a year.
+  if (now === undefined || !/[a-z]/i.test(value)) return Option.none()
   const date = Date.parse(value)
   if (Number.isNaN(date)) return Option.none()
   return Option.some(Duration.millis(Math.max(0, date - now)))
@@ -399,7 +401,7 @@ export const fromResponse = (response: ErrorResponse): ApiError => {
     ...(errorType !== undefined ? { errorType } : {}),
     ...(providerName !== undefined ? { providerName } : {}),
     ...(raw !== undefined ? { raw } : {}),
-    ...(metadata !== undefined ? { metadata } : {}),
+    ...(metadata !== undefined ? { metadata: redactDeep(metadata) } : {}),
     ...(availability !== undefined ? { availability } : {})
   }
 

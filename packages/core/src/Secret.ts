@@ -22,7 +22,9 @@ export const mask = (key: string | Redacted.Redacted<string>): string => {
   return `${prefix}…${value.slice(-4)}`
 }
 
-const KEY_LIKE = /\bsk-[A-Za-z0-9_-]{8,}/g
+// OpenRouter keys are found wherever they stand (an escaped "\nsk-or-…" inside a JSON string has
+// no word boundary before it); other `sk-` keys only at a word start, to spare words like "disk-".
+const KEY_LIKE = /sk-or-[A-Za-z0-9_-]{8,}|\bsk-[A-Za-z0-9_-]{16,}/g
 const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi
 
 /**
@@ -32,3 +34,17 @@ const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi
  */
 export const redactSecrets = (text: string): string =>
   text.replace(BEARER, (_, scheme: string) => `${scheme}****`).replace(KEY_LIKE, (m) => mask(m))
+
+/**
+ * A copy of a JSON value with {@link redactSecrets} applied to every string in it.
+ *
+ * @since 0.1.0 @category Display
+ */
+export const redactDeep = (value: unknown): unknown => {
+  if (typeof value === "string") return redactSecrets(value)
+  if (Array.isArray(value)) return value.map(redactDeep)
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]))
+  }
+  return value
+}
