@@ -87,15 +87,18 @@ export const isLoopbackHost = (hostname: string): boolean =>
 const isLocalHost = (hostname: string): boolean =>
   isLoopbackHost(hostname) || hostname.endsWith(".local") || hostname.endsWith(".internal")
 
+const classOf = (hostname: string | undefined): EndpointClass =>
+  hostname === undefined
+    ? "invalid"
+    : isOpenRouterHost(hostname)
+    ? "openrouter"
+    : isLocalHost(hostname)
+    ? "local"
+    : "custom"
+
 /** The endpoint class of a base URL. @since 0.1.0 @category Classification */
-export const endpointClass = (baseUrl: string | undefined): EndpointClass => {
-  if (isBlank(baseUrl)) return "default"
-  const hostname = hostnameOf(baseUrl)
-  if (hostname === undefined) return "invalid"
-  if (isOpenRouterHost(hostname)) return "openrouter"
-  if (isLocalHost(hostname)) return "local"
-  return "custom"
-}
+export const endpointClass = (baseUrl: string | undefined): EndpointClass =>
+  isBlank(baseUrl) ? "default" : classOf(hostnameOf(baseUrl))
 
 const isOpenRouterProvider = (provider: string): boolean => provider.trim().toLowerCase() === "openrouter"
 
@@ -107,8 +110,8 @@ const stripTrailingSlashes = (value: string): string => value.replace(/\/+$/, ""
  * @since 0.1.0 @category Classification
  */
 export const classify = (baseUrl: string | undefined, provider: string = "openrouter"): Classification => {
-  const endpoint = endpointClass(baseUrl)
   const hostname = isBlank(baseUrl) ? undefined : hostnameOf(baseUrl)
+  const endpoint = isBlank(baseUrl) ? "default" : classOf(hostname)
   const hostVerified = endpoint === "openrouter" || (endpoint === "default" && isOpenRouterProvider(provider))
   let exact: boolean
   if (isBlank(baseUrl)) {

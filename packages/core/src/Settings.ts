@@ -365,6 +365,18 @@ export const resolveChat = (
 const positiveMs = (value: number | undefined): number | undefined =>
   value !== undefined && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined
 
+// A per-call timeout, floored; anything but a positive finite number is refused.
+const checkTimeout = (timeoutMs: number | undefined): Either.Either<number | undefined, BadInput> =>
+  timeoutMs === undefined || positiveMs(timeoutMs) !== undefined
+    ? Either.right(positiveMs(timeoutMs))
+    : Either.left(
+      new BadInput({
+        field: "timeoutMs",
+        value: String(timeoutMs),
+        message: `timeoutMs must be a positive finite number of milliseconds, got ${timeoutMs}`
+      })
+    )
+
 /**
  * Resolves an image or video call: model (call → `agents.defaults.<kind>GenerationModel.primary`
  * → the default), timeout (call → config → 180 s for images, 600 s for video), download cap, key
@@ -391,16 +403,8 @@ export const resolveMedia = (
     )
     const fallbacks: Array<ModelRef.ModelRef> = []
     for (const ref of settingObject?.fallbacks ?? []) fallbacks.push(yield* ModelRef.resolve(ref, { document: doc }))
-    if (call.timeoutMs !== undefined && positiveMs(call.timeoutMs) === undefined) {
-      return yield* Either.left(
-        new BadInput({
-          field: "timeoutMs",
-          value: String(call.timeoutMs),
-          message: `timeoutMs must be a positive finite number of milliseconds, got ${call.timeoutMs}`
-        })
-      )
-    }
-    const timeoutMs = positiveMs(call.timeoutMs) ?? positiveMs(settingObject?.timeoutMs) ??
+    const callTimeoutMs = yield* checkTimeout(call.timeoutMs)
+    const timeoutMs = callTimeoutMs ?? positiveMs(settingObject?.timeoutMs) ??
       (call.kind === "image" ? defaults.imageTimeoutMs : defaults.videoTimeoutMs)
     const mediaMaxMb = doc.agents?.defaults?.mediaMaxMb
     const [given, baseField] = baseUrlOf(call.baseUrl, [["models.providers.openrouter.baseUrl", config?.baseUrl]])
@@ -464,15 +468,7 @@ export const resolveSpeech = (
         new BadInput({ field: "speed", value: String(call.speed), message: `speed must be a finite number, got ${call.speed}` })
       )
     }
-    if (call.timeoutMs !== undefined && positiveMs(call.timeoutMs) === undefined) {
-      return yield* Either.left(
-        new BadInput({
-          field: "timeoutMs",
-          value: String(call.timeoutMs),
-          message: `timeoutMs must be a positive finite number of milliseconds, got ${call.timeoutMs}`
-        })
-      )
-    }
+    const callTimeoutMs = yield* checkTimeout(call.timeoutMs)
     const [given, field] = baseUrlOf(call.baseUrl, [
       ["messages.tts.providers.openrouter.baseUrl", speechConfig.baseUrl],
       ["models.providers.openrouter.baseUrl", config?.baseUrl]
@@ -490,7 +486,7 @@ export const resolveSpeech = (
       speed: call.speed ?? speechConfig.speed,
       responseFormat: responseFormat as SpeechFormat,
       provider: Params.fromUnknown(speechConfig.provider),
-      timeoutMs: positiveMs(call.timeoutMs) ?? defaults.speechTimeoutMs,
+      timeoutMs: callTimeoutMs ?? defaults.speechTimeoutMs,
       auto: tts?.auto,
       selectedProvider: tts?.provider,
       key,
