@@ -13,6 +13,8 @@ export * as ConfigLocation from "./ConfigLocation.js"
 /** @since 0.1.0 */
 export * as Environment from "./Environment.js"
 /** @since 0.1.0 */
+export * as HeaderPolicy from "./HeaderPolicy.js"
+/** @since 0.1.0 */
 export * as ModelRef from "./ModelRef.js"
 /** @since 0.1.0 */
 export * as OpenRouterError from "./OpenRouterError.js"
