@@ -1,0 +1,440 @@
+/**
+ * Replay hygiene: cleaning the assistant turns a caller replays in `messages` before they are
+ * sent (reference §8 "transport-side replay hygiene", §10.2, §10.3).
+ *
+ * - Reasoning fields are normalised on every assistant message, for every model. Unlike OpenClaw,
+ *   which strips them for `anthropic/*` and `x-ai/*`, a `reasoning_details` array is always kept
+ *   exactly as received: signatures and encrypted blobs must survive or tool loops break.
+ * - On Gemini routes, thought signatures and foreign `reasoning_details` entries that are not
+ *   valid base64 are dropped.
+ * - On Mistral routes, tool-call ids are rewritten to the nine alphanumerics Mistral accepts.
+ *
+ * Every function here is total (any JSON passes through without throwing), copies on write
+ * (an unchanged body, message or array is returned as the same object; key order is kept) and
+ * idempotent.
+ *
+ * @since 0.1.0
+ */
+import { sha256Hex } from "../internal/sha256.js"
+import type { Body, Transformer } from "./Context.js"
+import { hasToolCalls, isRecord, mapMessages, messagesOf, roleOf, withKey, withoutKeys } from "./Context.js"
+
+type JsonRecord = Readonly<Record<string, unknown>>
+
+const isNonEmptyString = (u: unknown): u is string => typeof u === "string" && u.trim() !== ""
+
+const isAssistant = (message: JsonRecord): boolean => roleOf(message) === "assistant"
+
+/** `f` over an array; the array itself when no item changed. */
+const mapArray = (items: ReadonlyArray<unknown>, f: (item: unknown) => unknown): ReadonlyArray<unknown> => {
+  let changed = false
+  const next = items.map((item) => {
+    const mapped = f(item)
+    if (mapped !== item) changed = true
+    return mapped
+  })
+  return changed ? next : items
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reasoning fields
+// ---------------------------------------------------------------------------------------------
+
+const REASONING_KEYS = ["reasoning_details", "reasoning", "reasoning_content", "reasoning_text"]
+
+const cleanMessageReasoning = (message: JsonRecord): JsonRecord => {
+  if (!REASONING_KEYS.some((key) => Object.hasOwn(message, key))) return message
+  // A working copy of the entries, so that a moved value can take the moved key's place.
+  const entries: Array<[string, unknown]> = Object.entries(message)
+  let changed = false
+  const indexOf = (key: string): number => entries.findIndex(([name]) => name === key)
+  const valueOf = (key: string): unknown => {
+    const index = indexOf(key)
+    return index === -1 ? undefined : entries[index]![1]
+  }
+  const remove = (key: string): void => {
+    const index = indexOf(key)
+    if (index === -1) return
+    entries.splice(index, 1)
+    changed = true
+  }
+  // `reasoning` takes `from`'s value: in its own place when it exists, else in `from`'s place.
+  const moveToReasoning = (from: string): void => {
+    const index = indexOf(from)
+    if (index === -1) return
+    const value = entries[index]![1]
+    const target = indexOf("reasoning")
+    if (target === -1) {
+      entries[index] = ["reasoning", value]
+    } else {
+      entries[target] = ["reasoning", value]
+      entries.splice(index, 1)
+    }
+    changed = true
+  }
+
+  // 1. A string `reasoning_details` becomes `reasoning` unless there already is one; any other
+  //    non-array `reasoning_details` goes. An array is kept as the same object.
+  if (indexOf("reasoning_details") !== -1) {
+    const details = valueOf("reasoning_details")
+    if (typeof details === "string") {
+      if (!isNonEmptyString(valueOf("reasoning")) && isNonEmptyString(details)) moveToReasoning("reasoning_details")
+      else remove("reasoning_details")
+    } else if (!Array.isArray(details)) {
+      remove("reasoning_details")
+    }
+  }
+  // 2. and 3. Blank or non-string `reasoning` and `reasoning_content` go.
+  if (indexOf("reasoning") !== -1 && !isNonEmptyString(valueOf("reasoning"))) remove("reasoning")
+  if (indexOf("reasoning_content") !== -1 && !isNonEmptyString(valueOf("reasoning_content"))) {
+    remove("reasoning_content")
+  }
+  // 4. `reasoning_text` becomes `reasoning` when there is neither `reasoning` nor
+  //    `reasoning_content` (after steps 1–3, `reasoning` then does not exist, so it takes
+  //    `reasoning_text`'s place); otherwise it goes.
+  if (indexOf("reasoning_text") !== -1) {
+    const text = valueOf("reasoning_text")
+    if (
+      !isNonEmptyString(valueOf("reasoning")) && !isNonEmptyString(valueOf("reasoning_content")) &&
+      isNonEmptyString(text)
+    ) {
+      moveToReasoning("reasoning_text")
+    } else {
+      remove("reasoning_text")
+    }
+  }
+  // fromEntries defines properties, so an own "__proto__" key stays a plain key.
+  return changed ? Object.fromEntries(entries) : message
+}
+
+/**
+ * Normalises the reasoning fields of every assistant message, for every model:
+ *
+ * - a string `reasoning_details` is moved to `reasoning` when there is no non-blank string
+ *   `reasoning`, and is deleted; a `reasoning_details` that is neither an array nor a string is
+ *   deleted; an array is kept as it is (the same object);
+ * - a blank or non-string `reasoning` is deleted, and so is a blank or non-string
+ *   `reasoning_content`;
+ * - `reasoning_text` is moved to `reasoning` when it is a non-blank string and there is neither a
+ *   non-blank string `reasoning` nor a non-blank string `reasoning_content`, and is deleted.
+ *
+ * "Blank" means empty after trimming. A moved value keeps its own text (it is not trimmed). When
+ * `reasoning` already exists (it is then about to be replaced or deleted) the moved value takes
+ * its place; otherwise `reasoning` takes the place of the key it was moved from. Other messages,
+ * and anything in `messages` that is not an object, pass through.
+ *
+ * @since 0.1.0
+ * @category Transformers
+ */
+export const cleanReasoningFields = (body: Body): Body =>
+  mapMessages(body, (message) => isAssistant(message) ? cleanMessageReasoning(message) : message)
+
+// ---------------------------------------------------------------------------------------------
+// Gemini thought signatures
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Whether a slug is served by Gemini: it contains `gemini`, in any case (`google/gemini-2.5-pro`,
+ * a bare `gemini-2.5-pro`, `openrouter/google/gemini-…`).
+ *
+ * @since 0.1.0
+ * @category Predicates
+ */
+export const isGeminiModel = (slug: string): boolean => typeof slug === "string" && slug.toLowerCase().includes("gemini")
+
+const STANDARD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+const URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// The value of each base64 character; the decoder accepts both alphabets, the re-encoding check
+// then refuses a string that mixes them.
+const SEXTET: ReadonlyMap<string, number> = new Map([
+  ...Array.from(STANDARD_ALPHABET, (char, index) => [char, index] as const),
+  ["-", 62],
+  ["_", 63]
+])
+
+const SIGNATURE_CHARACTERS = /^[A-Za-z0-9+/=_-]+$/
+
+const decodeBase64 = (text: string): Array<number> => {
+  const bytes: Array<number> = []
+  let buffer = 0
+  let bits = 0
+  for (const char of text) {
+    buffer = ((buffer << 6) | (SEXTET.get(char) ?? 0)) & 0xffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      bytes.push((buffer >> bits) & 0xff)
+    }
+  }
+  return bytes
+}
+
+// Unpadded.
+const encodeBase64 = (bytes: ReadonlyArray<number>, alphabet: string): string => {
+  let out = ""
+  let buffer = 0
+  let bits = 0
+  for (const byte of bytes) {
+    buffer = ((buffer << 8) | byte) & 0xffff
+    bits += 8
+    while (bits >= 6) {
+      bits -= 6
+      out += alphabet[(buffer >> bits) & 0x3f]
+    }
+  }
+  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 0x3f]
+  return out
+}
+
+/**
+ * Whether a value is a valid base64 thought signature (§10.2): a string that is non-empty after
+ * trimming; that, once whitespace is removed, contains only `[A-Za-z0-9+/=_-]`; that decodes to
+ * at least one byte (as base64url when it contains `-` or `_`, else as standard base64); and
+ * whose decoded bytes re-encode to the same text, ignoring `=` padding (so a string mixing the
+ * two alphabets, with `=` inside, with non-zero trailing bits or with a dangling sixth-bit
+ * character is refused; any number of trailing `=` is accepted).
+ *
+ * @since 0.1.0
+ * @category Predicates
+ */
+export const isValidBase64Signature = (value: unknown): value is string => {
+  if (typeof value !== "string" || value.trim() === "") return false
+  const compact = value.replace(/\s+/g, "")
+  if (!SIGNATURE_CHARACTERS.test(compact)) return false
+  const alphabet = compact.includes("-") || compact.includes("_") ? URL_ALPHABET : STANDARD_ALPHABET
+  const unpadded = compact.replace(/=+$/, "")
+  // Re-encoding never puts `=` anywhere but at the end.
+  if (unpadded.includes("=")) return false
+  const bytes = decodeBase64(unpadded)
+  return bytes.length > 0 && encodeBase64(bytes, alphabet) === unpadded
+}
+
+const SIGNATURE_KEYS = ["thought_signature", "thoughtSignature"]
+
+const withoutInvalidSignatures = (record: JsonRecord): JsonRecord =>
+  withoutKeys(
+    record,
+    SIGNATURE_KEYS.filter((key) => Object.hasOwn(record, key) && !isValidBase64Signature(record[key]))
+  )
+
+const GEMINI_DETAIL_FORMAT = "google-gemini-v1"
+
+// A `reasoning_details` entry survives unless it declares another format and carries a string
+// signature (`signature`, else `data`) that is not valid base64.
+const keepReasoningDetail = (entry: unknown): boolean => {
+  if (!isRecord(entry)) return true
+  const format = entry.format
+  if (typeof format !== "string" || format === GEMINI_DETAIL_FORMAT) return true
+  const signature = typeof entry.signature === "string"
+    ? entry.signature
+    : typeof entry.data === "string"
+    ? entry.data
+    : undefined
+  return signature === undefined || isValidBase64Signature(signature)
+}
+
+const sanitizeToolCall = (toolCall: unknown): unknown => {
+  if (!isRecord(toolCall)) return toolCall
+  const next = withoutInvalidSignatures(toolCall)
+  const fn = next.function
+  if (!isRecord(fn)) return next
+  const nextFn = withoutInvalidSignatures(fn)
+  return nextFn === fn ? next : withKey(next, "function", nextFn)
+}
+
+const sanitizeGeminiMessage = (message: JsonRecord): JsonRecord => {
+  let next = withoutInvalidSignatures(message)
+  const content = next.content
+  if (Array.isArray(content)) {
+    const blocks = mapArray(content, (block) => isRecord(block) ? withoutInvalidSignatures(block) : block)
+    if (blocks !== content) next = withKey(next, "content", blocks)
+  }
+  const toolCalls = next.tool_calls
+  if (Array.isArray(toolCalls)) {
+    const calls = mapArray(toolCalls, sanitizeToolCall)
+    if (calls !== toolCalls) next = withKey(next, "tool_calls", calls)
+  }
+  const details = next.reasoning_details
+  if (Array.isArray(details)) {
+    const kept = details.filter(keepReasoningDetail)
+    if (kept.length !== details.length) next = withKey(next, "reasoning_details", kept)
+  }
+  return next
+}
+
+/**
+ * Gemini thought-signature sanitation (§10.2), on every assistant message (whatever its slug:
+ * {@link replayHygiene} applies it only when {@link isGeminiModel}):
+ *
+ * - `thought_signature` and `thoughtSignature` are deleted, unless they are a valid base64
+ *   signature ({@link isValidBase64Signature}), from the message itself, from each object in an
+ *   array `content`, and from each object in `tool_calls` and its `function` object;
+ * - entries of an array `reasoning_details` whose `format` is a string other than
+ *   `google-gemini-v1`, and whose signature (`signature` when a string, else `data` when a
+ *   string) is not valid base64, are dropped. Entries with no string signature or data, with no
+ *   string `format`, or in the Gemini format, are kept.
+ *
+ * @since 0.1.0
+ * @category Transformers
+ */
+export const sanitizeGemini = (body: Body): Body =>
+  mapMessages(body, (message) => isAssistant(message) ? sanitizeGeminiMessage(message) : message)
+
+// ---------------------------------------------------------------------------------------------
+// Mistral tool-call ids
+// ---------------------------------------------------------------------------------------------
+
+const MISTRAL_PREFIXES = [
+  "mistralai/",
+  "mistral/",
+  "mistral-",
+  "codestral-",
+  "devstral-",
+  "ministral-",
+  "mixtral-",
+  "pixtral-",
+  "voxtral-"
+]
+
+const OPENROUTER_PREFIX = "openrouter/"
+
+/**
+ * Whether a slug is served by Mistral (§10.3): lower-cased, with one leading `openrouter/`
+ * removed, it starts with `mistralai/`, `mistral/`, `mistral-`, `codestral-`, `devstral-`,
+ * `ministral-`, `mixtral-`, `pixtral-` or `voxtral-`. The slug is lower-cased before the prefix is
+ * removed, so `OpenRouter/mistralai/…` counts too.
+ *
+ * @since 0.1.0
+ * @category Predicates
+ */
+export const isMistralModel = (slug: string): boolean => {
+  if (typeof slug !== "string") return false
+  const lower = slug.toLowerCase()
+  const bare = lower.startsWith(OPENROUTER_PREFIX) ? lower.slice(OPENROUTER_PREFIX.length) : lower
+  return MISTRAL_PREFIXES.some((prefix) => bare.startsWith(prefix))
+}
+
+const STRICT9 = /^[A-Za-z0-9]{9}$/
+
+const NON_ALPHANUMERIC = /[^A-Za-z0-9]/g
+
+/**
+ * The nine-character form of one tool-call id (Mistral's "strict9", §10.3): the id without its
+ * non-alphanumerics (ASCII letters and digits are kept, anything else goes), cut to 9 characters;
+ * when that leaves fewer than 9, the first 9 hex characters of the SHA-256 of what is left; when
+ * nothing is left, the first 9 hex characters of the SHA-256 of `"sanitized"`. Nine
+ * alphanumerics map to themselves. Distinct ids can collide here;
+ * {@link sanitizeMistralToolCallIds} resolves that.
+ *
+ * @since 0.1.0
+ * @category Tool call ids
+ */
+export const strictToolCallId = (id: string): string => {
+  const alphanumeric = id.replace(NON_ALPHANUMERIC, "")
+  if (alphanumeric.length >= 9) return alphanumeric.slice(0, 9)
+  return sha256Hex(alphanumeric === "" ? "sanitized" : alphanumeric).slice(0, 9)
+}
+
+// Every string tool-call id of the request, once each, in order of appearance.
+const toolCallIdsOf = (messages: ReadonlyArray<unknown>): Array<string> => {
+  const ids = new Set<string>()
+  for (const message of messages) {
+    if (!isRecord(message)) continue
+    const role = roleOf(message)
+    if (role === "assistant" && hasToolCalls(message)) {
+      for (const call of message.tool_calls as ReadonlyArray<unknown>) {
+        if (isRecord(call) && typeof call.id === "string") ids.add(call.id)
+      }
+    } else if (role === "tool" && typeof message.tool_call_id === "string") {
+      ids.add(message.tool_call_id)
+    }
+  }
+  return [...ids]
+}
+
+// original id → new id, injective. Ids that already are nine alphanumerics are reserved first so
+// that they keep themselves (which also makes the rewrite idempotent). A collision is resolved
+// with the first 9 hex characters of SHA-256(`${original}:${n}`) for n = 1, 2, … until unused.
+const strictIdMapping = (ids: ReadonlyArray<string>): ReadonlyMap<string, string> => {
+  const mapping = new Map<string, string>()
+  const used = new Set<string>()
+  for (const id of ids) {
+    if (STRICT9.test(id)) {
+      mapping.set(id, id)
+      used.add(id)
+    }
+  }
+  for (const id of ids) {
+    if (mapping.has(id)) continue
+    let candidate = strictToolCallId(id)
+    for (let attempt = 1; used.has(candidate); attempt++) {
+      candidate = sha256Hex(`${id}:${attempt}`).slice(0, 9)
+    }
+    mapping.set(id, candidate)
+    used.add(candidate)
+  }
+  return mapping
+}
+
+/**
+ * Rewrites every assistant `tool_calls[].id` and every tool message's `tool_call_id` to nine
+ * characters of `[A-Za-z0-9]` ({@link strictToolCallId}), consistently across the request (the
+ * same original id always gets the same new id, so tool results still match their calls) and
+ * without merging distinct ids: an id that already is nine alphanumerics keeps itself, and a
+ * collision gets the first 9 hex characters of SHA-256 of the original id, `:` and a counter
+ * (1, 2, …), until unused. Ids that are not strings are left alone.
+ *
+ * @since 0.1.0
+ * @category Transformers
+ */
+export const sanitizeMistralToolCallIds = (body: Body): Body => {
+  const messages = messagesOf(body)
+  if (messages === undefined) return body
+  const mapping = strictIdMapping(toolCallIdsOf(messages))
+  if ([...mapping].every(([from, to]) => from === to)) return body
+  const rewrite = (id: string): string => mapping.get(id) ?? id
+  return mapMessages(body, (message) => {
+    const role = roleOf(message)
+    if (role === "assistant" && hasToolCalls(message)) {
+      const calls = message.tool_calls as ReadonlyArray<unknown>
+      const next = mapArray(calls, (call) =>
+        isRecord(call) && typeof call.id === "string" && rewrite(call.id) !== call.id
+          ? withKey(call, "id", rewrite(call.id))
+          : call)
+      return next === calls ? message : withKey(message, "tool_calls", next)
+    }
+    if (role === "tool" && typeof message.tool_call_id === "string") {
+      const id = rewrite(message.tool_call_id)
+      return id === message.tool_call_id ? message : withKey(message, "tool_call_id", id)
+    }
+    return message
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The transformer
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Replay hygiene for the body's `messages`: {@link cleanReasoningFields} for every model, then
+ * {@link sanitizeGemini} when the slug {@link isGeminiModel}, then
+ * {@link sanitizeMistralToolCallIds} when the slug {@link isMistralModel}. Returns the body itself
+ * when nothing changes; otherwise a copy in which unchanged messages keep their identity and
+ * every object keeps its key order. Idempotent, and total over JSON: a body whose `messages` is
+ * not an array, or entries that are not objects, pass through.
+ *
+ * @since 0.1.0
+ * @category Transformers
+ */
+export const replayHygiene: Transformer = (context) => {
+  const gemini = isGeminiModel(context.slug)
+  const mistral = isMistralModel(context.slug)
+  return (body) => {
+    if (!isRecord(body)) return body
+    let next = cleanReasoningFields(body)
+    if (gemini) next = sanitizeGemini(next)
+    if (mistral) next = sanitizeMistralToolCallIds(next)
+    return next
+  }
+}
