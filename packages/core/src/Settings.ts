@@ -79,6 +79,8 @@ export interface Common {
 export interface Chat extends Common {
   readonly model: ModelRef.ModelRef
   readonly modelSource: "call" | "config" | "default"
+  /** `agents.defaults.model.fallbacks`, when the model is the configured one (not the call's). */
+  readonly fallbacks: ReadonlyArray<ModelRef.ModelRef>
   readonly thinking: Thinking.Level
   /** The merged params (§2.3, §11): provider-wide beneath model beneath the effective extra params. */
   readonly params: Params.Params
@@ -335,6 +337,11 @@ export const resolveChat = (
       ? [configured, "config" as const]
       : [ModelRef.DEFAULT, "default" as const]
     const model = yield* ModelRef.resolve(refText, { document: doc })
+    const fallbacks: Array<ModelRef.ModelRef> = []
+    const selection = doc.agents?.defaults?.model
+    if (modelSource !== "call" && typeof selection === "object") {
+      for (const ref of selection.fallbacks ?? []) fallbacks.push(yield* ModelRef.resolve(ref, { document: doc }))
+    }
     const thinking = call.thinking !== undefined
       ? yield* Thinking.parse(call.thinking)
       : Thinking.defaultLevel(model.slug)
@@ -351,6 +358,7 @@ export const resolveChat = (
     return {
       model,
       modelSource,
+      fallbacks,
       thinking,
       key,
       baseUrl: target.baseUrl,

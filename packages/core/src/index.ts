@@ -7,6 +7,8 @@
 /** @since 0.1.0 */
 export * as Catalog from "./Catalog.js"
 /** @since 0.1.0 */
+export * as ChatRequest from "./ChatRequest.js"
+/** @since 0.1.0 */
 export * as ConfigDocument from "./ConfigDocument.js"
 /** @since 0.1.0 */
 export * as ConfigLocation from "./ConfigLocation.js"
@@ -20,6 +22,8 @@ export * as ModelRef from "./ModelRef.js"
 export * as OpenRouterError from "./OpenRouterError.js"
 /** @since 0.1.0 */
 export * as Params from "./Params.js"
+/** @since 0.1.0 */
+export * as PayloadTransformers from "./PayloadTransformers.js"
 /** @since 0.1.0 */
 export * as ResponseCache from "./ResponseCache.js"
 /** @since 0.1.0 */
