@@ -1,0 +1,408 @@
+/**
+ * The simulator's HTTP server: one `node:http` server on 127.0.0.1 serving `/api/v1`, the control
+ * endpoint `/__sim/…`, and optionally a second origin (another port) that serves `unsigned_urls`
+ * like a CDN.
+ *
+ * Per request: the body is read and parsed, the request is journalled, the key checked, the body
+ * validated against OpenRouter's request schema, scheduled faults taken, the handler run, and its
+ * reply written with the faults applied.
+ *
+ * @since 0.1.0
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import * as Context from "./Context.js"
+import * as Control from "./Control.js"
+import * as Errors from "./Errors.js"
+import { FaultQueue } from "./Faults.js"
+import { type Entry, Journal } from "./Journal.js"
+import { cdnContent } from "./media/Videos.js"
+import * as Routes from "./Routes.js"
+import type { Fault, Headers, Options, Reply, SimContext, SimRequest } from "./Types.js"
+import * as Validation from "./Validation.js"
+
+/** A running simulator. @since 0.1.0 @category Models */
+export interface Running {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string
+  /** `http://127.0.0.1:<port>/api/v1`: what a client uses as its base URL. */
+  readonly baseUrl: string
+  /** The base absolute URLs in responses are built from. */
+  readonly publicBaseUrl: string
+  /** The CDN origin, when `cdn` is on. */
+  readonly cdnOrigin: string | undefined
+  readonly port: number
+  readonly journal: Journal
+  readonly faults: FaultQueue
+  readonly context: SimContext
+  readonly close: () => Promise<void>
+}
+
+const API_PREFIX = "/api/v1"
+const CHUNK = 64 * 1024
+const KEEP_ALIVE = ": OPENROUTER PROCESSING"
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    request.on("data", (chunk: Buffer) => chunks.push(chunk))
+    request.on("end", () => resolve(Buffer.concat(chunks)))
+    request.on("error", reject)
+  })
+
+const bearer = (header: string | undefined): string | undefined => {
+  if (header === undefined) return undefined
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim())
+  const key = match?.[1]?.trim()
+  return key === undefined || key === "" ? undefined : key
+}
+
+const describeFault = (fault: Fault): string =>
+  fault.kind === "status" ? `status ${fault.status}` : fault.kind === "reset" ? `reset ${fault.when}` : fault.kind
+
+/** Writes, waiting for the socket to drain; false when the client has gone. */
+const write = async (response: ServerResponse, chunk: string | Uint8Array): Promise<boolean> => {
+  if (response.destroyed || response.writableEnded) return false
+  if (!response.write(chunk)) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        response.off("drain", done)
+        response.off("close", done)
+        resolve()
+      }
+      response.on("drain", done)
+      response.on("close", done)
+    })
+  }
+  return !response.destroyed
+}
+
+const sendHead = (response: ServerResponse, status: number, headers: Headers) => {
+  response.writeHead(status, headers)
+  response.flushHeaders()
+}
+
+const resetAfterHeaders = (response: ServerResponse, status: number, headers: Headers) => {
+  sendHead(response, status, headers)
+  setImmediate(() => response.socket?.destroy())
+}
+
+const fill = (size: number): Buffer => {
+  const buffer = Buffer.alloc(size)
+  for (let i = 0; i < size; i++) buffer[i] = (i * 31 + 7) & 0xff
+  return buffer
+}
+const FILL = fill(CHUNK)
+
+const dataCount = (line: { readonly data: string } | { readonly comment: string }): boolean =>
+  "data" in line && line.data !== "[DONE]"
+
+const sseErrorChunk = (events: ReadonlyArray<{ readonly data: string } | { readonly comment: string }>, fault: Extract<Fault, { kind: "sse-error" }>) => {
+  let base: Record<string, unknown> = {}
+  for (const event of events) {
+    if ("data" in event && event.data !== "[DONE]") {
+      try {
+        const parsed = JSON.parse(event.data) as Record<string, unknown>
+        base = { id: parsed.id, object: parsed.object, created: parsed.created, model: parsed.model, provider: parsed.provider }
+        break
+      } catch {
+        continue
+      }
+    }
+  }
+  const code = fault.code ?? 502
+  return JSON.stringify({
+    ...base,
+    error: { code, message: fault.message ?? "Provider returned error", metadata: { error_type: "provider_unavailable" } },
+    choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error" }]
+  })
+}
+
+/**
+ * Writes a reply, applying the faults that shape a body.
+ *
+ * @since 0.1.0 @category Writing
+ */
+export const writeReply = async (response: ServerResponse, reply: Reply, faults: ReadonlyArray<Fault>): Promise<void> => {
+  const reset = faults.find((f) => f.kind === "reset" && f.when === "after-headers")
+  const headers: Record<string, string> = { ...reply.headers }
+  switch (reply._tag) {
+    case "json": {
+      const text = JSON.stringify(reply.body)
+      headers["content-type"] ??= "application/json"
+      if (reset !== undefined) return resetAfterHeaders(response, reply.status, headers)
+      if (faults.some((f) => f.kind === "invalid-json")) {
+        response.writeHead(reply.status, headers)
+        response.end("{\"id\": \"gen-truncated\", <html>not json")
+        return
+      }
+      if (faults.some((f) => f.kind === "truncate-json")) {
+        response.writeHead(reply.status, headers)
+        await write(response, text.slice(0, Math.floor(text.length / 2)))
+        response.end()
+        return
+      }
+      headers["content-length"] = String(Buffer.byteLength(text))
+      response.writeHead(reply.status, headers)
+      response.end(text)
+      return
+    }
+    case "sse": {
+      headers["content-type"] ??= "text/event-stream"
+      headers["cache-control"] ??= "no-cache"
+      headers["connection"] ??= "keep-alive"
+      if (reset !== undefined) return resetAfterHeaders(response, reply.status, headers)
+      sendHead(response, reply.status, headers)
+      const stall = faults.find((f): f is Extract<Fault, { kind: "stall" }> => f.kind === "stall")
+      const error = faults.find((f): f is Extract<Fault, { kind: "sse-error" }> => f.kind === "sse-error")
+      const cut = faults.find((f): f is Extract<Fault, { kind: "sse-cut" }> => f.kind === "sse-cut")
+      let sent = 0
+      let stalled = stall === undefined
+      for (const event of reply.events) {
+        if (dataCount(event)) {
+          if (!stalled && stall !== undefined) {
+            stalled = true
+            const every = Math.max(1, stall.keepAliveMs ?? 1000)
+            for (let waited = 0; waited < stall.ms; waited += every) {
+              await sleep(Math.min(every, stall.ms - waited))
+              if (!(await write(response, `${KEEP_ALIVE}\n\n`))) return
+            }
+          }
+          if (error !== undefined && sent === error.afterDeltas) {
+            await write(response, `data: ${sseErrorChunk(reply.events, error)}\n\n`)
+            response.end()
+            return
+          }
+          if (cut !== undefined && sent === cut.afterDeltas) {
+            response.end()
+            return
+          }
+          sent++
+        }
+        const text = "comment" in event ? `: ${event.comment}\n\n` : `data: ${event.data}\n\n`
+        if (!(await write(response, text))) return
+        if (reply.delayMs !== undefined && reply.delayMs > 0) await sleep(reply.delayMs)
+      }
+      response.end()
+      return
+    }
+    case "bytes":
+    case "buffer": {
+      const swap = faults.find((f): f is Extract<Fault, { kind: "content-type" }> => f.kind === "content-type")
+      if (swap !== undefined) {
+        const body = swap.contentType === "application/json"
+          ? JSON.stringify({ error: { code: 200, message: "This is not the video you are looking for" } })
+          : "<!doctype html><html><body><h1>Access denied</h1></body></html>"
+        response.writeHead(reply.status, { ...headers, "content-type": swap.contentType, "content-length": String(Buffer.byteLength(body)) })
+        response.end(body)
+        return
+      }
+      const size = reply._tag === "bytes" ? reply.size : reply.body.byteLength
+      headers["content-length"] = String(size)
+      if (reset !== undefined) return resetAfterHeaders(response, reply.status, headers)
+      response.writeHead(reply.status, headers)
+      if (reply._tag === "buffer") {
+        response.end(reply.body)
+        return
+      }
+      for (let offset = 0; offset < size; offset += CHUNK) {
+        const length = Math.min(CHUNK, size - offset)
+        if (!(await write(response, length === CHUNK ? FILL : FILL.subarray(0, length)))) return
+      }
+      response.end()
+      return
+    }
+  }
+}
+
+const json = (response: ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body)
+  response.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) })
+  response.end(text)
+}
+
+interface Shared {
+  readonly context: SimContext
+  readonly journal: Journal
+  readonly faults: FaultQueue
+  readonly apiKeys: ReadonlySet<string>
+  readonly bench: boolean
+  readonly benchReplies: Map<string, Reply>
+}
+
+const handleApi = async (shared: Shared, request: IncomingMessage, response: ServerResponse, url: URL) => {
+  const path = url.pathname.slice(API_PREFIX.length) || "/"
+  const method = (request.method ?? "GET").toUpperCase()
+  const raw = await readBody(request)
+  let body: unknown = undefined
+  let unparsable = false
+  if (raw.length > 0) {
+    try {
+      body = JSON.parse(raw.toString("utf8"))
+    } catch {
+      unparsable = true
+      body = raw.toString("utf8").slice(0, 2000)
+    }
+  }
+  let entry: Entry | undefined
+  if (!shared.bench) {
+    entry = shared.journal.record({
+      time: shared.context.now(),
+      method,
+      origin: `http://${request.headers.host ?? "127.0.0.1"}`,
+      path,
+      query: url.search,
+      headers: request.headers,
+      body
+    })
+    shared.journal.started()
+    const finished = entry
+    response.on("close", () => {
+      finished.completed = response.writableFinished
+      finished.clientDisconnected = !response.writableFinished
+      shared.journal.finished()
+    })
+  }
+  const answer = async (reply: Reply, faults: ReadonlyArray<Fault> = []) => {
+    if (entry !== undefined) entry.status = reply.status
+    await writeReply(response, reply, faults)
+  }
+
+  const route = Routes.find(method, path)
+  const faults = shared.bench ? [] : shared.faults.take(method, path)
+  if (entry !== undefined) entry.faults = faults.map(describeFault)
+  for (const fault of faults) if (fault.kind === "latency") await sleep(fault.ms)
+  if (faults.some((f) => f.kind === "reset" && f.when === "before-headers")) {
+    request.socket.destroy()
+    return
+  }
+  const status = faults.find((f): f is Extract<Fault, { kind: "status" }> => f.kind === "status")
+  if (status !== undefined) {
+    const reply: Reply = status.body !== undefined
+      ? { _tag: "json", status: status.status, body: status.body, ...(status.headers !== undefined ? { headers: status.headers } : {}) }
+      : Errors.error(status.status, status.message ?? `Simulated HTTP ${status.status}`, status.headers !== undefined ? { headers: status.headers } : {})
+    return answer(reply, faults)
+  }
+  if (route === undefined) return answer(Errors.error(404, `No route for ${method} ${API_PREFIX}${path}`, { userId: false }))
+  const apiKey = bearer(request.headers.authorization)
+  if (route.public !== true) {
+    if (apiKey === undefined) return answer(Errors.error(401, "No auth credentials found", { userId: false }))
+    if (shared.apiKeys.size > 0 && !shared.apiKeys.has(apiKey)) return answer(Errors.error(401, "User not found.", { userId: false }))
+  }
+  if (unparsable) return answer(Errors.invalidRequest("Invalid JSON in request body"), faults)
+  if (route.operation !== undefined && !shared.bench) {
+    const result = Validation.validate(route.operation, body)
+    if (entry !== undefined) entry.validation = result.ok ? { ok: true } : { ok: false, issues: result.issues }
+    if (!result.ok) return answer(Errors.invalidRequest(Validation.errorMessage(result.issues)), faults)
+  }
+  const simRequest: SimRequest = {
+    method,
+    path,
+    query: url.searchParams,
+    headers: request.headers,
+    body,
+    apiKey,
+    fault: faults.find((f) => f.kind === "video-outcome")
+  }
+  if (shared.bench && route.route === "POST /chat/completions") {
+    const cacheKey = /"stream"\s*:\s*true/.test(raw.toString("utf8")) ? "stream" : "json"
+    let reply = shared.benchReplies.get(cacheKey)
+    if (reply === undefined) {
+      reply = await route.handler(simRequest, shared.context)
+      shared.benchReplies.set(cacheKey, reply)
+    }
+    return answer(reply)
+  }
+  let reply: Reply
+  try {
+    reply = await route.handler(simRequest, shared.context)
+  } catch (cause) {
+    reply = Errors.error(500, `Simulator handler failed: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+  return answer(reply, faults)
+}
+
+const listen = (server: HttpServer, port: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port))
+  })
+
+const closeServer = (server: HttpServer): Promise<void> =>
+  new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+
+/**
+ * Starts a simulator on 127.0.0.1.
+ *
+ * @since 0.1.0 @category Lifecycle
+ */
+export const start = async (options: Options = {}): Promise<Running> => {
+  const resolved = Context.resolveOptions(options)
+  const journal = new Journal()
+  const faults = new FaultQueue()
+  let shared: Shared | undefined
+  const api = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1")
+    if (shared === undefined) return json(response, 503, { error: { code: 503, message: "starting" } })
+    const current = shared
+    const run = url.pathname.startsWith("/__sim/")
+      ? Control.handle({ journal, faults }, request, response, url)
+      : url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)
+      ? handleApi(current, request, response, url)
+      : Promise.resolve(json(response, 404, { error: { code: 404, message: "Not Found" } }))
+    run.catch((cause: unknown) => {
+      if (!response.headersSent) json(response, 500, { error: { code: 500, message: String(cause) } })
+      else response.destroy()
+    })
+  })
+  api.keepAliveTimeout = 5000
+  const port = await listen(api, resolved.port)
+  const origin = `http://127.0.0.1:${port}`
+  let cdn: HttpServer | undefined
+  let cdnOrigin: string | undefined
+  if (resolved.cdn) {
+    const cdnServer = createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1")
+      const current = shared
+      if (current === undefined) return json(response, 503, {})
+      const method = (request.method ?? "GET").toUpperCase()
+      const faultsTaken = current.faults.take(method, `/cdn${url.pathname}`)
+      const status = faultsTaken.find((f): f is Extract<Fault, { kind: "status" }> => f.kind === "status")
+      const reply = status !== undefined
+        ? Promise.resolve<Reply>({ _tag: "json", status: status.status, body: status.body ?? { error: { code: status.status, message: "Forbidden" } } })
+        : Promise.resolve(cdnContent({ method, path: url.pathname, query: url.searchParams, headers: request.headers, body: undefined, apiKey: undefined, fault: undefined }, current.context))
+      reply.then((r) => writeReply(response, r, faultsTaken)).catch(() => response.destroy())
+    })
+    const cdnPort = await listen(cdnServer, 0)
+    cdn = cdnServer
+    cdnOrigin = `http://127.0.0.1:${cdnPort}`
+  }
+  const publicBaseUrl = (resolved.publicBaseUrl ?? `${origin}${API_PREFIX}`).replace(/\/+$/, "")
+  const context = Context.make({ options: resolved, publicBaseUrl, cdnBaseUrl: cdnOrigin })
+  shared = {
+    context,
+    journal,
+    faults,
+    apiKeys: new Set(resolved.apiKeys),
+    bench: resolved.bench,
+    benchReplies: new Map()
+  }
+  return {
+    origin,
+    baseUrl: `${origin}${API_PREFIX}`,
+    publicBaseUrl,
+    cdnOrigin,
+    port,
+    journal,
+    faults,
+    context,
+    close: async () => {
+      await Promise.all([closeServer(api), ...(cdn !== undefined ? [closeServer(cdn)] : [])])
+    }
+  }
+}
