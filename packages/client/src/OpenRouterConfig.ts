@@ -1,0 +1,357 @@
+/**
+ * The configuration service: the OpenClaw-shaped JSON5 config file and the environment, read
+ * once, with the core's pure resolvers (`Settings.resolveChat` / `resolveMedia` /
+ * `resolveSpeech`) lifted into Effect.
+ *
+ * - {@link layer}: in memory, no I/O (a document and an environment given in code).
+ * - {@link layerFile}: the file through `@effect/platform`'s `FileSystem`, at the location the
+ *   core's `ConfigLocation.resolve` picks (`--config`, else `$OPENCLAW_CONFIG_PATH`, else
+ *   `$OPENCLAW_STATE_DIR/openclaw.json`, else `~/.openclaw/openclaw.json`); the environment
+ *   through Effect's `Config` (so any `ConfigProvider` can supply it).
+ * - {@link layerConfig}: `layerFile()` with the location taken from the environment alone.
+ *
+ * ```ts
+ * import { OpenRouterConfig } from "@openrouter-effect/client"
+ * import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const config = yield* OpenRouterConfig.OpenRouterConfig
+ *   const chat = yield* config.chat({ model: "openrouter/auto" })
+ *   return chat.model.slug
+ * })
+ *
+ * program.pipe(Effect.provide(OpenRouterConfig.layerConfig.pipe(Layer.provide(NodeFileSystem.layer))))
+ * ```
+ *
+ * The key never leaves `Redacted`: spans carry the model slug, the route class and the key's
+ * source, never the key; a service that is logged or serialized shows its location and the names
+ * of its variables and sections, never their values.
+ *
+ * @since 0.1.0
+ */
+import type * as PlatformError from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { ConfigDocument, ConfigLocation, Environment, OpenRouterError, Settings } from "@openrouter-effect/core"
+import { Config, Context, Effect, Either, Inspectable, Layer, Option, Predicate } from "effect"
+
+/**
+ * The environment variables this provider reads by name, whatever the config says: the key, the
+ * `connectTo` override, the config location variables and `HOME`.
+ *
+ * @since 0.1.0 @category Constants
+ */
+export const FIXED_NAMES: ReadonlyArray<string> = [
+  Settings.API_KEY_VARIABLE,
+  "OPENROUTER_CONNECT_TO",
+  "OPENCLAW_CONFIG_PATH",
+  "OPENCLAW_STATE_DIR",
+  "HOME"
+]
+
+/**
+ * The configuration service.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Service {
+  /** Where the file is (or would be); `undefined` when the document was given in code. */
+  readonly location: ConfigLocation.Location | undefined
+  /** Whether a config file was found and read. */
+  readonly fileFound: boolean
+  /** The document as parsed, before decoding and substitution: for writers that must keep `${VAR}` references. */
+  readonly raw: Readonly<Record<string, unknown>>
+  /** The decoded document (no `${VAR}` substituted yet: the resolvers do that). */
+  readonly document: ConfigDocument.Document
+  /** The environment snapshot the resolvers read (a missing variable is absent). */
+  readonly environment: Environment.Environment
+  /** `Settings.resolveChat` over this document and environment. */
+  readonly chat: (call?: Settings.ChatCall) => Effect.Effect<Settings.Chat, Settings.ResolveError>
+  /** `Settings.resolveMedia` over this document and environment. */
+  readonly media: (call: Settings.MediaCall) => Effect.Effect<Settings.Media, Settings.ResolveError>
+  /** `Settings.resolveSpeech` over this document and environment. */
+  readonly speech: (call?: Settings.SpeechCall) => Effect.Effect<Settings.Speech, Settings.ResolveError>
+}
+
+/**
+ * The configuration service's tag.
+ *
+ * @since 0.1.0 @category Context
+ */
+export class OpenRouterConfig extends Context.Tag("@openrouter-effect/client/OpenRouterConfig")<
+  OpenRouterConfig,
+  Service
+>() {}
+
+// Span attributes of resolved settings: what was chosen and where the key came from, never the key.
+const commonAttributes = (
+  settings: Pick<Settings.Common, "route" | "key"> & { readonly model: { readonly slug: string } }
+) => ({
+  "openrouter.model": settings.model.slug,
+  "openrouter.route": settings.route.endpointClass,
+  "openrouter.route.host_verified": settings.route.hostVerified,
+  "openrouter.key.source": settings.key.source
+})
+
+interface Parts {
+  readonly location: ConfigLocation.Location | undefined
+  readonly fileFound: boolean
+  readonly raw: Readonly<Record<string, unknown>>
+  readonly document: ConfigDocument.Document
+  readonly environment: Environment.Environment
+}
+
+// What a service shows when it is logged, serialized or ends up in a span's exit: where the file
+// is, which variables and sections there are; never a value (the environment and the document
+// may hold the key).
+const ServiceProto = {
+  toJSON(this: Service) {
+    return {
+      _id: "OpenRouterConfig",
+      location: this.location,
+      fileFound: this.fileFound,
+      variables: Object.keys(this.environment).sort(),
+      sections: Object.keys(this.raw)
+    }
+  },
+  toString(this: Service & { toJSON(): unknown }) {
+    return Inspectable.format(this.toJSON())
+  },
+  [Inspectable.NodeInspectSymbol](this: Service & { toJSON(): unknown }) {
+    return this.toJSON()
+  }
+}
+
+const build = (parts: Parts): Service => {
+  const { document, environment } = parts
+  return Object.assign(Object.create(ServiceProto) as object, {
+    ...parts,
+    chat: (call) =>
+      Effect.suspend(() => Settings.resolveChat(document, environment, call)).pipe(
+        Effect.tap((chat) =>
+          Effect.annotateCurrentSpan({ ...commonAttributes(chat), "openrouter.model.source": chat.modelSource })
+        ),
+        Effect.withSpan("OpenRouterConfig.chat")
+      ),
+    media: (call) =>
+      Effect.suspend(() => Settings.resolveMedia(document, environment, call)).pipe(
+        Effect.tap((media) => Effect.annotateCurrentSpan(commonAttributes(media))),
+        Effect.withSpan("OpenRouterConfig.media", { attributes: { "openrouter.media.kind": call.kind } })
+      ),
+    speech: (call) =>
+      Effect.suspend(() => Settings.resolveSpeech(document, environment, call)).pipe(
+        Effect.tap((speech) => Effect.annotateCurrentSpan(commonAttributes(speech))),
+        Effect.withSpan("OpenRouterConfig.speech")
+      )
+  } satisfies Service)
+}
+
+const rawOf = (document: unknown): Readonly<Record<string, unknown>> =>
+  Predicate.isRecord(document) && !Array.isArray(document) ? document : {}
+
+/**
+ * Builds the service from a document given in code and an environment snapshot. The document may
+ * be a decoded `ConfigDocument.Document` or a raw object (as parsed from JSON5): either way it is
+ * checked with `ConfigDocument.decode`, and a mismatch is a `ConfigError` naming the JSON path.
+ * No document is the empty one.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const make = (options: {
+  readonly document?: ConfigDocument.Document | unknown
+  readonly environment: Environment.Environment
+  readonly location?: ConfigLocation.Location | undefined
+  readonly fileFound?: boolean | undefined
+}): Effect.Effect<Service, OpenRouterError.ConfigError> =>
+  Effect.suspend(() => {
+    const given = options.document ?? ConfigDocument.empty
+    const decoded = ConfigDocument.decode(given, options.location?.file)
+    return Either.match(decoded, {
+      onLeft: (error) => Effect.fail(error),
+      onRight: (document) =>
+        Effect.succeed(build({
+          location: options.location,
+          fileFound: options.fileFound ?? false,
+          raw: rawOf(given),
+          document,
+          environment: options.environment
+        }))
+    })
+  })
+
+/**
+ * The service from a document and an environment given in code: no file, no environment read, no
+ * I/O. The environment defaults to `{}`.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layer = (options: {
+  readonly document?: unknown
+  readonly environment?: Environment.Environment | undefined
+} = {}): Layer.Layer<OpenRouterConfig, OpenRouterError.ConfigError> =>
+  Layer.effect(
+    OpenRouterConfig,
+    make({ document: options.document, environment: options.environment ?? {} })
+  )
+
+const REFERENCE = /\$\$\{[A-Z_][A-Z0-9_]*\}|\$\{([A-Z_][A-Z0-9_]*)\}/g
+
+/**
+ * Every variable named by a `${NAME}` reference (upper-case names, as the core substitutes them)
+ * in any string of a raw document, at any depth. `$${NAME}` is an escaped literal and is not a
+ * reference.
+ *
+ * @since 0.1.0 @category Environment
+ */
+export const referencedNames = (raw: unknown): ReadonlySet<string> => {
+  const names = new Set<string>()
+  const seen = new Set<object>()
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") {
+      for (const match of value.matchAll(REFERENCE)) {
+        if (match[1] !== undefined) names.add(match[1])
+      }
+      return
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) return
+    seen.add(value)
+    for (const item of Array.isArray(value) ? value : Object.values(value)) visit(item)
+  }
+  visit(raw)
+  return names
+}
+
+/**
+ * Reads the named environment variables through Effect's `Config` (so the current
+ * `ConfigProvider` decides where they come from: the process environment by default, a map in
+ * tests). A variable that is missing is absent from the snapshot; one that is set but empty stays
+ * empty (the core treats blank as unset). A provider cannot list its variables, so callers name
+ * them: {@link FIXED_NAMES} and {@link referencedNames}.
+ *
+ * @since 0.1.0 @category Environment
+ */
+export const snapshot = (names: Iterable<string>): Effect.Effect<Environment.Environment> =>
+  Effect.forEach(
+    new Set(names),
+    (name) =>
+      Config.option(Config.string(name)).pipe(
+        Effect.orElseSucceed(() => Option.none<string>()),
+        Effect.map((value) => [name, value] as const)
+      )
+  ).pipe(
+    Effect.map((entries) => {
+      const environment: Record<string, string> = {}
+      for (const [name, value] of entries) {
+        if (Option.isSome(value)) environment[name] = value.value
+      }
+      return environment
+    })
+  )
+
+const REASONS: Record<PlatformError.SystemErrorReason, string> = {
+  AlreadyExists: "it already exists",
+  BadResource: "it is not a readable file",
+  Busy: "the resource is busy",
+  InvalidData: "invalid data",
+  NotFound: "no such file",
+  PermissionDenied: "permission denied",
+  TimedOut: "timed out",
+  UnexpectedEof: "unexpected end of file",
+  Unknown: "unknown error",
+  WouldBlock: "the operation would block",
+  WriteZero: "nothing was written"
+}
+
+const unreadable = (file: string, error: PlatformError.PlatformError): OpenRouterError.ConfigError =>
+  new OpenRouterError.ConfigError({
+    message: error._tag === "SystemError"
+      ? `${file}: cannot read the config file: ${REASONS[error.reason]}${
+        error.description !== undefined ? ` (${error.description})` : ""
+      }`
+      : `${file}: cannot read the config file: ${error.message}`,
+    file
+  })
+
+const isNotFound = (error: PlatformError.PlatformError): boolean =>
+  error._tag === "SystemError" && error.reason === "NotFound"
+
+// The file's text, or none when there is no file.
+const readText = (
+  fs: FileSystem.FileSystem,
+  file: string
+): Effect.Effect<Option.Option<string>, OpenRouterError.ConfigError> =>
+  fs.exists(file).pipe(
+    Effect.flatMap((exists) =>
+      exists
+        ? fs.readFileString(file).pipe(
+          Effect.map(Option.some),
+          // Removed between the two calls: as if it never was.
+          Effect.catchIf(isNotFound, () => Effect.succeed(Option.none()))
+        )
+        : Effect.succeed(Option.none<string>())
+    ),
+    Effect.mapError((error) => unreadable(file, error))
+  )
+
+/**
+ * Builds the service from the config file and the environment.
+ *
+ * The environment snapshot is read through Effect's `Config` ({@link snapshot}): first
+ * {@link FIXED_NAMES}, which locate the file (`ConfigLocation.resolve` with `path` as the
+ * `--config` flag and `$HOME`, else `~`, as the home directory); then every name the file refers
+ * to as `${NAME}` ({@link referencedNames}).
+ *
+ * A missing file is an empty document (`fileFound: false`). A file that does not parse is the
+ * core's `ConfigError` with the file and `line:column`; one that does not match the schema names
+ * the JSON path; one that cannot be read (permission, a directory) names the file and the reason.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const makeFile = (
+  path?: string
+): Effect.Effect<Service, OpenRouterError.ConfigError, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const fixed = yield* snapshot(FIXED_NAMES)
+    const homeDir = Environment.get(fixed, "HOME") ?? "~"
+    const location = ConfigLocation.resolve({ flag: path, environment: fixed, homeDir })
+    yield* Effect.annotateCurrentSpan({
+      "openrouter.config.file": location.file,
+      "openrouter.config.source": location.source
+    })
+    const text = yield* readText(fs, location.file)
+    const parsed: ConfigDocument.Parsed = Option.isNone(text)
+      ? { raw: {}, document: ConfigDocument.empty }
+      : yield* ConfigDocument.parseText(text.value, location.file)
+    yield* Effect.annotateCurrentSpan("openrouter.config.found", Option.isSome(text))
+    const referenced = [...referencedNames(parsed.raw)].filter((name) => !FIXED_NAMES.includes(name))
+    const more = referenced.length === 0 ? {} : yield* snapshot(referenced)
+    return build({
+      location,
+      fileFound: Option.isSome(text),
+      raw: parsed.raw,
+      document: parsed.document,
+      environment: { ...fixed, ...more }
+    })
+  }).pipe(Effect.withSpan("OpenRouterConfig.load"))
+
+/**
+ * The service from the config file and the environment (see {@link makeFile}). `path`, when
+ * given, is the `--config` flag: it overrides `$OPENCLAW_CONFIG_PATH` and `$OPENCLAW_STATE_DIR`.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerFile = (
+  path?: string
+): Layer.Layer<OpenRouterConfig, OpenRouterError.ConfigError, FileSystem.FileSystem> =>
+  Layer.effect(OpenRouterConfig, makeFile(path))
+
+/**
+ * `layerFile()`: the location from the environment alone (`$OPENCLAW_CONFIG_PATH`, else
+ * `$OPENCLAW_STATE_DIR/openclaw.json`, else `~/.openclaw/openclaw.json`), every variable through
+ * the current `ConfigProvider`. Use {@link layerFile} with a path for a `--config` flag.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerConfig: Layer.Layer<OpenRouterConfig, OpenRouterError.ConfigError, FileSystem.FileSystem> =
+  layerFile()
