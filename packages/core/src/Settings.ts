@@ -510,14 +510,16 @@ export const resolveSpeech = (
  * @since 0.1.0 @category Resolution
  */
 export const requireKey = (key: Key): Either.Either<Redacted.Redacted<string>, ConfigError> =>
-  Option.match(key.apiKey, {
-    onSome: Either.right,
-    onNone: () =>
-      Either.left(
-        new ConfigError({
-          message: `No API key found for provider "openrouter": set ${API_KEY_VARIABLE}, ` +
-            `env.${API_KEY_VARIABLE} in the config, or models.providers.openrouter.apiKey ` +
-            `(run: openrouter-effect onboard --auth-choice openrouter-api-key)`
-        })
-      )
+  Option.match(key.apiKey, { onSome: Either.right, onNone: () => Either.left(missingKey()) })
+
+/**
+ * The error for a call that needs a key when none is configured: it says where a key can be set.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export const missingKey = (): ConfigError =>
+  new ConfigError({
+    message: `No API key found for provider "openrouter": set ${API_KEY_VARIABLE}, ` +
+      `env.${API_KEY_VARIABLE} in the config, or models.providers.openrouter.apiKey ` +
+      `(run: openrouter-effect onboard --auth-choice openrouter-api-key)`
   })

@@ -1,0 +1,76 @@
+/**
+ * Retry classes (ARCHITECTURE.md "Retry classes"): every operation declares one, and the class
+ * decides which failures are worth another attempt and how long to wait.
+ *
+ * - `chat`: 408, 429, 500, 502, 503, 524, 529 and transport failures before a response; not a 429
+ *   that is a daily cap or says `availability.retryable: false`; never 400/401/402/403/404/413/422.
+ * - `idempotent-get` (polls, catalogues, downloads): the same transient failures.
+ * - `billable-post` (images, video submit, speech, transcription): only when the request provably
+ *   never reached the server (a connect-phase transport failure) or was refused with a 429.
+ *   Never after a timeout or a 5xx: the job may exist and cost money.
+ *
+ * The wait is `Retry-After` / `retry-after-ms` when the server sent one (capped at 60 s), else
+ * exponential backoff (500 ms · 2^attempt, capped at 60 s), jittered between half and all of it.
+ *
+ * @since 0.1.0
+ */
+import type { OpenRouterError } from "@openrouter-effect/core"
+import { Duration, Effect, Option, Random } from "effect"
+
+/** @since 0.1.0 @category Models */
+export type RetryClass = "chat" | "idempotent-get" | "billable-post"
+
+/** The longest wait we accept from `Retry-After`. @since 0.1.0 @category Constants */
+export const MAX_DELAY = Duration.seconds(60)
+
+/** The first backoff step. @since 0.1.0 @category Constants */
+export const BASE_DELAY = Duration.millis(500)
+
+/** Retries after the first attempt, by default. @since 0.1.0 @category Constants */
+export const DEFAULT_MAX_RETRIES = 2
+
+/** What can fail an attempt. @since 0.1.0 @category Models */
+export type AttemptError = OpenRouterError.ApiError | OpenRouterError.TransportError
+
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 524, 529])
+
+/**
+ * Whether a failure may be retried under a class.
+ *
+ * @since 0.1.0 @category Policy
+ */
+export const isRetryable = (retryClass: RetryClass, error: AttemptError): boolean => {
+  if (error._tag === "TransportError") {
+    return retryClass === "billable-post" ? error.phase === "connect" : error.phase !== "response"
+  }
+  if (error._tag === "RateLimited") return error.retryable
+  if (error._tag === "Timeout" && error.source === "client") return false
+  if (retryClass === "billable-post") return false
+  const status = "status" in error ? error.status : undefined
+  return status !== undefined && TRANSIENT_STATUS.has(status)
+}
+
+/**
+ * The server's own wait, capped at {@link MAX_DELAY}.
+ *
+ * @since 0.1.0 @category Policy
+ */
+export const serverDelay = (error: AttemptError): Option.Option<Duration.Duration> => {
+  const retryAfter = "retryAfter" in error ? error.retryAfter : undefined
+  return retryAfter === undefined ? Option.none() : Option.some(Duration.min(retryAfter, MAX_DELAY))
+}
+
+/**
+ * The wait before retry number `attempt` (0 for the first retry): the server's, else jittered
+ * exponential backoff drawn from Effect's `Random` (deterministic under test).
+ *
+ * @since 0.1.0 @category Policy
+ */
+export const delay = (error: AttemptError, attempt: number): Effect.Effect<Duration.Duration> =>
+  Option.match(serverDelay(error), {
+    onSome: Effect.succeed,
+    onNone: () => {
+      const ceiling = Math.min(Duration.toMillis(MAX_DELAY), Duration.toMillis(BASE_DELAY) * 2 ** attempt)
+      return Effect.map(Random.nextRange(ceiling / 2, ceiling), (ms) => Duration.millis(Math.round(ms)))
+    }
+  })
