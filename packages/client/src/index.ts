@@ -1,0 +1,20 @@
+/**
+ * @openrouter-effect/client: Effect services for OpenRouter.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Chat from "./Chat.js"
+/** @since 0.1.0 */
+export * as Models from "./Models.js"
+/** @since 0.1.0 */
+export * as OpenRouter from "./OpenRouter.js"
+/** @since 0.1.0 */
+export * as OpenRouterConfig from "./OpenRouterConfig.js"
+/** @since 0.1.0 */
+export * as OpenRouterHttp from "./OpenRouterHttp.js"
+/** @since 0.1.0 */
+export * as Retry from "./Retry.js"
+/** @since 0.1.0 */
+export * as Sse from "./Sse.js"
