@@ -1,5 +1,6 @@
 /**
- * Everything in one layer: config, route verifier, request shaping, HTTP, models and chat.
+ * Everything in one layer: config, route verifier, request shaping, HTTP, models, chat, images
+ * and speech.
  *
  * ```ts
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -26,9 +27,11 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import { type OpenRouterError, PayloadTransformers, RouteVerifier, type Settings } from "@openrouter-effect/core"
 import { Layer } from "effect"
 import * as Chat from "./Chat.js"
+import * as Images from "./Images.js"
 import * as Models from "./Models.js"
 import * as OpenRouterConfig from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
+import * as Speech from "./Speech.js"
 
 /** The services the layers provide. @since 0.1.0 @category Models */
 export type Services =
@@ -38,6 +41,8 @@ export type Services =
   | PayloadTransformers.PayloadTransformers
   | Models.Models
   | Chat.Chat
+  | Images.Images
+  | Speech.Speech
 
 /** Options beside the config. @since 0.1.0 @category Models */
 export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
@@ -48,7 +53,13 @@ export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
 const services = (options: Options) => {
   const http = OpenRouterHttp.layerConfig(options)
   const models = options.stateDir === undefined ? Models.layerMemory : Models.layer({ stateDir: options.stateDir })
-  return Layer.mergeAll(Chat.layer, RouteVerifier.layer, PayloadTransformers.layer).pipe(
+  return Layer.mergeAll(
+    Chat.layer,
+    Images.layer,
+    Speech.layer({ connectTo: options.connectTo }),
+    RouteVerifier.layer,
+    PayloadTransformers.layer
+  ).pipe(
     Layer.provideMerge(models),
     Layer.provideMerge(http)
   )

@@ -7,6 +7,12 @@
 /** @since 0.1.0 */
 export * as Chat from "./Chat.js"
 /** @since 0.1.0 */
+export * as AudioResponse from "./AudioResponse.js"
+/** @since 0.1.0 */
+export * as ImageExtraction from "./ImageExtraction.js"
+/** @since 0.1.0 */
+export * as Images from "./Images.js"
+/** @since 0.1.0 */
 export * as Models from "./Models.js"
 /** @since 0.1.0 */
 export * as OpenRouter from "./OpenRouter.js"
@@ -16,5 +22,7 @@ export * as OpenRouterConfig from "./OpenRouterConfig.js"
 export * as OpenRouterHttp from "./OpenRouterHttp.js"
 /** @since 0.1.0 */
 export * as Retry from "./Retry.js"
+/** @since 0.1.0 */
+export * as Speech from "./Speech.js"
 /** @since 0.1.0 */
 export * as Sse from "./Sse.js"

@@ -1,0 +1,249 @@
+/**
+ * Text-to-speech (reference §14) and speech-to-text (§15.4).
+ *
+ * Speech reads `messages.tts.providers.openrouter` (over the legacy `messages.tts.openrouter`),
+ * takes its key in the TTS order (speech config → provider config → `OPENROUTER_API_KEY`) and,
+ * unlike OpenClaw, which always calls `https://openrouter.ai/api/v1`, uses the configured base URL
+ * so proxies work; the headers come from the shared `HeaderPolicy`. `response_format` is always
+ * sent (OpenRouter's own default is pcm). Both calls are `billable-post`.
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
+import { Context, Duration, Effect, Layer, Option, Stream } from "effect"
+import * as AudioResponse from "./AudioResponse.js"
+import { OpenRouterConfig } from "./OpenRouterConfig.js"
+import * as OpenRouterHttp from "./OpenRouterHttp.js"
+
+/** The largest audio answer accepted. @since 0.1.0 @category Constants */
+export const MAX_AUDIO_BYTES = 16 * 1024 * 1024
+
+/** The default transcription model. @since 0.1.0 @category Constants */
+export const TRANSCRIPTION_MODEL = "openai/whisper-large-v3-turbo"
+
+/** @since 0.1.0 @category Models */
+export interface SynthesizeOptions {
+  readonly text: string
+  readonly model?: string | undefined
+  readonly voice?: string | undefined
+  /** `mp3` (default) or `pcm`. */
+  readonly format?: string | undefined
+  readonly speed?: number | undefined
+  readonly timeoutMs?: number | undefined
+}
+
+/** @since 0.1.0 @category Models */
+export interface Audio {
+  readonly bytes: Uint8Array
+  readonly format: Settings.SpeechFormat
+  readonly mimeType: string
+  /** `.mp3` or `.pcm` */
+  readonly fileExtension: string
+  readonly model: string
+}
+
+/** Audio written to a file. @since 0.1.0 @category Models */
+export interface SavedAudio extends Audio {
+  readonly path: string
+  readonly size: number
+}
+
+/** @since 0.1.0 @category Models */
+export interface TranscribeOptions {
+  readonly audio: Uint8Array
+  readonly mimeType?: string | undefined
+  readonly fileName?: string | undefined
+  readonly model?: string | undefined
+  readonly language?: string | undefined
+  readonly temperature?: number | undefined
+  readonly timeoutMs?: number | undefined
+}
+
+/** @since 0.1.0 @category Models */
+export interface Transcript {
+  readonly text: string
+  readonly model: string
+}
+
+/** @since 0.1.0 @category Models */
+export type SpeechError = OpenRouterHttp.ExecuteError | Settings.ResolveError | OpenRouterError.BadInput
+
+/** The request of a synthesis, before sending. @since 0.1.0 @category Models */
+export interface PreparedSpeech {
+  readonly url: string
+  readonly body: Readonly<Record<string, unknown>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly settings: Settings.Speech
+}
+
+/** @since 0.1.0 @category Models */
+export interface Service {
+  readonly prepare: (options: SynthesizeOptions) => Effect.Effect<PreparedSpeech, Settings.ResolveError>
+  readonly synthesize: (options: SynthesizeOptions) => Effect.Effect<Audio, SpeechError>
+  /** Streams the audio into `path` (a temporary file, renamed when complete); `bytes` is left empty. */
+  readonly synthesizeToFile: (options: SynthesizeOptions, path: string) => Effect.Effect<SavedAudio, SpeechError, FileSystem.FileSystem>
+  readonly transcribe: (options: TranscribeOptions) => Effect.Effect<Transcript, SpeechError>
+}
+
+/** @since 0.1.0 @category Context */
+export class Speech extends Context.Tag("@openrouter-effect/client/Speech")<Speech, Service>() {}
+
+const MIME: Record<Settings.SpeechFormat, string> = { mp3: "audio/mpeg", pcm: "audio/pcm" }
+
+const cannotWrite = (path: string, reason: string) =>
+  new OpenRouterError.BadInput({ field: "path", value: path, message: `Cannot write ${path}: ${reason}` })
+
+const timeoutOf = (ms: number, what: string) =>
+  Effect.timeoutFail({
+    duration: Duration.millis(ms),
+    onTimeout: () => new OpenRouterError.Timeout({ message: `OpenRouter ${what} timed out after ${ms}ms`, source: "client", timeoutMs: ms })
+  })
+
+/**
+ * Builds the service. Speech gets its own HTTP service over the speech settings' base URL and key;
+ * transcription uses the shared `OpenRouterHttp` (the general key order).
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const make = (options: { readonly connectTo?: string | undefined } = {}): Effect.Effect<
+  Service,
+  OpenRouterError.ConfigError | Settings.ResolveError,
+  OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | HttpClient.HttpClient
+> =>
+  Effect.gen(function*() {
+    const config = yield* OpenRouterConfig
+    const http = yield* OpenRouterHttp.OpenRouterHttp
+    const defaults = yield* config.speech()
+    const speechHttp = yield* OpenRouterHttp.make({
+      baseUrl: defaults.baseUrl,
+      apiKey: Option.getOrUndefined(defaults.key.apiKey),
+      connectTo: options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"]
+    })
+
+    const prepare: Service["prepare"] = (call) =>
+      Effect.gen(function*() {
+        const settings = yield* config.speech({
+          model: call.model,
+          voice: call.voice,
+          speed: call.speed,
+          responseFormat: call.format,
+          timeoutMs: call.timeoutMs
+        })
+        const requestBody = {
+          model: settings.model.slug,
+          input: call.text,
+          voice: settings.voice,
+          response_format: settings.responseFormat,
+          ...(settings.speed !== undefined ? { speed: settings.speed } : {}),
+          ...(settings.provider !== undefined ? { provider: settings.provider } : {})
+        }
+        const headers = { ...HeaderPolicy.headers({ route: speechHttp.route }), "content-type": "application/json" }
+        return { url: speechHttp.url("/audio/speech"), body: requestBody, headers, settings }
+      })
+
+    const request = (prepared: PreparedSpeech) =>
+      speechHttp.execute(
+        HttpClientRequest.post(prepared.url).pipe(
+          HttpClientRequest.setHeaders(prepared.headers),
+          HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
+        ),
+        { retryClass: "billable-post", timeout: Duration.millis(prepared.settings.timeoutMs), operation: "speech.synthesize" }
+      )
+
+    const audioOf = (prepared: PreparedSpeech, bytes: Uint8Array): Audio => ({
+      bytes,
+      format: prepared.settings.responseFormat,
+      mimeType: MIME[prepared.settings.responseFormat],
+      fileExtension: `.${prepared.settings.responseFormat}`,
+      model: prepared.settings.model.slug
+    })
+
+    const readError = (error: { readonly message: string }) =>
+      new OpenRouterError.TransportError({ message: `Reading the audio failed: ${error.message}`, phase: "response", cause: error })
+
+    const synthesize: Service["synthesize"] = (call) =>
+      Effect.gen(function*() {
+        const prepared = yield* prepare(call)
+        return yield* Effect.gen(function*() {
+          const response = yield* request(prepared)
+          const bytes = new Uint8Array(yield* response.arrayBuffer.pipe(Effect.mapError(readError)))
+          const checked = yield* AudioResponse.checkAudio(response.headers["content-type"], bytes, MAX_AUDIO_BYTES)
+          return audioOf(prepared, checked)
+        }).pipe(timeoutOf(prepared.settings.timeoutMs, "speech"))
+      }).pipe(Effect.withSpan("Speech.synthesize"))
+
+    const synthesizeToFile: Service["synthesizeToFile"] = (call, path) =>
+      Effect.gen(function*() {
+        const fs = yield* FileSystem.FileSystem
+        const prepared = yield* prepare(call)
+        const temporary = `${path}.${Date.now().toString(36)}.partial`
+        return yield* Effect.gen(function*() {
+          const response = yield* request(prepared)
+          // The content type is checked before a byte is written; the size as the bytes arrive.
+          yield* AudioResponse.checkAudio(response.headers["content-type"], new Uint8Array([0]), MAX_AUDIO_BYTES)
+          let size = 0
+          yield* response.stream.pipe(
+            Stream.mapError(readError),
+            Stream.mapEffect((chunk) => {
+              size += chunk.byteLength
+              return size > MAX_AUDIO_BYTES
+                ? Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter TTS API error: audio response exceeds ${MAX_AUDIO_BYTES} bytes` }))
+                : Effect.succeed(chunk)
+            }),
+            Stream.run(fs.sink(temporary)),
+            // The path cannot be written: bad input, not a remote failure.
+            Effect.catchTags({
+              SystemError: (error) => Effect.fail(cannotWrite(path, error.message)),
+              BadArgument: (error) => Effect.fail(cannotWrite(path, error.message))
+            })
+          )
+          if (size === 0) return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
+          yield* fs.rename(temporary, path).pipe(Effect.mapError((error) => cannotWrite(path, error.message)))
+          return { ...audioOf(prepared, new Uint8Array(0)), path, size }
+        }).pipe(
+          Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)),
+          timeoutOf(prepared.settings.timeoutMs, "speech")
+        )
+      }).pipe(Effect.withSpan("Speech.synthesizeToFile"))
+
+    const transcribe: Service["transcribe"] = (call) =>
+      Effect.gen(function*() {
+        const format = yield* AudioResponse.transcriptionFormat(call.mimeType, call.fileName)
+        const model = call.model?.trim() || TRANSCRIPTION_MODEL
+        const timeoutMs = call.timeoutMs ?? defaults.timeoutMs
+        const requestBody = {
+          model,
+          input_audio: { data: Buffer.from(call.audio).toString("base64"), format },
+          ...(call.language !== undefined && call.language.trim() !== "" ? { language: call.language.trim() } : {}),
+          ...(call.temperature !== undefined && Number.isFinite(call.temperature) ? { temperature: call.temperature } : {})
+        }
+        return yield* Effect.gen(function*() {
+          const response = yield* http.execute(
+            HttpClientRequest.post(http.url("/audio/transcriptions")).pipe(
+              HttpClientRequest.setHeaders(HeaderPolicy.headers({ route: http.route })),
+              HttpClientRequest.bodyText(JSON.stringify(requestBody), "application/json")
+            ),
+            { retryClass: "billable-post", timeout: Duration.millis(timeoutMs), operation: "speech.transcribe" }
+          )
+          const json = yield* response.json.pipe(
+            Effect.mapError(() => new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response is not JSON" }))
+          )
+          const text = (json as { text?: unknown } | null)?.text
+          if (typeof text !== "string") {
+            return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response missing text" }))
+          }
+          return { text, model }
+        }).pipe(timeoutOf(timeoutMs, "transcription"))
+      }).pipe(Effect.withSpan("Speech.transcribe"))
+
+    return { prepare, synthesize, synthesizeToFile, transcribe }
+  })
+
+/** @since 0.1.0 @category Layers */
+export const layer = (
+  options: { readonly connectTo?: string | undefined } = {}
+): Layer.Layer<Speech, OpenRouterError.ConfigError | Settings.ResolveError, OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | HttpClient.HttpClient> =>
+  Layer.effect(Speech, make(options))
