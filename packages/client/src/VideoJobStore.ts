@@ -1,0 +1,255 @@
+/**
+ * A durable record of submitted video jobs. Video jobs cost money and take minutes, so the handle
+ * the server returns with its 202 is persisted before the first poll: a crashed or interrupted
+ * process can then resume polling and downloading without submitting the job again.
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Context, Effect, Layer, Option, Ref, Schema } from "effect"
+
+// ---------------------------------------------------------------------------------------------
+// Model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One submitted video job, as the server accepted it, with what is known so far.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface VideoJob {
+  readonly id: string
+  readonly pollingUrl: string
+  readonly model: string
+  readonly baseUrl: string
+  /** When the job was accepted, in milliseconds since the epoch. */
+  readonly submittedAt: number
+  readonly status: "submitted" | "completed" | "downloaded" | "failed"
+  /** Where the download goes, when known. */
+  readonly output?: string
+  readonly generationId?: string
+  readonly error?: string
+}
+
+/**
+ * The schema of a stored {@link VideoJob}; unknown fields are tolerated (and dropped).
+ *
+ * @since 0.1.0 @category Schemas
+ */
+export const VideoJobSchema: Schema.Schema<VideoJob> = Schema.Struct({
+  id: Schema.String,
+  pollingUrl: Schema.String,
+  model: Schema.String,
+  baseUrl: Schema.String,
+  submittedAt: Schema.Number,
+  status: Schema.Literal("submitted", "completed", "downloaded", "failed"),
+  output: Schema.optionalWith(Schema.String, { exact: true }),
+  generationId: Schema.optionalWith(Schema.String, { exact: true }),
+  error: Schema.optionalWith(Schema.String, { exact: true })
+})
+
+/**
+ * A job store cannot be read or written, a stored job is corrupt, or an updated job is absent.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class StoreError extends Schema.TaggedError<StoreError>("@openrouter-effect/client/VideoJobStore/StoreError")(
+  "StoreError",
+  { message: Schema.String, path: Schema.optional(Schema.String) }
+) {
+  /** The code the CLI exits with. @since 0.1.0 */
+  get exitCode(): number {
+    return 1
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The operations of a {@link VideoJobStore}.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Service {
+  /** Stores a job, replacing any job with the same id. Durable when the effect succeeds. */
+  readonly put: (job: VideoJob) => Effect.Effect<void, StoreError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<VideoJob>, StoreError>
+  /** Every stored job, newest (`submittedAt`) first. */
+  readonly list: Effect.Effect<ReadonlyArray<VideoJob>, StoreError>
+  /** Merges `patch` into the stored job and returns the result; fails when the job is absent. */
+  readonly update: (id: string, patch: Partial<Omit<VideoJob, "id">>) => Effect.Effect<VideoJob, StoreError>
+}
+
+/**
+ * Where video jobs are kept.
+ *
+ * @since 0.1.0 @category Tags
+ */
+export class VideoJobStore extends Context.Tag("@openrouter-effect/client/VideoJobStore")<VideoJobStore, Service>() {}
+
+const spanOf = (name: string, id: string) => Effect.withSpan(`VideoJobStore.${name}`, { attributes: { "openrouter.video.job_id": id } })
+
+const newestFirst = (jobs: ReadonlyArray<VideoJob>): ReadonlyArray<VideoJob> =>
+  [...jobs].sort((a, b) => b.submittedAt - a.submittedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+const merge = (job: VideoJob, patch: Partial<Omit<VideoJob, "id">>): VideoJob => ({ ...job, ...patch, id: job.id })
+
+const absent = (id: string, path?: string): StoreError =>
+  new StoreError({ message: `no video job with id ${JSON.stringify(id)}`, ...(path === undefined ? {} : { path }) })
+
+/** Builds a service from put/get/list; `update` is serialised so concurrent updates do not lose writes. */
+const makeService = (
+  raw: {
+    readonly put: (job: VideoJob) => Effect.Effect<void, StoreError>
+    readonly get: (id: string) => Effect.Effect<Option.Option<VideoJob>, StoreError>
+    readonly list: Effect.Effect<ReadonlyArray<VideoJob>, StoreError>
+    readonly pathOf?: (id: string) => string
+  }
+): Effect.Effect<Service> =>
+  Effect.map(Effect.makeSemaphore(1), (lock) => {
+    const put: Service["put"] = (job) => lock.withPermits(1)(raw.put(job)).pipe(spanOf("put", job.id))
+    const get: Service["get"] = (id) => raw.get(id).pipe(spanOf("get", id))
+    const list: Service["list"] = raw.list.pipe(Effect.map(newestFirst), Effect.withSpan("VideoJobStore.list"))
+    const update: Service["update"] = (id, patch) =>
+      lock.withPermits(1)(
+        Effect.gen(function*() {
+          const current = yield* raw.get(id)
+          if (Option.isNone(current)) return yield* Effect.fail(absent(id, raw.pathOf?.(id)))
+          const next = merge(current.value, patch)
+          yield* raw.put(next)
+          return next
+        })
+      ).pipe(spanOf("update", id))
+    return VideoJobStore.of({ put, get, list, update })
+  })
+
+// ---------------------------------------------------------------------------------------------
+// File store
+// ---------------------------------------------------------------------------------------------
+
+const decodeJob = Schema.decodeUnknownEither(Schema.parseJson(VideoJobSchema))
+const encodeJob = Schema.encodeSync(VideoJobSchema)
+
+/**
+ * A store keeping one JSON file per job at `<stateDir>/videos/<encodeURIComponent(id)>.json`, mode
+ * 0600. Each write goes to a temporary file in the same directory which is then renamed over the
+ * job's file, so a file is always either the old or the new job. `list` skips (and logs) files that
+ * cannot be read or decoded; `get` reports them as a {@link StoreError} naming the file.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const makeFile = (stateDir: string): Effect.Effect<Service, never, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const dir = `${stateDir.replace(/\/+$/, "")}/videos`
+    const pathOf = (id: string) => `${dir}/${encodeURIComponent(id)}.json`
+    const failure = (path: string, what: string) => (error: { readonly message: string }) =>
+      new StoreError({ message: `cannot ${what} ${path}: ${error.message}`, path })
+
+    const read = (path: string): Effect.Effect<Option.Option<VideoJob>, StoreError> =>
+      Effect.gen(function*() {
+        const exists = yield* fs.exists(path).pipe(Effect.mapError(failure(path, "read")))
+        if (!exists) return Option.none()
+        const text = yield* fs.readFileString(path).pipe(Effect.mapError(failure(path, "read")))
+        const decoded = decodeJob(text)
+        if (decoded._tag === "Left") {
+          return yield* Effect.fail(
+            new StoreError({ message: `corrupt video job file ${path}: ${decoded.left.message}`, path })
+          )
+        }
+        return Option.some(decoded.right)
+      })
+
+    const put = (job: VideoJob): Effect.Effect<void, StoreError> => {
+      const path = pathOf(job.id)
+      const temporary = `${dir}/.${encodeURIComponent(job.id)}.${Date.now().toString(36)}${
+        Math.random().toString(36).slice(2, 10)
+      }.tmp`
+      return Effect.gen(function*() {
+        yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(
+          Effect.mapError(failure(dir, "create directory"))
+        )
+        const text = `${JSON.stringify(encodeJob(job), null, 2)}\n`
+        yield* fs.writeFileString(temporary, text, { mode: 0o600, flag: "wx" }).pipe(
+          Effect.mapError(failure(temporary, "write"))
+        )
+        // The mode given at creation is subject to the umask; make sure of 0600.
+        yield* fs.chmod(temporary, 0o600).pipe(Effect.mapError(failure(temporary, "chmod")))
+        yield* fs.rename(temporary, path).pipe(Effect.mapError(failure(path, "write")))
+      }).pipe(Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)))
+    }
+
+    const get = (id: string): Effect.Effect<Option.Option<VideoJob>, StoreError> => {
+      const path = pathOf(id)
+      return read(path).pipe(
+        Effect.flatMap((job) =>
+          Option.isSome(job) && job.value.id !== id
+            ? Effect.fail(
+              new StoreError({
+                message: `video job file ${path} holds job ${JSON.stringify(job.value.id)}, not ${JSON.stringify(id)}`,
+                path
+              })
+            )
+            : Effect.succeed(job)
+        )
+      )
+    }
+
+    const list: Effect.Effect<ReadonlyArray<VideoJob>, StoreError> = Effect.gen(function*() {
+      const exists = yield* fs.exists(dir).pipe(Effect.mapError(failure(dir, "read")))
+      if (!exists) return []
+      const names = yield* fs.readDirectory(dir).pipe(Effect.mapError(failure(dir, "read")))
+      const jobs: Array<VideoJob> = []
+      for (const name of [...names].sort()) {
+        if (!name.endsWith(".json")) continue // temporary files end in .tmp
+        const path = `${dir}/${name}`
+        const job = yield* read(path).pipe(
+          Effect.catchAll((error) =>
+            Effect.logWarning(`skipping video job file: ${error.message}`).pipe(
+              Effect.annotateLogs({ path }),
+              Effect.as(Option.none<VideoJob>())
+            )
+          )
+        )
+        if (Option.isSome(job)) jobs.push(job.value)
+      }
+      return jobs
+    })
+
+    return yield* makeService({ put, get, list, pathOf })
+  })
+
+/**
+ * The file store of {@link makeFile} as a layer.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerFile = (stateDir: string): Layer.Layer<VideoJobStore, never, FileSystem.FileSystem> =>
+  Layer.effect(VideoJobStore, makeFile(stateDir))
+
+// ---------------------------------------------------------------------------------------------
+// Memory store
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An in-memory store, for tests and for embedders who keep jobs elsewhere.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const makeMemory: Effect.Effect<Service> = Effect.gen(function*() {
+  const ref = yield* Ref.make<ReadonlyMap<string, VideoJob>>(new Map())
+  return yield* makeService({
+    put: (job) => Ref.update(ref, (jobs) => new Map(jobs).set(job.id, job)),
+    get: (id) => Ref.get(ref).pipe(Effect.map((jobs) => Option.fromNullable(jobs.get(id)))),
+    list: Ref.get(ref).pipe(Effect.map((jobs) => [...jobs.values()]))
+  })
+})
+
+/**
+ * The in-memory store of {@link makeMemory} as a layer; each build starts empty.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerMemory: Layer.Layer<VideoJobStore> = Layer.effect(VideoJobStore, makeMemory)
