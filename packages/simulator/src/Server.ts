@@ -372,11 +372,35 @@ export const start = async (options: Options = {}): Promise<Running> => {
       if (current === undefined) return json(response, 503, {})
       const method = (request.method ?? "GET").toUpperCase()
       const faultsTaken = current.faults.take(method, `/cdn${url.pathname}`)
+      // CDN requests are journalled too, under /cdn/…, so a test can count downloads.
+      const entry = current.bench
+        ? undefined
+        : journal.record({
+          time: current.context.now(),
+          method,
+          origin: `http://${request.headers.host ?? "127.0.0.1"}`,
+          path: `/cdn${url.pathname}`,
+          query: url.search,
+          headers: request.headers,
+          body: undefined
+        })
+      if (entry !== undefined) {
+        entry.faults = faultsTaken.map(describeFault)
+        journal.started()
+        response.on("close", () => {
+          entry.completed = response.writableFinished
+          entry.clientDisconnected = !response.writableFinished
+          journal.finished()
+        })
+      }
       const status = faultsTaken.find((f): f is Extract<Fault, { kind: "status" }> => f.kind === "status")
       const reply = status !== undefined
         ? Promise.resolve<Reply>({ _tag: "json", status: status.status, body: status.body ?? { error: { code: status.status, message: "Forbidden" } } })
         : Promise.resolve(cdnContent({ method, path: url.pathname, query: url.searchParams, headers: request.headers, body: undefined, apiKey: undefined, fault: undefined }, current.context))
-      reply.then((r) => writeReply(response, r, faultsTaken)).catch(() => response.destroy())
+      reply.then((r) => {
+        if (entry !== undefined) entry.status = r.status
+        return writeReply(response, r, faultsTaken)
+      }).catch(() => response.destroy())
     })
     const cdnPort = await listen(cdnServer, 0)
     cdn = cdnServer
