@@ -1,6 +1,6 @@
 /**
- * Everything in one layer: config, route verifier, request shaping, HTTP, models, chat, images
- * and speech.
+ * Everything in one layer: config, route verifier, request shaping, HTTP, models, chat, images,
+ * speech and video.
  *
  * ```ts
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -32,6 +32,8 @@ import * as Models from "./Models.js"
 import * as OpenRouterConfig from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
 import * as Speech from "./Speech.js"
+import * as VideoJobStore from "./VideoJobStore.js"
+import * as Videos from "./Videos.js"
 
 /** The services the layers provide. @since 0.1.0 @category Models */
 export type Services =
@@ -43,20 +45,27 @@ export type Services =
   | Chat.Chat
   | Images.Images
   | Speech.Speech
+  | Videos.Videos
+  | VideoJobStore.VideoJobStore
 
 /** Options beside the config. @since 0.1.0 @category Models */
 export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
-  /** Where `Models` caches the catalogue on disk (needs a `FileSystem`); none keeps it in memory. */
+  /**
+   * The state directory: `Models` caches the catalogue and `VideoJobStore` keeps video jobs under
+   * it (needs a `FileSystem`); none keeps both in memory.
+   */
   readonly stateDir?: string | undefined
 }
 
 const services = (options: Options) => {
   const http = OpenRouterHttp.layerConfig(options)
   const models = options.stateDir === undefined ? Models.layerMemory : Models.layer({ stateDir: options.stateDir })
+  const jobs = options.stateDir === undefined ? VideoJobStore.layerMemory : VideoJobStore.layerFile(options.stateDir)
   return Layer.mergeAll(
     Chat.layer,
     Images.layer,
     Speech.layer({ connectTo: options.connectTo }),
+    Videos.layer.pipe(Layer.provideMerge(jobs)),
     RouteVerifier.layer,
     PayloadTransformers.layer
   ).pipe(

@@ -26,3 +26,9 @@ export * as Retry from "./Retry.js"
 export * as Speech from "./Speech.js"
 /** @since 0.1.0 */
 export * as Sse from "./Sse.js"
+/** @since 0.1.0 */
+export * as VideoJobStore from "./VideoJobStore.js"
+/** @since 0.1.0 */
+export * as VideoRequest from "./VideoRequest.js"
+/** @since 0.1.0 */
+export * as Videos from "./Videos.js"
