@@ -35,6 +35,12 @@ export interface Options {
   readonly timeout?: Duration.DurationInput | undefined
   /** Streams only. */
   readonly idleTimeout?: Duration.DurationInput | undefined
+  /**
+   * Where a model's default thinking level comes from: the live catalogue (default; a lookup
+   * that fails falls back to the bundled one) or only the bundled one, which sends nothing
+   * (for `--dry-run`).
+   */
+  readonly catalog?: "live" | "bundled" | undefined
 }
 
 /** A request in OpenAI shape: a JSON object with `messages`. @since 0.1.0 @category Models */
@@ -202,7 +208,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       })
       // Without a level from the call, the model's default comes from its capabilities: the live
       // catalogue when it answers, else the bundled one (a failed lookup never fails the call).
-      const thinking = options.thinking !== undefined
+      const thinking = options.thinking !== undefined || options.catalog === "bundled"
         ? settings.thinking
         : Thinking.defaultLevel(settings.model.slug, yield* models.thinkingCapabilities(settings.model.slug))
       const context = {

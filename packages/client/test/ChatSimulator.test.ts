@@ -103,9 +103,15 @@ describe("Chat.complete against the simulator", () => {
       const [entry] = sim.journal.list({ path: "/chat/completions" })
       expect((entry?.body as { reasoning?: unknown }).reasoning).toEqual({ effort: "low" })
       expect(sim.journal.list({ path: "/models" })).toHaveLength(1)
+      // With the bundled catalogue only, preparing sends nothing (the model is unknown there: off).
+      sim.journal.clear()
+      const offline = yield* chat.prepare(hello, { model: "x-vendor/new-model", catalog: "bundled" })
+      expect(offline.body).not.toHaveProperty("reasoning")
+      expect(sim.journal.list()).toEqual([])
+      yield* chat.complete(hello, { model: "anthropic/claude-sonnet-4.5" })
       // Cached: a second call asks /models no more.
       yield* chat.complete(hello, { model: "openai/gpt-4o" })
-      expect(sim.journal.list({ path: "/models" })).toHaveLength(1)
+      expect(sim.journal.list({ path: "/models" })).toHaveLength(0)
     }).pipe(Effect.provide(client({ baseUrl: sim.baseUrl }))))
 })
 
