@@ -11,6 +11,8 @@ export * as ChatRequest from "./ChatRequest.js"
 /** @since 0.1.0 */
 export * as ConfigDocument from "./ConfigDocument.js"
 /** @since 0.1.0 */
+export * as ConfigEdit from "./ConfigEdit.js"
+/** @since 0.1.0 */
 export * as ConfigLocation from "./ConfigLocation.js"
 /** @since 0.1.0 */
 export * as Environment from "./Environment.js"
