@@ -1,55 +1,17 @@
 /**
- * `npm start` for now: reads the config (the `--config PATH` flag, else the OpenClaw location
- * rules), resolves the chat settings, and prints them with the key masked, followed by the
- * bundled model catalogue. The full CLI comes later.
- *
- * Exit codes: 0 success, 2 bad input or configuration, 1 anything else.
+ * The `openrouter-effect` entry point. With no command it prints the resolved configuration
+ * (`config show`), which is what `npm start` runs for now.
  */
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { ConfigDocument, ConfigLocation, Settings } from "@openrouter-effect/core"
-import { Console, Effect, Either } from "effect"
-import { homedir } from "node:os"
-import * as ShowConfig from "./ShowConfig.js"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Effect, Layer } from "effect"
+import * as Cli from "./Cli.js"
 
-const flagValue = (argv: ReadonlyArray<string>, name: string): string | undefined => {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? ""
-    if (arg === name) return argv[i + 1]
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
-  }
-  return undefined
-}
+const argv = process.argv.slice(2)
+const hasCommand = argv.some((arg) => Cli.commandNames.includes(arg))
+const effective = !hasCommand && !argv.includes("--help") && !argv.includes("--version") ? [...argv, "config", "show"] : argv
 
-const program = Effect.gen(function*() {
-  const fs = yield* FileSystem.FileSystem
-  const environment = { ...process.env }
-  const location = ConfigLocation.resolve({
-    flag: flagValue(process.argv.slice(2), "--config"),
-    environment,
-    homeDir: homedir()
-  })
-  const exists = yield* fs.exists(location.file)
-  const text = exists ? yield* fs.readFileString(location.file) : ""
-  const parsed = ConfigDocument.parseText(text, location.file)
-  const chat = Either.flatMap(parsed, ({ document }) => Settings.resolveChat(document, environment))
-  if (Either.isLeft(chat)) {
-    yield* Console.error(`openrouter-effect: ${chat.left.message}`)
-    return chat.left.exitCode
-  }
-  const lines = [
-    ...ShowConfig.configuration(location, exists ? "read" : "missing", chat.right),
-    "",
-    ...ShowConfig.catalogue(chat.right.model.slug)
-  ]
-  yield* Console.log(lines.join("\n"))
-  return 0
-})
-
-program.pipe(
-  Effect.provide(NodeFileSystem.layer),
-  Effect.runPromise
-).then(
+Effect.runPromise(Cli.run(effective, Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici))).then(
   (code) => {
     process.exitCode = code
   },

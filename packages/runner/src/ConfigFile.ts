@@ -1,0 +1,60 @@
+/**
+ * Reading and writing the config file for the CLI's editing commands. Reads keep the raw JSON5
+ * document (before `${VAR}` substitution); writes are atomic (a temporary file in the same
+ * directory, then a rename), mode 0600, and keep the previous file as `<file>.bak` (also 0600).
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import { ConfigDocument, OpenRouterError } from "@openrouter-effect/core"
+import { Effect } from "effect"
+import JSON5 from "json5"
+
+/** A config file as read. @since 0.1.0 @category Models */
+export interface Loaded {
+  readonly file: string
+  readonly exists: boolean
+  /** The raw document; `{}` when the file does not exist. */
+  readonly raw: Record<string, unknown>
+}
+
+const configError = (file: string, reason: string) =>
+  new OpenRouterError.ConfigError({ message: `${file}: ${reason}`, file })
+
+/**
+ * Reads the raw document, checking it with the config Schema (a broken file is a ConfigError
+ * with its line:column or JSON path).
+ *
+ * @since 0.1.0 @category Reading
+ */
+export const load = (file: string): Effect.Effect<Loaded, OpenRouterError.ConfigError, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const exists = yield* fs.exists(file).pipe(Effect.mapError((error) => configError(file, error.message)))
+    if (!exists) return { file, exists, raw: {} }
+    const text = yield* fs.readFileString(file).pipe(Effect.mapError((error) => configError(file, `cannot read the config file: ${error.message}`)))
+    const parsed = yield* ConfigDocument.parseText(text, file)
+    return { file, exists, raw: { ...parsed.raw } }
+  })
+
+/**
+ * Writes a document: the previous file is kept as `<file>.bak`, the new one written to a
+ * temporary file and renamed over it; both 0600. The directory is created when missing.
+ *
+ * @since 0.1.0 @category Writing
+ */
+export const save = (file: string, document: unknown): Effect.Effect<void, OpenRouterError.ConfigError, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const slash = file.lastIndexOf("/")
+    const directory = slash > 0 ? file.slice(0, slash) : "."
+    yield* fs.makeDirectory(directory, { recursive: true })
+    if (yield* fs.exists(file)) {
+      yield* fs.copyFile(file, `${file}.bak`)
+      yield* fs.chmod(`${file}.bak`, 0o600)
+    }
+    const temporary = `${file}.${process.pid}.tmp`
+    yield* fs.writeFileString(temporary, `${JSON5.stringify(document, null, 2)}\n`, { mode: 0o600 })
+    yield* fs.chmod(temporary, 0o600)
+    yield* fs.rename(temporary, file)
+  }).pipe(Effect.mapError((error) => configError(file, `cannot write the config file: ${error.message}`)))
