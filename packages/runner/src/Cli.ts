@@ -19,6 +19,7 @@ import { Models, OpenRouter } from "@openrouter-effect/client"
 import { ConfigDocument, ConfigEdit, ConfigLocation, ModelRef, OpenRouterError, Settings } from "@openrouter-effect/core"
 import { Cause, Console, Effect, Exit, type Layer, Option, Redacted } from "effect"
 import { homedir } from "node:os"
+import * as Commands from "./Commands.js"
 import * as ConfigFile from "./ConfigFile.js"
 import * as ShowConfig from "./ShowConfig.js"
 
@@ -134,10 +135,10 @@ const modelsCommand = Command.make("models").pipe(
   Command.withSubcommands([modelsSet, modelsList])
 )
 
-const command = root.pipe(Command.withSubcommands([configCommand, onboard, modelsCommand]))
+const command = root.pipe(Command.withSubcommands([configCommand, onboard, modelsCommand, ...Commands.commands(context)]))
 
 /** The top-level command names. @since 0.1.0 @category Constants */
-export const commandNames: ReadonlyArray<string> = ["config", "onboard", "models"]
+export const commandNames: ReadonlyArray<string> = ["config", "onboard", "models", "chat", "image", "video", "tts", "transcribe", "demo"]
 
 const cli = Command.run(command, { name: "openrouter-effect", version: "0.1.0" })
 
