@@ -210,6 +210,70 @@ export interface Parsed {
 }
 
 /**
+ * Removes `_` digit separators (`180_000`, as the provider documentation writes numbers) from
+ * number literals, leaving strings and comments alone. JSON5 itself has no digit separators.
+ *
+ * @since 0.1.0 @category Decoding
+ */
+export const stripDigitSeparators = (text: string): string => {
+  let out = ""
+  let quote: string | undefined
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] ?? ""
+    if (quote !== undefined) {
+      out += char
+      if (char === "\\") {
+        out += text[i + 1] ?? ""
+        i++
+      } else if (char === quote) quote = undefined
+      continue
+    }
+    if (char === "\"" || char === "'") {
+      quote = char
+      out += char
+      continue
+    }
+    if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i)
+      const stop = end < 0 ? text.length : end
+      out += text.slice(i, stop)
+      i = stop - 1
+      continue
+    }
+    if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2)
+      const stop = end < 0 ? text.length : end + 2
+      out += text.slice(i, stop)
+      i = stop - 1
+      continue
+    }
+    if (char === "_" && /[0-9a-fA-F]/.test(text[i - 1] ?? "") && /[0-9a-fA-F]/.test(text[i + 1] ?? "") && !/[A-Za-z_$]/.test(previousWordStart(text, i))) continue
+    out += char
+  }
+  return out
+}
+
+// The first character of the word an index is in: a number starts with a digit (or a sign/dot).
+const previousWordStart = (text: string, index: number): string => {
+  let start = index
+  while (start > 0 && /[0-9A-Za-z_$.]/.test(text[start - 1] ?? "")) start--
+  return text[start] ?? ""
+}
+
+// JSON5, accepting digit separators when the plain parse fails on one. When the text without
+// separators still fails, that error is the real one (its column can be off by the separators
+// removed before it on the same line).
+const parseJson5 = (text: string): unknown => {
+  try {
+    return JSON5.parse(text)
+  } catch (cause) {
+    const stripped = stripDigitSeparators(text)
+    if (stripped === text) throw cause
+    return JSON5.parse(stripped)
+  }
+}
+
+/**
  * Parses JSON5 text. A syntax error names the file and `line:column`; a schema error names the
  * JSON path (see {@link decode}). Blank text is an empty document.
  *
@@ -219,7 +283,7 @@ export const parseText = (text: string, file?: string): Either.Either<Parsed, Co
   if (text.trim() === "") return Either.right({ raw: {}, document: empty })
   let raw: unknown
   try {
-    raw = JSON5.parse(text)
+    raw = parseJson5(text)
   } catch (cause) {
     const error = cause as { message?: unknown; lineNumber?: unknown; columnNumber?: unknown }
     const line = typeof error.lineNumber === "number" ? error.lineNumber : undefined
