@@ -21,6 +21,7 @@ import { Cause, Console, Effect, Exit, type Layer, Option, Redacted } from "effe
 import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
 import * as ConfigFile from "./ConfigFile.js"
+import * as Demo from "./Demo.js"
 import * as ShowConfig from "./ShowConfig.js"
 
 /** Exit codes. @since 0.1.0 @category Constants */
@@ -135,7 +136,12 @@ const modelsCommand = Command.make("models").pipe(
   Command.withSubcommands([modelsSet, modelsList])
 )
 
-const command = root.pipe(Command.withSubcommands([configCommand, onboard, modelsCommand, ...Commands.commands(context)]))
+const demo = Command.make("demo", { out: Options.text("out").pipe(Options.withDescription("where the demo's files go (default: a new temporary folder)"), Options.optional) }, ({ out }) =>
+  Demo.run(Option.match(out, { onNone: () => ({}), onSome: (outDir) => ({ outDir }) })).pipe(Effect.asVoid)).pipe(
+  Command.withDescription("everything against the embedded simulator, with a fake key: no key of yours, no network")
+)
+
+const command = root.pipe(Command.withSubcommands([configCommand, onboard, modelsCommand, ...Commands.commands(context), demo]))
 
 /** The top-level command names. @since 0.1.0 @category Constants */
 export const commandNames: ReadonlyArray<string> = ["config", "onboard", "models", "chat", "image", "video", "tts", "transcribe", "demo"]

@@ -28,7 +28,7 @@ const configFile = (text: string): string => {
   return file
 }
 
-describe("npm start (the runner's first job)", () => {
+describe("openrouter-effect with no command (config show)", () => {
   it("prints the resolved configuration with the key masked, and the bundled catalogue", () => {
     const file = configFile(`{
       env: { OPENROUTER_API_KEY: "${KEY}" },
@@ -69,4 +69,21 @@ describe("npm start (the runner's first job)", () => {
     expect(code).toBe(2)
     expect(stderr).toContain("agents.defaults.mediaMaxMb: expected a positive finite number, found \"lots\"")
   })
+})
+
+describe("npm start", () => {
+  it("runs the demo to the end with no key and no network, in a child process", async () => {
+    const root = join(runnerDir, "..", "..")
+    const scripts = JSON.parse((await import("node:fs")).readFileSync(join(root, "package.json"), "utf8")).scripts as { start: string }
+    expect(scripts.start).toBe("node --import tsx packages/runner/src/main.ts demo")
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", "demo"], {
+      cwd: runnerDir,
+      env: { ...process.env, OPENROUTER_API_KEY: "sk-or-v1-must-not-be-used-0000000000000" },
+      encoding: "utf8"
+    })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain("Demo complete: no key, no network.")
+    expect(result.stdout).toContain("Cache: MISS → HIT")
+    expect(result.stdout + result.stderr).not.toContain("must-not-be-used")
+  }, 60_000)
 })
