@@ -2,12 +2,12 @@
  * `openrouter-sim`: starts the simulator and keeps it running until Ctrl-C.
  *
  *   openrouter-sim [--port N] [--api-key KEY]... [--public-base-url URL] [--polling-url relative|absolute]
- *                  [--cdn] [--video-ms MS] [--video-bytes N] [--bench]
+ *                  [--cdn] [--video-ms MS] [--video-bytes N] [--bench] [--reply-words N]
  */
 import * as Server from "./Server.js"
 import type { Options } from "./Types.js"
 
-const usage = "usage: openrouter-sim [--port N] [--api-key KEY]... [--public-base-url URL] [--polling-url relative|absolute] [--cdn] [--video-ms MS] [--video-bytes N] [--bench]"
+const usage = "usage: openrouter-sim [--port N] [--api-key KEY]... [--public-base-url URL] [--polling-url relative|absolute] [--cdn] [--video-ms MS] [--video-bytes N] [--bench] [--reply-words N]"
 
 const parse = (argv: ReadonlyArray<string>): Options | string => {
   const options: { -readonly [K in keyof Options]: Options[K] } = {}
@@ -52,6 +52,12 @@ const parse = (argv: ReadonlyArray<string>): Options | string => {
       case "--bench":
         options.bench = true
         break
+      case "--reply-words": {
+        // A long answer (for streaming benchmarks): one content delta per word.
+        const words = count("--reply-words", value())
+        options.replyText = Array.from({ length: words }, (_, i) => `w${i}`).join(" ")
+        break
+      }
       case "--help":
       case "-h":
         return usage
