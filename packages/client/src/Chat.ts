@@ -219,7 +219,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const shaped = yield* PayloadTransformers.shape(context, request)
       const body: Request = { ...shaped.body, model: settings.model.slug, stream }
       return { url: http.url("/chat/completions"), body, headers: shaped.headers, settings }
-    }).pipe(Effect.withSpan("Chat.prepare"))
+    }).pipe(Effect.withSpan("Chat.prepare", { captureStackTrace: false }))
 
   const send = (prepared: Prepared, options: Options, operation: string) =>
     http.execute(
@@ -268,7 +268,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         duration: options.timeout ?? DEFAULT_TIMEOUT,
         onTimeout: () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
       }),
-      Effect.withSpan("Chat.complete")
+      Effect.withSpan("Chat.complete", { captureStackTrace: false })
     )
 
   const stream: Service["stream"] = (request, options = {}) =>
@@ -371,7 +371,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         ))
       )
       return events
-    })).pipe(Stream.withSpan("Chat.stream"))
+    })).pipe(Stream.withSpan("Chat.stream", { captureStackTrace: false }))
 
   return { prepare, complete, stream }
 })

@@ -225,7 +225,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             })
         })
       )
-    }).pipe(Effect.withSpan("Images.generate"))
+    }).pipe(Effect.withSpan("Images.generate", { captureStackTrace: false }))
 
   return { prepare, generate }
 })
@@ -259,5 +259,5 @@ export const save = (
     Effect.mapError((error) =>
       new OpenRouterError.BadInput({ field: "directory", value: directory, message: `Cannot write the images to ${directory}: ${error.message}` })
     ),
-    Effect.withSpan("Images.save")
+    Effect.withSpan("Images.save", { captureStackTrace: false })
   )

@@ -518,7 +518,7 @@ const makeWith = (disk: Disk | undefined): Effect.Effect<Service, never, OpenRou
     const find = (slug: string): Effect.Effect<Capabilities> =>
       Effect.map(current, (live) => resolve(live, slug)).pipe(
         Effect.tap((found) => Effect.annotateCurrentSpan({ "openrouter.model.source": found.source })),
-        Effect.withSpan("Models.find", { attributes: { "openrouter.model": slug } })
+        Effect.withSpan("Models.find", { captureStackTrace: false, attributes: { "openrouter.model": slug } })
       )
 
     const list: Effect.Effect<ReadonlyArray<Capabilities>> = Effect.map(current, (live) => {
@@ -527,13 +527,13 @@ const makeWith = (disk: Disk | undefined): Effect.Effect<Service, never, OpenRou
       return [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     }).pipe(
       Effect.tap((all) => Effect.annotateCurrentSpan({ "openrouter.models.count": all.length })),
-      Effect.withSpan("Models.list")
+      Effect.withSpan("Models.list", { captureStackTrace: false })
     )
 
     const refresh: Effect.Effect<void, OpenRouterHttp.ExecuteError> = SynchronizedRef.updateEffect(
       state,
       () => Effect.map(fetchLive, (live): State => ({ live, failedAt: undefined }))
-    ).pipe(Effect.withSpan("Models.refresh"))
+    ).pipe(Effect.withSpan("Models.refresh", { captureStackTrace: false }))
 
     return {
       list,
@@ -541,7 +541,7 @@ const makeWith = (disk: Disk | undefined): Effect.Effect<Service, never, OpenRou
       thinkingCapabilities: (slug) =>
         find(slug).pipe(
           Effect.map((found): Thinking.Capabilities => ({ reasoning: found.reasoning })),
-          Effect.withSpan("Models.thinkingCapabilities", { attributes: { "openrouter.model": slug } })
+          Effect.withSpan("Models.thinkingCapabilities", { captureStackTrace: false, attributes: { "openrouter.model": slug } })
         ),
       refresh
     }

@@ -122,26 +122,42 @@ const ServiceProto = {
   }
 }
 
+// Resolution is a pure function of the document, the environment snapshot (both fixed for the
+// service) and the call, so the settings of a call seen before are reused: chat resolves on every
+// request. Calls that carry their own key are not cached (no secret in a cache key).
+const CACHE_SIZE = 64
+
 const build = (parts: Parts): Service => {
   const { document, environment } = parts
+  const cache = new Map<string, ReturnType<typeof Settings.resolveChat>>()
+  const resolveChatCached = (call: Settings.ChatCall | undefined) => {
+    if (call?.apiKey !== undefined) return Settings.resolveChat(document, environment, call)
+    const key = JSON.stringify([call?.model, call?.baseUrl, call?.agentId, call?.thinking, call?.params])
+    const hit = cache.get(key)
+    if (hit !== undefined) return hit
+    const result = Settings.resolveChat(document, environment, call)
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    cache.set(key, result)
+    return result
+  }
   return Object.assign(Object.create(ServiceProto) as object, {
     ...parts,
     chat: (call) =>
-      Effect.suspend(() => Settings.resolveChat(document, environment, call)).pipe(
+      Effect.suspend(() => resolveChatCached(call)).pipe(
         Effect.tap((chat) =>
           Effect.annotateCurrentSpan({ ...commonAttributes(chat), "openrouter.model.source": chat.modelSource })
         ),
-        Effect.withSpan("OpenRouterConfig.chat")
+        Effect.withSpan("OpenRouterConfig.chat", { captureStackTrace: false })
       ),
     media: (call) =>
       Effect.suspend(() => Settings.resolveMedia(document, environment, call)).pipe(
         Effect.tap((media) => Effect.annotateCurrentSpan(commonAttributes(media))),
-        Effect.withSpan("OpenRouterConfig.media", { attributes: { "openrouter.media.kind": call.kind } })
+        Effect.withSpan("OpenRouterConfig.media", { captureStackTrace: false, attributes: { "openrouter.media.kind": call.kind } })
       ),
     speech: (call) =>
       Effect.suspend(() => Settings.resolveSpeech(document, environment, call)).pipe(
         Effect.tap((speech) => Effect.annotateCurrentSpan(commonAttributes(speech))),
-        Effect.withSpan("OpenRouterConfig.speech")
+        Effect.withSpan("OpenRouterConfig.speech", { captureStackTrace: false })
       )
   } satisfies Service)
 }
@@ -333,7 +349,7 @@ export const makeFile = (
       document: parsed.document,
       environment: { ...fixed, ...more }
     })
-  }).pipe(Effect.withSpan("OpenRouterConfig.load"))
+  }).pipe(Effect.withSpan("OpenRouterConfig.load", { captureStackTrace: false }))
 
 /**
  * The service from the config file and the environment (see {@link makeFile}). `path`, when

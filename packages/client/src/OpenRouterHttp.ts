@@ -240,6 +240,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
         }
       }).pipe(
         Effect.withSpan(`OpenRouterHttp.${options.operation}`, {
+          captureStackTrace: false,
           attributes: { "openrouter.retry_class": options.retryClass, "openrouter.route": route.endpointClass }
         })
       )

@@ -173,7 +173,7 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
           const checked = yield* AudioResponse.checkAudio(response.headers["content-type"], bytes, MAX_AUDIO_BYTES)
           return audioOf(prepared, checked)
         }).pipe(timeoutOf(prepared.settings.timeoutMs, "speech"))
-      }).pipe(Effect.withSpan("Speech.synthesize"))
+      }).pipe(Effect.withSpan("Speech.synthesize", { captureStackTrace: false }))
 
     const synthesizeToFile: Service["synthesizeToFile"] = (call, path) =>
       Effect.gen(function*() {
@@ -207,7 +207,7 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
           Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)),
           timeoutOf(prepared.settings.timeoutMs, "speech")
         )
-      }).pipe(Effect.withSpan("Speech.synthesizeToFile"))
+      }).pipe(Effect.withSpan("Speech.synthesizeToFile", { captureStackTrace: false }))
 
     const transcribe: Service["transcribe"] = (call) =>
       Effect.gen(function*() {
@@ -237,7 +237,7 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
           }
           return { text, model }
         }).pipe(timeoutOf(timeoutMs, "transcription"))
-      }).pipe(Effect.withSpan("Speech.transcribe"))
+      }).pipe(Effect.withSpan("Speech.transcribe", { captureStackTrace: false }))
 
     return { prepare, synthesize, synthesizeToFile, transcribe }
   })

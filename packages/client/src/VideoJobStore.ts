@@ -89,7 +89,7 @@ export interface Service {
  */
 export class VideoJobStore extends Context.Tag("@openrouter-effect/client/VideoJobStore")<VideoJobStore, Service>() {}
 
-const spanOf = (name: string, id: string) => Effect.withSpan(`VideoJobStore.${name}`, { attributes: { "openrouter.video.job_id": id } })
+const spanOf = (name: string, id: string) => Effect.withSpan(`VideoJobStore.${name}`, { captureStackTrace: false, attributes: { "openrouter.video.job_id": id } })
 
 const newestFirst = (jobs: ReadonlyArray<VideoJob>): ReadonlyArray<VideoJob> =>
   [...jobs].sort((a, b) => b.submittedAt - a.submittedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -111,7 +111,7 @@ const makeService = (
   Effect.map(Effect.makeSemaphore(1), (lock) => {
     const put: Service["put"] = (job) => lock.withPermits(1)(raw.put(job)).pipe(spanOf("put", job.id))
     const get: Service["get"] = (id) => raw.get(id).pipe(spanOf("get", id))
-    const list: Service["list"] = raw.list.pipe(Effect.map(newestFirst), Effect.withSpan("VideoJobStore.list"))
+    const list: Service["list"] = raw.list.pipe(Effect.map(newestFirst), Effect.withSpan("VideoJobStore.list", { captureStackTrace: false }))
     const update: Service["update"] = (id, patch) =>
       lock.withPermits(1)(
         Effect.gen(function*() {

@@ -214,7 +214,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         }
         if (status === "unknown") return yield* Effect.fail(malformed())
         return job
-      }).pipe(Effect.withSpan("Videos.submit"))
+      }).pipe(Effect.withSpan("Videos.submit", { captureStackTrace: false }))
 
     const poll: Service["poll"] = (job, options = {}) =>
       Effect.gen(function*() {
@@ -273,7 +273,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
               })
           })
         )
-      }).pipe(Effect.withSpan("Videos.poll", { attributes: { "openrouter.video.job": job.id } }))
+      }).pipe(Effect.withSpan("Videos.poll", { captureStackTrace: false, attributes: { "openrouter.video.job": job.id } }))
 
     const fetchVideo = (url: string) =>
       http.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headersFor(url))), {
@@ -363,13 +363,13 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         if (size === 0) return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
         yield* store.update(job.id, { status: "downloaded" })
         return { bytes: Buffer.concat(chunks), size, mimeType, fileName, model, metadata }
-      }).pipe(Effect.withSpan("Videos.download", { attributes: { "openrouter.video.job": job.id } }))
+      }).pipe(Effect.withSpan("Videos.download", { captureStackTrace: false, attributes: { "openrouter.video.job": job.id } }))
 
     const finish = (job: VideoJob, options: PollOptions & DownloadOptions) =>
       Effect.flatMap(poll(job, options), (completed) => download(job, completed, options))
 
     const generate: Service["generate"] = (options) =>
-      Effect.flatMap(submit(options), (job) => finish(job, options)).pipe(Effect.withSpan("Videos.generate"))
+      Effect.flatMap(submit(options), (job) => finish(job, options)).pipe(Effect.withSpan("Videos.generate", { captureStackTrace: false }))
 
     const resume: Service["resume"] = (jobId, options = {}) =>
       Effect.gen(function*() {
@@ -378,7 +378,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           return yield* Effect.fail(new OpenRouterError.BadInput({ field: "jobId", value: jobId, message: `No stored video job ${jobId}` }))
         }
         return yield* finish(job.value, options)
-      }).pipe(Effect.withSpan("Videos.resume", { attributes: { "openrouter.video.job": jobId } }))
+      }).pipe(Effect.withSpan("Videos.resume", { captureStackTrace: false, attributes: { "openrouter.video.job": jobId } }))
 
     return { capabilities, submit, poll, download, generate, resume, jobs: store.list }
   }
