@@ -152,7 +152,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
     const maxRetries = options.maxRetries ?? Retry.DEFAULT_MAX_RETRIES
     const authorization = options.apiKey === undefined ? undefined : `Bearer ${Redacted.value(options.apiKey)}`
     const base = yield* HttpClient.HttpClient
-    const client = base.pipe(HttpClient.withTracerPropagation(options.tracePropagation === true))
+    // The transport's own per-request span (header redaction, URL attributes) is off: the
+    // OpenRouterHttp span records what matters, and the hot path is cheaper without it.
+    const client = base.pipe(
+      HttpClient.withTracerPropagation(options.tracePropagation === true),
+      HttpClient.withTracerDisabledWhen(() => true)
+    )
 
     // Decisions use the logical URL; only the socket address changes.
     const toWire = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {
