@@ -221,20 +221,22 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       return { url: http.url("/chat/completions"), body, headers: shaped.headers, settings }
     }).pipe(Effect.withSpan("Chat.prepare", { captureStackTrace: false }))
 
-  const send = (prepared: Prepared, options: Options, operation: string) =>
+  // `complete` bounds the whole call with one timer; a stream bounds its response headers here
+  // and its body with the idle timeout.
+  const send = (prepared: Prepared, timeout: Duration.DurationInput | undefined, operation: string) =>
     http.execute(
       HttpClientRequest.post(prepared.url).pipe(
         HttpClientRequest.setHeaders(prepared.headers),
         HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
       ),
-      { retryClass: "chat", timeout: options.timeout ?? DEFAULT_TIMEOUT, operation }
+      { retryClass: "chat", timeout, operation }
     )
 
   const complete: Service["complete"] = (request, options = {}) =>
     Effect.gen(function*() {
       const prepared = yield* prepare(request, options, false)
       yield* Effect.annotateCurrentSpan({ "openrouter.model": prepared.settings.model.slug, "openrouter.route": http.route.endpointClass })
-      const response = yield* send(prepared, options, "chat.complete")
+      const response = yield* send(prepared, undefined, "chat.complete")
       const text = yield* response.text.pipe(
         Effect.mapError((error) =>
           new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
@@ -274,7 +276,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
   const stream: Service["stream"] = (request, options = {}) =>
     Stream.unwrapScoped(Effect.gen(function*() {
       const prepared = yield* prepare(request, options, true)
-      const response = yield* send(prepared, options, "chat.stream")
+      const response = yield* send(prepared, options.timeout ?? DEFAULT_TIMEOUT, "chat.stream")
       const idle = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
       const requestId = response.headers["x-generation-id"]
       const tools = new Map<number, { id: string; name: string; arguments: string }>()

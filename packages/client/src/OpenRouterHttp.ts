@@ -37,8 +37,11 @@ export interface Options {
 /** @since 0.1.0 @category Models */
 export interface ExecuteOptions {
   readonly retryClass: Retry.RetryClass
-  /** Per attempt, until the response headers arrive. */
-  readonly timeout: Duration.DurationInput
+  /**
+   * Per attempt, until the response headers arrive. `undefined` sets no timer here: for a caller
+   * that bounds the whole call (headers, body and retries) itself.
+   */
+  readonly timeout: Duration.DurationInput | undefined
   /** A name for the span: `OpenRouterHttp.<operation>`. */
   readonly operation: string
   /** Send `Authorization` (to the base URL's origin only). Default true. */
@@ -208,14 +211,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
             return response.status >= 200 && response.status < 300 ? Effect.succeed(response) : failFrom(response)
           })
         )
+      if (execute.timeout === undefined) return once(request, 0)
+      const timeout = execute.timeout
       return once(request, 0).pipe(
         Effect.timeoutFail({
-          duration: execute.timeout,
+          duration: timeout,
           onTimeout: () =>
             new OpenRouterError.Timeout({
-              message: `OpenRouter did not answer ${execute.operation} within ${Duration.format(Duration.decode(execute.timeout))}`,
+              message: `OpenRouter did not answer ${execute.operation} within ${Duration.format(Duration.decode(timeout))}`,
               source: "client",
-              timeoutMs: Duration.toMillis(Duration.decode(execute.timeout))
+              timeoutMs: Duration.toMillis(Duration.decode(timeout))
             })
         })
       )
