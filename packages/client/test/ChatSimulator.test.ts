@@ -95,6 +95,14 @@ describe("Chat.complete against the simulator", () => {
       expect(sim.journal.list({ path: "/chat/completions" })).toHaveLength(1)
     }).pipe(Effect.provide(client())))
 
+  it.live("the timeout bounds the whole completion", () =>
+    Effect.gen(function*() {
+      const chat = yield* Chat.Chat
+      sim.faults.add("POST /chat/completions", { kind: "latency", ms: 1500 })
+      const error = yield* Effect.flip(chat.complete(hello, { model: "openai/gpt-4o", timeout: "200 millis" }))
+      expect(error).toMatchObject({ _tag: "Timeout", source: "client" })
+    }).pipe(Effect.provide(client())))
+
   it.live("without a thinking level, the model's default comes from the live catalogue", () =>
     Effect.gen(function*() {
       const chat = yield* Chat.Chat
