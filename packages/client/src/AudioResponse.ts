@@ -16,8 +16,13 @@ export const defaultMaxAudioBytes = 16 * 1024 * 1024
 
 const malformedAudio = "OpenRouter TTS API error: malformed audio response"
 
-/** Whether a content type announces text or JSON rather than audio. */
-const isTextual = (contentType: string): boolean => {
+/**
+ * Whether a content type announces text or JSON (`application/json`, `*+json`, `text/*`; case and
+ * parameters ignored) rather than media: an error page answered in place of audio or video.
+ *
+ * @since 0.1.0 @category Validation
+ */
+export const isTextual = (contentType: string): boolean => {
   const base = (contentType.split(";")[0] ?? "").trim().toLowerCase()
   return base === "application/json" || base.endsWith("+json") || base.startsWith("text/")
 }

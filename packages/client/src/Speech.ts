@@ -19,7 +19,7 @@ import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
 
 /** The largest audio answer accepted. @since 0.1.0 @category Constants */
-export const MAX_AUDIO_BYTES = 16 * 1024 * 1024
+export const MAX_AUDIO_BYTES = AudioResponse.defaultMaxAudioBytes
 
 /** The default transcription model. @since 0.1.0 @category Constants */
 export const TRANSCRIPTION_MODEL = "openai/whisper-large-v3-turbo"
@@ -183,7 +183,9 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
         return yield* Effect.gen(function*() {
           const response = yield* request(prepared)
           // The content type is checked before a byte is written; the size as the bytes arrive.
-          yield* AudioResponse.checkAudio(response.headers["content-type"], new Uint8Array([0]), MAX_AUDIO_BYTES)
+          if (AudioResponse.isTextual(response.headers["content-type"] ?? "")) {
+            return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
+          }
           let size = 0
           yield* response.stream.pipe(
             Stream.mapError(readError),

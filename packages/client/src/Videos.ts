@@ -14,6 +14,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
 import { Clock, Context, Duration, Effect, Layer, Option, Schedule, Schema, Stream } from "effect"
+import * as AudioResponse from "./AudioResponse.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
 import * as Retry from "./Retry.js"
@@ -119,11 +120,6 @@ const malformed = (message = "OpenRouter video generation response malformed") =
 const extensionOf = (mimeType: string): string => {
   const subtype = mimeType.split(";")[0]?.trim().split("/")[1] ?? "mp4"
   return subtype === "quicktime" ? "mov" : subtype.split("+")[0] || "mp4"
-}
-
-const isMediaType = (contentType: string | undefined): boolean => {
-  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? ""
-  return !(type === "application/json" || type.endsWith("+json") || type.startsWith("text/"))
 }
 
 /**
@@ -296,7 +292,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           )
         )
         const contentType = response.headers["content-type"]
-        if (!isMediaType(contentType)) return yield* Effect.fail(malformed(`OpenRouter generated video download answered ${contentType}, not a video`))
+        if (AudioResponse.isTextual(contentType ?? "")) return yield* Effect.fail(malformed(`OpenRouter generated video download answered ${contentType}, not a video`))
         const mimeType = (contentType ?? "video/mp4").split(";")[0]?.trim() || "video/mp4"
         const fileName = `video-1.${extensionOf(mimeType)}`
         const bytes = response.stream.pipe(
