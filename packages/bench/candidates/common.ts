@@ -1,7 +1,8 @@
-// Shared by the candidates: argument parsing, a concurrency loop with latencies, RSS sampling.
+// Shared by the candidates: argument parsing, a concurrency loop with latencies, RSS sampling,
+// the steady-state heap check and the download memory measure.
 export interface Job {
   readonly url: string
-  readonly mode: "json" | "stream"
+  readonly mode: "json" | "stream" | "steady"
   readonly requests: number
   readonly concurrency: number
   readonly warmup: number
@@ -38,7 +39,19 @@ export const loop = async (once: () => Promise<unknown>, total: number, concurre
   return { rps: total / seconds, p50: at(0.5), p99: at(0.99) }
 }
 
-/** Runs a candidate: JSON loops at the job's concurrency, or one stream counted in chunks/s. */
+// The candidates run with --expose-gc; a heap figure is taken after two full collections.
+const settledHeap = () => {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error("run the candidate with --expose-gc")
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed
+}
+
+/**
+ * Runs a candidate: JSON loops at the job's concurrency, one stream counted in chunks/s, or the
+ * steady state (the heap after `requests` requests over the heap after the warm-up).
+ */
 export const run = async (candidate: {
   readonly json: () => Promise<unknown>
   readonly stream: () => Promise<number>
@@ -49,6 +62,12 @@ export const run = async (candidate: {
   if (spec.mode === "json") {
     await loop(candidate.json, spec.warmup, Math.min(spec.concurrency, 8))
     result = await loop(candidate.json, spec.requests, spec.concurrency)
+  } else if (spec.mode === "steady") {
+    await loop(candidate.json, spec.warmup, spec.concurrency)
+    const before = settledHeap()
+    await loop(candidate.json, spec.requests, spec.concurrency)
+    const after = settledHeap()
+    result = { heapRatio: after / before, heapBeforeMiB: before / 1024 / 1024, heapAfterMiB: after / 1024 / 1024 }
   } else {
     await candidate.stream()
     peak = process.memoryUsage().rss
@@ -58,5 +77,24 @@ export const run = async (candidate: {
   }
   await candidate.close?.()
   process.stdout.write(`${JSON.stringify({ ...result, peakRssMiB: peak / 1024 / 1024 })}\n`)
+  process.exit(0)
+}
+
+/**
+ * Measures one download: the peak RSS growth over the level just before it (after a collection),
+ * sampled every 10 ms, and the bytes written. Prints the result as JSON and exits.
+ */
+export const measureDownload = async (download: () => Promise<number>) => {
+  const before = (settledHeap(), process.memoryUsage().rss)
+  let top = before
+  const sampling = setInterval(() => {
+    top = Math.max(top, process.memoryUsage().rss)
+  }, 10)
+  const started = performance.now()
+  const bytes = await download()
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(sampling)
+  top = Math.max(top, process.memoryUsage().rss)
+  process.stdout.write(`${JSON.stringify({ rssGrowthMiB: (top - before) / 1024 / 1024, bytes, mibPerSecond: bytes / 1024 / 1024 / seconds })}\n`)
   process.exit(0)
 }

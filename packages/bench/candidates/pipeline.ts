@@ -1,9 +1,8 @@
 /**
  * The cost of request shaping: `PayloadTransformers.shape` on a 50-message request (system
  * prompt, tools, reasoning replay, an Anthropic model on the verified route) in ns/op, against
- * `JSON.stringify` of the same body, in one process, interleaved, medians of 5 rounds.
- *
- *   npm run pipeline --workspace @openrouter-effect/bench
+ * `JSON.stringify` of the same body, in one process, interleaved, medians of 5 rounds. Bundled
+ * and run by `src/bench.ts`; prints one JSON line.
  */
 import { PayloadTransformers, RouteVerifier } from "@openrouter-effect/core"
 
@@ -51,6 +50,4 @@ for (let round = 0; round < 5; round++) {
 }
 const shape = median(shapeRuns)
 const stringify = median(stringifyRuns)
-console.log(`shape (50 messages, Anthropic, verified route): ${Math.round(shape).toLocaleString("en-US")} ns/op`)
-console.log(`JSON.stringify of the same body:               ${Math.round(stringify).toLocaleString("en-US")} ns/op`)
-console.log(`ratio: ${(shape / stringify).toFixed(2)}× (target ≤ 2×): ${shape / stringify <= 2 ? "OK" : "OVER"}`)
+process.stdout.write(`${JSON.stringify({ shapeNs: shape, stringifyNs: stringify, ratio: shape / stringify })}\n`)

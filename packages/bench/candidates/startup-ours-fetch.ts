@@ -1,0 +1,19 @@
+// Start-up of the minimal openrouter-effect program on the fetch client instead of undici: import,
+// build the layer, send one chat request.
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { Chat, OpenRouter } from "@openrouter-effect/client"
+import { Effect, Layer } from "effect"
+
+const program = Effect.flatMap(Chat.Chat, (chat) =>
+  chat.complete({ messages: [{ role: "user", content: "Say hello" }] }, { model: "openai/gpt-4o", thinking: "off" }))
+await Effect.runPromise(
+  program.pipe(
+    Effect.provide(
+      OpenRouter.layer({
+        document: { models: { providers: { openrouter: { baseUrl: process.env.BENCH_URL ?? "" } } } },
+        environment: { OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY ?? "" }
+      }).pipe(Layer.provide([FetchHttpClient.layer, NodeFileSystem.layer]))
+    )
+  )
+)

@@ -1,0 +1,101 @@
+/**
+ * The targets of issue 9 checked against one run's ratios, and the SVG bar chart of them.
+ */
+
+/** One run's ratios (NaN where a section did not run). */
+export interface Figures {
+  /** Ours over the best peer, chat at concurrency 64 (requests/s). */
+  readonly c64VsPeer: number
+  /** Ours over `undici.request`, chat at concurrency 64. */
+  readonly c64VsFloor: number
+  /** Ours over the best peer's p99 latency at concurrency 1. */
+  readonly p99VsPeer: number
+  /** Ours over the best peer, chunks/s of one long stream. */
+  readonly streamVsPeer: number
+  /** Ours over `undici.request`, chunks/s. */
+  readonly streamVsFloor: number
+  /** Request shaping over `JSON.stringify` of the same body. */
+  readonly pipeline: number
+  /** Peak RSS growth of a 256 MiB video download, in MiB. */
+  readonly downloadMiB: number
+  /** Heap after the steady-state run over the heap before it. */
+  readonly steady: number
+  /** The slower of ours (embedding, CLI) over `@effect/ai-openrouter`, start-up time. */
+  readonly startupMs: number
+  /** The larger of ours (embedding, CLI) over `@effect/ai-openrouter`, start-up RSS growth. */
+  readonly startupRss: number
+}
+
+/** A target and how this run stands against it. */
+export interface Target {
+  readonly label: string
+  readonly value: number
+  readonly unit: string
+  readonly limit: number
+  /** `min`: the value must reach the limit; `max`: it must stay under it. */
+  readonly direction: "min" | "max"
+  readonly met: boolean
+  /** An aim rather than a target (the issue's "aim for"). */
+  readonly aim: boolean
+}
+
+const target = (label: string, value: number, unit: string, direction: "min" | "max", limit: number, aim = false): Target => ({
+  label,
+  value,
+  unit,
+  limit,
+  direction,
+  aim,
+  met: direction === "min" ? value >= limit : value <= limit
+})
+
+/** The issue's targets, in its order. */
+export const evaluate = (figures: Figures): ReadonlyArray<Target> => [
+  target("(1) chat c64: ours ≥ 1.25× the best peer", figures.c64VsPeer, "×", "min", 1.25),
+  target("(1) chat c64: ours ≥ 0.6× undici (aim)", figures.c64VsFloor, "×", "min", 0.6, true),
+  target("(1) chat c1 p99: ours ≤ the best peer's", figures.p99VsPeer, "×", "max", 1),
+  target("(2) stream: ours ≥ 2× the best peer", figures.streamVsPeer, "×", "min", 2),
+  target("(2) stream: ours ≥ 0.6× the floor (aim)", figures.streamVsFloor, "×", "min", 0.6, true),
+  target("(3) shaping ≤ 2× JSON.stringify", figures.pipeline, "×", "max", 2),
+  target("(4) video download RSS growth ≤ 64 MiB", figures.downloadMiB, " MiB", "max", 64),
+  target("(5) steady-state heap ≤ 1.1", figures.steady, "×", "max", 1.1),
+  target("(6) start-up time ≤ 0.6× @effect/ai-openrouter", figures.startupMs, "×", "max", 0.6),
+  target("(6) start-up RSS ≤ 0.6× @effect/ai-openrouter", figures.startupRss, "×", "max", 0.6)
+]
+
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+
+/**
+ * A horizontal bar per target, value over limit (1.0 = exactly on the target, drawn as a line):
+ * green where met, red where missed, grey where not measured.
+ */
+export const chart = (targets: ReadonlyArray<Target>): string => {
+  const rowHeight = 28
+  const labelWidth = 360
+  const barWidth = 360
+  const scaleMax = 2
+  const height = targets.length * rowHeight + 60
+  const x = (ratio: number) => labelWidth + Math.min(ratio, scaleMax) / scaleMax * barWidth
+  const rows = targets.map((t, i) => {
+    const y = 40 + i * rowHeight
+    const ratio = t.value / t.limit
+    const measured = !Number.isNaN(ratio)
+    const color = !measured ? "#bbb" : t.met ? "#2e8b57" : t.aim ? "#e0a030" : "#c0392b"
+    const text = measured ? `${t.value.toFixed(2)}${t.unit} (limit ${t.limit}${t.unit})` : "not measured"
+    return [
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(t.label)}</text>`,
+      `<rect x="${labelWidth}" y="${y + 3}" width="${measured ? Math.max(1, x(ratio) - labelWidth) : 0}" height="${rowHeight - 10}" fill="${color}"/>`,
+      `<text x="${labelWidth + barWidth + 8}" y="${y + 15}">${escapeXml(text)}</text>`
+    ].join("")
+  })
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 260}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="8" y="20" font-weight="bold">openrouter-effect against the issue 9 targets: value / limit (the line is the limit; the bar stops at 2×)</text>`,
+    ...rows,
+    `<line x1="${x(1)}" y1="34" x2="${x(1)}" y2="${height - 20}" stroke="black" stroke-dasharray="4 3"/>`,
+    `<text x="${x(1)}" y="${height - 6}" text-anchor="middle">limit</text>`,
+    `</svg>`,
+    ""
+  ].join("\n")
+}
