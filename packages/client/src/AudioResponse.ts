@@ -28,6 +28,20 @@ export const isTextual = (contentType: string): boolean => {
 }
 
 /**
+ * The body length a response declares: its `Content-Length` when the body is not content-encoded
+ * (a decoding transport changes the length), else `undefined`. A streamed body that ends short of
+ * it was cut: some transports end such a stream quietly instead of failing it (one that broke
+ * before its first read ends empty).
+ *
+ * @since 0.1.0 @category Validation
+ */
+export const declaredLength = (headers: Readonly<Record<string, string | undefined>>): number | undefined => {
+  const encoding = (headers["content-encoding"] ?? "identity").trim().toLowerCase()
+  const length = headers["content-length"]?.trim()
+  return (encoding === "" || encoding === "identity") && length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined
+}
+
+/**
  * Checks the body of a successful (2xx) text-to-speech response (reference §14.5):
  *
  * - a `Content-Type` of `application/json`, `*+json` or `text/*` (case and parameters ignored)

@@ -202,6 +202,10 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
               BadArgument: (error) => Effect.fail(cannotWrite(path, error.message))
             })
           )
+          const declared = AudioResponse.declaredLength(response.headers)
+          if (declared !== undefined && size !== declared) {
+            return yield* Effect.fail(readError({ message: `the audio ended after ${size} of ${declared} bytes` }))
+          }
           if (size === 0) return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
           yield* fs.rename(temporary, path).pipe(Effect.mapError((error) => cannotWrite(path, error.message)))
           return { ...audioOf(prepared, new Uint8Array(0)), path, size }

@@ -136,6 +136,8 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
     const baseOrigin = new URL(http.baseUrl).origin
 
     const resolve = (url: string) => new URL(url, `${http.baseUrl}/`).toString()
+    // A URL from a response that does not parse is a malformed response, not a defect.
+    const resolveFrom = (url: string) => Effect.try({ try: () => resolve(url), catch: () => malformed() })
     // OpenRouter's headers go to OpenRouter's origin only; a CDN gets nothing of ours.
     const headersFor = (url: string) => (new URL(url).origin === baseOrigin ? HeaderPolicy.headers({ route: http.route }) : {})
 
@@ -216,7 +218,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       Effect.gen(function*() {
         const media = yield* config.media({ kind: "video", model: job.model, timeoutMs: options.timeoutMs })
         const deadline = media.timeoutMs
-        const url = resolve(job.pollingUrl)
+        const url = yield* resolveFrom(job.pollingUrl)
         const driver = yield* Schedule.driver(options.schedule ?? defaultPollSchedule)
         const started = yield* Clock.currentTimeMillis
         let attempt = 0
@@ -283,7 +285,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         const media = yield* config.media({ kind: "video", model: job.model })
         const contentUrl = resolve(`videos/${encodeURIComponent(completed.id ?? job.id)}/content?index=0`)
         const unsigned = completed.unsignedUrls.find((u) => u.trim() !== "")
-        const first = unsigned === undefined ? contentUrl : resolve(unsigned)
+        const first = unsigned === undefined ? contentUrl : yield* resolveFrom(unsigned)
         // An expired unsigned URL (403/404) falls back to the content endpoint.
         const response = yield* fetchVideo(first).pipe(
           Effect.catchIf(
@@ -313,6 +315,10 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         }
         const model = completed.model ?? job.model
         const output = options.output ?? job.output
+        // A body that ends short of its Content-Length was cut, even when the transport ends it quietly.
+        const declared = AudioResponse.declaredLength(response.headers)
+        const cut = (size: number) =>
+          new OpenRouterError.TransportError({ message: `The video download broke after ${size} of ${declared} bytes`, phase: "response" })
         if (output !== undefined) {
           const temporary = `${output}.${job.id.replace(/[^A-Za-z0-9]/g, "")}.partial`
           let size = 0
@@ -327,6 +333,10 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             Effect.map(() => size),
             Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore))
           )
+          if (declared !== undefined && written !== declared) {
+            yield* fs.remove(temporary).pipe(Effect.ignore)
+            return yield* Effect.fail(cut(written))
+          }
           if (written === 0) {
             yield* fs.remove(temporary).pipe(Effect.ignore)
             return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
@@ -356,6 +366,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           }
           return yield* Effect.fail(malformed(`OpenRouter generated video download exceeds ${media.maxBytes} bytes`))
         }
+        if (declared !== undefined && size !== declared) return yield* Effect.fail(cut(size))
         if (size === 0) return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
         yield* store.update(job.id, { status: "downloaded" })
         return { bytes: Buffer.concat(chunks), size, mimeType, fileName, model, metadata }

@@ -97,6 +97,18 @@ describe("AudioResponse.checkAudio", () => {
   )
 })
 
+describe("AudioResponse.declaredLength", () => {
+  it("is the Content-Length of an unencoded body, else undefined", () => {
+    expect(AudioResponse.declaredLength({ "content-length": "400000" })).toBe(400_000)
+    expect(AudioResponse.declaredLength({ "content-length": " 12 ", "content-encoding": "identity" })).toBe(12)
+    // A decoding transport changes the length; a missing or unparsable length declares nothing.
+    expect(AudioResponse.declaredLength({ "content-length": "12", "content-encoding": "gzip" })).toBeUndefined()
+    expect(AudioResponse.declaredLength({})).toBeUndefined()
+    expect(AudioResponse.declaredLength({ "content-length": "-1" })).toBeUndefined()
+    expect(AudioResponse.declaredLength({ "content-length": "1e3" })).toBeUndefined()
+  })
+})
+
 describe("AudioResponse.transcriptionFormat", () => {
   it("lists the allowed formats", () => {
     expect(AudioResponse.transcriptionFormats).toEqual(["wav", "mp3", "flac", "m4a", "ogg", "webm", "aac"])

@@ -11,7 +11,9 @@
  * | `DELETE /__sim/faults` | clears them |
  *
  * Presets: `rateLimited`, `insufficientCredits`, `moderation`, `noEndpoints`, `upstream` (with
- * `options.status`).
+ * `options.status`). A `fault` is any kind of `Types.Fault`: `status`, `latency`, `reset`,
+ * `truncate-json`, `invalid-json`, `sse-error`, `sse-cut`, `stall`, `content-type`,
+ * `video-outcome`, `video-status`, `fail-after-accept`, `cut-body`.
  *
  * @since 0.1.0
  */
@@ -34,7 +36,8 @@ const readJson = async (request: IncomingMessage): Promise<unknown> => {
 }
 
 const FAULT_KINDS = new Set([
-  "status", "latency", "reset", "truncate-json", "invalid-json", "sse-error", "sse-cut", "stall", "content-type", "video-outcome"
+  "status", "latency", "reset", "truncate-json", "invalid-json", "sse-error", "sse-cut", "stall", "content-type", "video-outcome",
+  "video-status", "fail-after-accept", "cut-body"
 ])
 
 /** Builds a fault from a control request body. @since 0.1.0 @category Parsing */

@@ -185,3 +185,16 @@ export const upstream = (status: 500 | 502 | 503 | 524 | 529, options: { readonl
       return statusFault(500, { error: { message: "Internal Server Error", code: 500, metadata: { error_type: "server" } } }, headers)
   }
 }
+
+/**
+ * A 5xx after acceptance: the handler runs (a video job is created, a generation recorded), then
+ * the answer is replaced by `status` with OpenRouter's error body. The request was billed; a
+ * client must not send it again.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const failAfterAccept = (status = 500, message?: string): Fault => ({
+  kind: "fail-after-accept",
+  status,
+  ...(message !== undefined ? { message } : {})
+})

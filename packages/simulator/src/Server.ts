@@ -89,6 +89,40 @@ const resetAfterHeaders = (response: ServerResponse, status: number, headers: He
   setImmediate(() => response.socket?.destroy())
 }
 
+/** Writes and waits until the chunk is handed to the OS; false when the client has gone. */
+const writeFlushed = (response: ServerResponse, chunk: Uint8Array): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (response.destroyed || response.writableEnded) return resolve(false)
+    response.write(chunk, (error) => resolve(error == null && !response.destroyed))
+  })
+
+/**
+ * The `cut-body` fault: the headers (with the full `Content-Length`), the first `afterBytes` bytes
+ * of a body of `size` bytes (taken from `bytesAt`), then the connection destroyed.
+ */
+const cutBody = async (
+  response: ServerResponse,
+  status: number,
+  headers: Headers,
+  size: number,
+  afterBytes: number,
+  bytesAt: (offset: number, length: number) => Uint8Array
+): Promise<void> => {
+  const limit = Math.max(0, Math.min(Math.floor(afterBytes), size - 1))
+  response.writeHead(status, { ...headers, "content-length": String(size) })
+  if (limit === 0) response.flushHeaders()
+  for (let offset = 0; offset < limit; offset += CHUNK) {
+    if (!(await writeFlushed(response, bytesAt(offset, Math.min(CHUNK, limit - offset))))) return
+  }
+  response.socket?.destroy()
+}
+
+/** The small body of a `content-type` fault. */
+const swappedBody = (contentType: "application/json" | "text/html"): string =>
+  contentType === "application/json"
+    ? JSON.stringify({ error: { code: 200, message: "This is not the video you are looking for" } })
+    : "<!doctype html><html><body><h1>Access denied</h1></body></html>"
+
 const fill = (size: number): Buffer => {
   const buffer = Buffer.alloc(size)
   for (let i = 0; i < size; i++) buffer[i] = (i * 31 + 7) & 0xff
@@ -130,9 +164,16 @@ export const writeReply = async (response: ServerResponse, reply: Reply, faults:
   const headers: Record<string, string> = { ...reply.headers }
   switch (reply._tag) {
     case "json": {
-      const text = JSON.stringify(reply.body)
+      const swap = faults.find((f): f is Extract<Fault, { kind: "content-type" }> => f.kind === "content-type")
+      const text = swap !== undefined ? swappedBody(swap.contentType) : JSON.stringify(reply.body)
+      if (swap !== undefined) headers["content-type"] = swap.contentType
       headers["content-type"] ??= "application/json"
       if (reset !== undefined) return resetAfterHeaders(response, reply.status, headers)
+      const cut = faults.find((f): f is Extract<Fault, { kind: "cut-body" }> => f.kind === "cut-body")
+      if (cut !== undefined) {
+        const bytes = Buffer.from(text)
+        return cutBody(response, reply.status, headers, bytes.byteLength, cut.afterBytes, (offset, length) => bytes.subarray(offset, offset + length))
+      }
       if (faults.some((f) => f.kind === "invalid-json")) {
         response.writeHead(reply.status, headers)
         response.end("{\"id\": \"gen-truncated\", <html>not json")
@@ -192,9 +233,7 @@ export const writeReply = async (response: ServerResponse, reply: Reply, faults:
     case "buffer": {
       const swap = faults.find((f): f is Extract<Fault, { kind: "content-type" }> => f.kind === "content-type")
       if (swap !== undefined) {
-        const body = swap.contentType === "application/json"
-          ? JSON.stringify({ error: { code: 200, message: "This is not the video you are looking for" } })
-          : "<!doctype html><html><body><h1>Access denied</h1></body></html>"
+        const body = swappedBody(swap.contentType)
         response.writeHead(reply.status, { ...headers, "content-type": swap.contentType, "content-length": String(Buffer.byteLength(body)) })
         response.end(body)
         return
@@ -202,6 +241,12 @@ export const writeReply = async (response: ServerResponse, reply: Reply, faults:
       const size = reply._tag === "bytes" ? reply.size : reply.body.byteLength
       headers["content-length"] = String(size)
       if (reset !== undefined) return resetAfterHeaders(response, reply.status, headers)
+      const cut = faults.find((f): f is Extract<Fault, { kind: "cut-body" }> => f.kind === "cut-body")
+      if (cut !== undefined) {
+        const buffer = reply._tag === "buffer" ? reply.body : undefined
+        return cutBody(response, reply.status, headers, size, cut.afterBytes, (offset, length) =>
+          buffer !== undefined ? buffer.subarray(offset, offset + length) : FILL.subarray(0, length))
+      }
       response.writeHead(reply.status, headers)
       if (reply._tag === "buffer") {
         response.end(reply.body)
@@ -304,7 +349,7 @@ const handleApi = async (shared: Shared, request: IncomingMessage, response: Ser
     headers: request.headers,
     body,
     apiKey,
-    fault: faults.find((f) => f.kind === "video-outcome")
+    fault: faults.find((f) => f.kind === "video-outcome" || f.kind === "video-status")
   }
   if (shared.bench && route.route === "POST /chat/completions") {
     const cacheKey = /"stream"\s*:\s*true/.test(raw.toString("utf8")) ? "stream" : "json"
@@ -320,6 +365,11 @@ const handleApi = async (shared: Shared, request: IncomingMessage, response: Ser
     reply = await route.handler(simRequest, shared.context)
   } catch (cause) {
     reply = Errors.error(500, `Simulator handler failed: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+  // Accepted (the handler ran and answered 2xx), then failed anyway.
+  const afterAccept = faults.find((f): f is Extract<Fault, { kind: "fail-after-accept" }> => f.kind === "fail-after-accept")
+  if (afterAccept !== undefined && reply.status >= 200 && reply.status < 300) {
+    reply = Errors.error(afterAccept.status, afterAccept.message ?? `Simulated HTTP ${afterAccept.status} after the request was accepted`)
   }
   return answer(reply, faults)
 }

@@ -66,10 +66,31 @@ export type Fault =
   | { readonly kind: "sse-cut"; readonly afterDeltas: number }
   /** In an SSE reply: stall `ms` before the first data event, sending keep-alive comments every `keepAliveMs`. */
   | { readonly kind: "stall"; readonly ms: number; readonly keepAliveMs?: number }
-  /** Answer a download with another content type and a small body of that type. */
+  /**
+   * Answer with another content type and a small body of that type, keeping the status: a download
+   * or an audio answer (`bytes`, `buffer`) that is an error page, or a JSON answer replaced by an
+   * HTML page (`text/html`) or by an unrelated JSON object (`application/json`).
+   */
   | { readonly kind: "content-type"; readonly contentType: "application/json" | "text/html" }
   /** A video job submitted under this fault ends `failed`, `cancelled` or `expired` instead of completing. */
   | { readonly kind: "video-outcome"; readonly outcome: "failed" | "cancelled" | "expired"; readonly error?: string }
+  /**
+   * A poll (`GET /videos/:id`) answers the job with this `status` (one the API never documented,
+   * say) instead of its real one; the job itself is unchanged.
+   */
+  | { readonly kind: "video-status"; readonly status: string }
+  /**
+   * The handler runs first, so the request is accepted (a video job is created, a generation
+   * recorded: it may cost money), then its answer is replaced by this status with OpenRouter's
+   * error body: a 5xx *after* acceptance, unlike `status`, which answers instead of the handler.
+   */
+  | { readonly kind: "fail-after-accept"; readonly status: number; readonly message?: string }
+  /**
+   * Send the headers (with the full `Content-Length`) and the first `afterBytes` bytes of the body,
+   * then destroy the connection: a reset in the middle of a download or a JSON answer. For `json`,
+   * `bytes` and `buffer` replies (SSE has `sse-cut`).
+   */
+  | { readonly kind: "cut-body"; readonly afterBytes: number }
 
 /**
  * A request as handlers see it.
@@ -86,7 +107,7 @@ export interface SimRequest {
   readonly body: unknown
   /** The bearer key, when one was sent. */
   readonly apiKey: string | undefined
-  /** A fault scheduled for this request that only the handler can play. */
+  /** A fault scheduled for this request that only the handler can play (`video-outcome`, `video-status`). */
   readonly fault: Fault | undefined
 }
 

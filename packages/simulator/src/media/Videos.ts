@@ -6,7 +6,7 @@
  * A job's status follows the clock: `pending` for the first half of `videoProcessingMs` after the
  * submit, `in_progress` for the second half, then `completed`, or the outcome of a
  * `video-outcome` fault the submit carried (`failed`, `cancelled`, `expired`, with a string
- * `error`). Jobs live in the context's state and belong to the key that submitted them.
+ * `error`); a `video-status` fault makes one poll report another status. Jobs live in the context's state and belong to the key that submitted them.
  *
  * @since 0.1.0
  */
@@ -235,7 +235,8 @@ export const submitVideo: Handler = (request, context) => {
 
 /**
  * `GET /videos/{jobId}`: the job's status now (see {@link snapshot}); 404 for an unknown job or
- * one another key submitted.
+ * one another key submitted. Under a `video-status` fault the answer carries that status instead
+ * (the rest of the snapshot as it is now; the job is unchanged).
  *
  * @since 0.1.0 @category Handlers
  */
@@ -244,7 +245,12 @@ export const pollVideo: Handler = (request, context) => {
   if (isReply(found)) return found
   const status = statusAt(found, context.now())
   settle(found, context, status)
-  return { _tag: "json", status: 200, body: snapshot(found, context, status) }
+  const body = snapshot(found, context, status)
+  return {
+    _tag: "json",
+    status: 200,
+    body: request.fault?.kind === "video-status" ? { ...body, status: request.fault.status } : body
+  }
 }
 
 /** The `index` query of the content endpoint: a number, or the 400 reply. */
