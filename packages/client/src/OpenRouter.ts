@@ -64,7 +64,7 @@ const services = (options: Options) => {
   return Layer.mergeAll(
     Chat.layer,
     Images.layer,
-    Speech.layer({ connectTo: options.connectTo }),
+    Speech.layer({ connectTo: options.connectTo, maxRetries: options.maxRetries, tracePropagation: options.tracePropagation }),
     Videos.layer.pipe(Layer.provideMerge(jobs)),
     RouteVerifier.layer,
     PayloadTransformers.layer

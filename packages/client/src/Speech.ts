@@ -103,12 +103,20 @@ const timeoutOf = (ms: number, what: string) =>
   })
 
 /**
+ * The transport options of speech's own HTTP service; the same as the shared service's, so
+ * `OpenRouter.layer` passes its own.
+ *
+ * @since 0.1.0 @category Models
+ */
+export type SpeechHttpOptions = Pick<OpenRouterHttp.Options, "connectTo" | "maxRetries" | "tracePropagation">
+
+/**
  * Builds the service. Speech gets its own HTTP service over the speech settings' base URL and key;
  * transcription uses the shared `OpenRouterHttp` (the general key order).
  *
  * @since 0.1.0 @category Constructors
  */
-export const make = (options: { readonly connectTo?: string | undefined } = {}): Effect.Effect<
+export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
   Service,
   OpenRouterError.ConfigError | Settings.ResolveError,
   OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | HttpClient.HttpClient
@@ -120,7 +128,9 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
     const speechHttp = yield* OpenRouterHttp.make({
       baseUrl: defaults.baseUrl,
       apiKey: Option.getOrUndefined(defaults.key.apiKey),
-      connectTo: options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"]
+      connectTo: options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"],
+      maxRetries: options.maxRetries,
+      tracePropagation: options.tracePropagation
     })
 
     const prepare: Service["prepare"] = (call) =>
@@ -250,6 +260,6 @@ export const make = (options: { readonly connectTo?: string | undefined } = {}):
 
 /** @since 0.1.0 @category Layers */
 export const layer = (
-  options: { readonly connectTo?: string | undefined } = {}
+  options: SpeechHttpOptions = {}
 ): Layer.Layer<Speech, OpenRouterError.ConfigError | Settings.ResolveError, OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | HttpClient.HttpClient> =>
   Layer.effect(Speech, make(options))

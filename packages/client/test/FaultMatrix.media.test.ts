@@ -80,7 +80,7 @@ afterAll(async () => {
 
 // ---- a client per cell, with its wire requests counted ----
 
-const makeClient = (connectTo = `127.0.0.1:${sim.port}`) => {
+const makeClient = (connectTo = `127.0.0.1:${sim.port}`, maxRetries?: number) => {
   const wire: Array<{ readonly method: string; readonly host: string; readonly path: string }> = []
   const transport = Layer.effect(
     HttpClient.HttpClient,
@@ -92,7 +92,7 @@ const makeClient = (connectTo = `127.0.0.1:${sim.port}`) => {
         })
       )))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo }).pipe(
+  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo, ...(maxRetries !== undefined ? { maxRetries } : {}) }).pipe(
     Layer.provideMerge(Layer.mergeAll(transport, NodeFileSystem.layer))
   )
   const sent = (method: string, path: string) => wire.filter((w) => w.method === method && w.path === `/api/v1${path}`).length
@@ -177,9 +177,9 @@ const billable = [image, speech, transcription, videoSubmit]
 const jobCount = () => SimVideos.jobs(sim.context).size
 
 /** Runs one billable cell: the fault, the call, the outcome and the POSTs the server received. */
-const cell = (op: Billable, fault: Fault | undefined, times = 1, timeoutMs?: number) =>
+const cell = (op: Billable, fault: Fault | undefined, times = 1, timeoutMs?: number, maxRetries?: number) =>
   Effect.gen(function*() {
-    const client = makeClient()
+    const client = makeClient(undefined, maxRetries)
     if (fault !== undefined) sim.faults.add(op.route, fault, times)
     const jobsBefore = jobCount()
     const exit = yield* Effect.exit(op.run(timeoutMs).pipe(Effect.provide(client.layer)))
@@ -231,6 +231,14 @@ describe.each(billable.map((op) => [op.name, op] as const))("billable: %s", (_na
       expect(result.received.map((entry) => entry.status)).toEqual([429, 429, 429])
       expect(result.wirePosts).toBe(3)
       expect(result.jobsCreated).toBe(0)
+    }))
+
+  it.live("429 with maxRetries 0 in the layer options: one POST, RateLimited (speech's own HTTP service included)", () =>
+    Effect.gen(function*() {
+      const result = yield* cell(op, Faults.rateLimited({ retryAfter: 0.02 }), 2, undefined, 0)
+      expect(result.outcome).toBe("RateLimited")
+      expect(result.wirePosts).toBe(1)
+      sim.faults.clear()
     }))
 
   it.live("500 after acceptance: sent once, Upstream", () =>
