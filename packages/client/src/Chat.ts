@@ -188,6 +188,16 @@ const malformed = (message: string, body?: string) =>
 
 const decodeResponse = Schema.decodeUnknownEither(Response, { onExcessProperty: "preserve" })
 
+// The schema's account of a mismatch. Effect formats the value found recursively, which overflows
+// the stack on a (hostile) body nested thousands of levels deep: then the account is shorter.
+const shapeError = (error: { readonly message: string }): string => {
+  try {
+    return error.message
+  } catch {
+    return "a value is nested too deeply to describe"
+  }
+}
+
 /**
  * Builds the service.
  *
@@ -252,7 +262,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const error = inBandError(body, requestId)
       if (error !== undefined) return yield* Effect.fail(error)
       const decoded = decodeResponse(body)
-      if (decoded._tag === "Left") return yield* Effect.fail(malformed(`The chat response has an unexpected shape: ${decoded.left.message}`, text))
+      if (decoded._tag === "Left") return yield* Effect.fail(malformed(`The chat response has an unexpected shape: ${shapeError(decoded.left)}`, text))
       const cache: CacheStatus = {
         status: response.headers["x-openrouter-cache-status"],
         ttl: response.headers["x-openrouter-cache-ttl"],

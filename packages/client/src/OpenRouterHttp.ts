@@ -205,7 +205,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
               if (hops >= MAX_REDIRECTS) {
                 return Effect.fail(new OpenRouterError.MalformedResponse({ message: `More than ${MAX_REDIRECTS} redirects`, status: response.status }))
               }
-              const next = new URL(location, current.url).toString()
+              let next: string
+              try {
+                next = new URL(location, current.url).toString()
+              } catch {
+                return Effect.fail(
+                  new OpenRouterError.MalformedResponse({
+                    message: `OpenRouter redirected to an invalid URL ${JSON.stringify(location.slice(0, 200))} (HTTP ${response.status})`,
+                    status: response.status
+                  })
+                )
+              }
               return once(HttpClientRequest.setUrl(current, next), hops + 1)
             }
             return response.status >= 200 && response.status < 300 ? Effect.succeed(response) : failFrom(response)

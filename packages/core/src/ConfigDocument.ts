@@ -151,21 +151,69 @@ const valueAt = (root: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
 
 const show = (value: unknown, secret: boolean): string => {
   if (value === undefined) return "nothing"
-  if (secret) return `a ${Array.isArray(value) ? "array" : typeof value} (not shown: it may be a secret)`
+  const kind = `a ${Array.isArray(value) ? "array" : typeof value}`
+  if (secret) return `${kind} (not shown: it may be a secret)`
   if (typeof value === "number" && !Number.isFinite(value)) return String(value)
-  const json = JSON.stringify(value)
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value)
+  } catch {
+    // A bigint, a cycle or a value nested too deeply for the stack: only say what it is.
+  }
+  if (json === undefined) return kind
   return json.length > 80 ? `${json.slice(0, 77)}...` : json
+}
+
+/** How deeply a config may nest: a deeper (hostile) document would overflow the stack of code that walks it. */
+const MAX_DEPTH = 512
+
+/** The path to a value nested deeper than {@link MAX_DEPTH} (found without recursion), if any. */
+const tooDeep = (root: unknown): ReadonlyArray<string | number> | undefined => {
+  interface Node {
+    readonly value: unknown
+    readonly depth: number
+    readonly key: string | number
+    readonly parent: Node | undefined
+  }
+  const stack: Array<Node> = [{ value: root, depth: 1, key: "", parent: undefined }]
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    const { value } = node
+    if (typeof value !== "object" || value === null) continue
+    if (node.depth > MAX_DEPTH) {
+      const path: Array<string | number> = []
+      for (let at: Node | undefined = node; at?.parent !== undefined; at = at.parent) path.unshift(at.key)
+      return path
+    }
+    const push = (key: string | number, item: unknown) => {
+      if (typeof item === "object" && item !== null) stack.push({ value: item, depth: node.depth + 1, key, parent: node })
+    }
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) push(i, value[i])
+    else for (const [key, item] of Object.entries(value)) push(key, item)
+  }
+  return undefined
 }
 
 const where = (file: string | undefined): string => (file === undefined ? "config" : file)
 
 /**
  * Checks a parsed document against {@link Document}. A mismatch is a {@link ConfigError} naming
- * the JSON path, the value found (never a secret's) and what is allowed.
+ * the JSON path, the value found (never a secret's) and what is allowed; so is a document nested
+ * more than 512 levels deep. Never throws.
  *
  * @since 0.1.0 @category Decoding
  */
 export const decode = (raw: unknown, file?: string): Either.Either<Document, ConfigError> => {
+  const deep = tooDeep(raw)
+  if (deep !== undefined) {
+    const at = jsonPath(deep.slice(0, 8))
+    return Either.left(
+      new ConfigError({
+        message: `${where(file)}: ${at === "" ? "the document" : at}: nested more than ${MAX_DEPTH} levels deep`,
+        path: at,
+        ...(file !== undefined ? { file } : {})
+      })
+    )
+  }
   if (!Predicate.isRecord(raw) || Array.isArray(raw)) {
     return Either.left(
       new ConfigError({
@@ -286,8 +334,14 @@ export const parseText = (text: string, file?: string): Either.Either<Parsed, Co
     raw = parseJson5(text)
   } catch (cause) {
     const error = cause as { message?: unknown; lineNumber?: unknown; columnNumber?: unknown }
-    const line = typeof error.lineNumber === "number" ? error.lineNumber : undefined
-    const column = typeof error.columnNumber === "number" ? error.columnNumber : undefined
+    let line = typeof error.lineNumber === "number" ? error.lineNumber : undefined
+    let column = typeof error.columnNumber === "number" ? error.columnNumber : undefined
+    // JSON5 places an error at a line break (in a string, or the end of input after one) at
+    // column 0 of the next line: point at the end of the line the break ends instead.
+    if (line !== undefined && line > 1 && column === 0) {
+      column = (text.split("\n")[line - 2]?.length ?? 0) + 1
+      line--
+    }
     const detail = String(error.message ?? cause).replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "")
     const position = line !== undefined && column !== undefined ? `:${line}:${column}` : ""
     return Either.left(

@@ -60,7 +60,9 @@ const QUANT_SUFFIX = /^(?:i?q\d+(?:_[a-z0-9]+)*|\d+bits?|fp\d+|bf16|int\d+|awq|g
  * @since 0.1.0 @category Config keys
  */
 export const keyOf = (slug: string): string =>
-  slug.toLowerCase().startsWith(`${PROVIDER}/`) && !slug.slice(PROVIDER.length + 1).includes("/")
+  // Case-sensitive: the key `OPENROUTER/x` would read back as the router `openrouter/x`, not the
+  // slug `OPENROUTER/x` (an author spelled in capitals), so that slug keeps the prefix.
+  slug.startsWith(`${PROVIDER}/`) && !slug.slice(PROVIDER.length + 1).includes("/")
     ? slug
     : `${PROVIDER}/${slug}`
 

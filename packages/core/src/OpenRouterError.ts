@@ -330,6 +330,16 @@ const parseBody = (body: unknown): unknown => {
 
 const truncate = (text: string): string => (text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text)
 
+// JSON text of a value from a body; one too deeply nested for JSON.stringify's stack (or not JSON
+// at all) is named, not shown.
+const stringify = (value: unknown): string => {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return Array.isArray(value) ? "[an array nested too deeply to show]" : `[${typeof value} that cannot be shown]`
+  }
+}
+
 /**
  * Reads `retry-after-ms` (milliseconds), then `Retry-After` (seconds, or an HTTP date when `now`
  * is given). Negative or unparsable values are ignored.
@@ -383,7 +393,7 @@ export const fromResponse = (response: ErrorResponse): ApiError => {
   const rawValue = metadata?.raw
   const raw = rawValue === undefined || rawValue === null
     ? undefined
-    : redactSecrets(truncate(typeof rawValue === "string" ? rawValue : JSON.stringify(rawValue)))
+    : redactSecrets(truncate(typeof rawValue === "string" ? rawValue : stringify(rawValue)))
   const baseMessage = asString(error?.message) ?? asString(error?.detail) ??
     (typeof parsed === "string" && parsed.trim() !== "" ? parsed : `HTTP ${status}`)
   const details: Array<string> = []

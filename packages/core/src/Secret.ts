@@ -36,15 +36,32 @@ export const redactSecrets = (text: string): string =>
   text.replace(BEARER, (_, scheme: string) => `${scheme}****`).replace(KEY_LIKE, (m) => mask(m))
 
 /**
- * A copy of a JSON value with {@link redactSecrets} applied to every string in it.
+ * A copy of a JSON value with {@link redactSecrets} applied to every string in it. It walks the
+ * value without recursion, so however deeply a (hostile) body nests, it cannot overflow the stack.
  *
  * @since 0.1.0 @category Display
  */
 export const redactDeep = (value: unknown): unknown => {
-  if (typeof value === "string") return redactSecrets(value)
-  if (Array.isArray(value)) return value.map(redactDeep)
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]))
+  const root: { value?: unknown } = {}
+  const pending: Array<readonly [target: Record<PropertyKey, unknown>, key: PropertyKey, item: unknown]> = [[root, "value", value]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [target, key, item] = next
+    let copy: unknown = item
+    if (typeof item === "string") copy = redactSecrets(item)
+    else if (Array.isArray(item)) {
+      const array: Array<unknown> = new Array(item.length)
+      for (let i = 0; i < item.length; i++) pending.push([array as unknown as Record<PropertyKey, unknown>, i, item[i]])
+      copy = array
+    } else if (typeof item === "object" && item !== null) {
+      const object: Record<string, unknown> = {}
+      for (const [name, inner] of Object.entries(item)) {
+        // Defined, not assigned: a key "__proto__" stays an own key, in its place.
+        Object.defineProperty(object, name, { value: undefined, enumerable: true, writable: true, configurable: true })
+        pending.push([object, name, inner])
+      }
+      copy = object
+    }
+    target[key] = copy
   }
-  return value
+  return root.value
 }
