@@ -16,7 +16,7 @@ import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import { Models, OpenRouter } from "@openrouter-effect/client"
-import { ConfigDocument, ConfigEdit, ConfigLocation, ModelRef, OpenRouterError, Settings } from "@openrouter-effect/core"
+import { ConfigDocument, ConfigEdit, ConfigLocation, ModelRef, OpenRouterError, Secret, Settings } from "@openrouter-effect/core"
 import { Cause, Console, Effect, Exit, type Layer, Option, Redacted } from "effect"
 import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
@@ -159,6 +159,23 @@ export type Environment =
 const tagged = (error: unknown): { readonly exitCode: number; readonly message: string } | undefined =>
   OpenRouterError.isOpenRouterError(error) ? { exitCode: error.exitCode, message: error.message } : undefined
 
+// stderr carries messages built from what was typed or what a server answered: a key pasted in the
+// wrong place (a model ref, an unknown argument echoed by @effect/cli) is masked there too.
+const redactArgs = (args: ReadonlyArray<unknown>) => args.map((arg) => (typeof arg === "string" ? Secret.redactSecrets(arg) : arg))
+const withRedactedStderr = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.consoleWith((console) =>
+    Effect.withConsole(effect, {
+      ...console,
+      error: (...args: ReadonlyArray<unknown>) => console.error(...redactArgs(args)),
+      warn: (...args: ReadonlyArray<unknown>) => console.warn(...redactArgs(args)),
+      unsafe: {
+        ...console.unsafe,
+        error: (...args: ReadonlyArray<unknown>) => console.unsafe.error(...redactArgs(args)),
+        warn: (...args: ReadonlyArray<unknown>) => console.unsafe.warn(...redactArgs(args))
+      }
+    })
+  )
+
 /**
  * Runs the CLI on `argv` (without the node and script entries) and answers the exit code,
  * printing expected errors as one line (causes in full with `--verbose`).
@@ -187,4 +204,4 @@ export const run = (argv: ReadonlyArray<string>, layer: Layer.Layer<Environment>
       `openrouter-effect: ${argv.includes("--verbose") ? Cause.pretty(exit.cause) : squashed instanceof Error ? squashed.message : String(squashed)}`
     )
     return ExitCode.failure
-  })
+  }).pipe(withRedactedStderr)

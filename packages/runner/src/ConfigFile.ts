@@ -1,11 +1,13 @@
 /**
  * Reading and writing the config file for the CLI's editing commands. Reads keep the raw JSON5
  * document (before `${VAR}` substitution); writes are atomic (a temporary file in the same
- * directory, then a rename), mode 0600, and keep the previous file as `<file>.bak` (also 0600).
+ * directory, then a rename), mode 0600, and keep the previous file as `<file>.bak` (also 0600,
+ * written the same way).
  *
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import type * as PlatformError from "@effect/platform/Error"
 import { ConfigDocument, OpenRouterError } from "@openrouter-effect/core"
 import { Effect } from "effect"
 import JSON5 from "json5"
@@ -49,12 +51,18 @@ export const save = (file: string, document: unknown): Effect.Effect<void, OpenR
     const slash = file.lastIndexOf("/")
     const directory = slash > 0 ? file.slice(0, slash) : "."
     yield* fs.makeDirectory(directory, { recursive: true })
-    if (yield* fs.exists(file)) {
-      yield* fs.copyFile(file, `${file}.bak`)
-      yield* fs.chmod(`${file}.bak`, 0o600)
+    // The backup and the new file are each written beside their final name and renamed into
+    // place: a failure, an interruption or a crash at any point leaves each name either as it was
+    // or complete. A temporary file is removed when its step fails (a crash may leave one, never
+    // under a final name).
+    const replace = (final: string, write: (temporary: string) => Effect.Effect<void, PlatformError.PlatformError>) => {
+      const temporary = `${final}.${process.pid}.tmp`
+      return Effect.gen(function*() {
+        yield* write(temporary)
+        yield* fs.chmod(temporary, 0o600)
+        yield* fs.rename(temporary, final)
+      }).pipe(Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)))
     }
-    const temporary = `${file}.${process.pid}.tmp`
-    yield* fs.writeFileString(temporary, `${JSON5.stringify(document, null, 2)}\n`, { mode: 0o600 })
-    yield* fs.chmod(temporary, 0o600)
-    yield* fs.rename(temporary, file)
+    if (yield* fs.exists(file)) yield* replace(`${file}.bak`, (temporary) => fs.copyFile(file, temporary))
+    yield* replace(file, (temporary) => fs.writeFileString(temporary, `${JSON5.stringify(document, null, 2)}\n`, { mode: 0o600 }))
   }).pipe(Effect.mapError((error) => configError(file, `cannot write the config file: ${error.message}`)))
