@@ -38,7 +38,7 @@ const sections = new Set((onlyIndex >= 0 ? process.argv[onlyIndex + 1] ?? "" : "
 const KEY = "sk-or-v1-bench-000000000000000000000000000000"
 
 /** The chat candidates, in the order of the tables. */
-const chatCandidates = ["undici", "fetch", "openai", "openrouter-sdk", "effect-ai", "ours"] as const
+const chatCandidates = ["undici", "fetch", "effect-platform", "openai", "openrouter-sdk", "effect-ai", "ours"] as const
 const peers = ["openai", "openrouter-sdk", "effect-ai"]
 
 // ---- install and build -------------------------------------------------------------------------
@@ -55,6 +55,7 @@ mkdirSync(outDir, { recursive: true })
 const entries: Record<string, string> = {
   undici: "candidates/undici.ts",
   fetch: "candidates/fetch.ts",
+  "effect-platform": "candidates/effect-platform.ts",
   openai: "candidates/openai.ts",
   "openrouter-sdk": "candidates/openrouter-sdk.ts",
   "effect-ai": "peers/effect-ai/candidate.ts",

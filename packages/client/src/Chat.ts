@@ -9,6 +9,7 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
 import { Context, Duration, Effect, Layer, Option, Schema, Stream } from "effect"
+import { deadline } from "./internal/deadline.js"
 import { Models } from "./Models.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
@@ -187,6 +188,10 @@ const malformed = (message: string, body?: string) =>
   new OpenRouterError.MalformedResponse({ message, ...(body !== undefined ? { body: body.slice(0, 2000) } : {}) })
 
 const decodeResponse = Schema.decodeUnknownEither(Response, { onExcessProperty: "preserve" })
+// `Response` has no transformations, so a body that passes the check is already the decoded value
+// (unknown fields included); the check allocates nothing, and the decode runs only to describe a
+// mismatch.
+const isResponse = Schema.is(Response)
 
 // The schema's account of a mismatch. Effect formats the value found recursively, which overflows
 // the stack on a (hostile) body nested thousands of levels deep: then the account is shorter.
@@ -208,7 +213,8 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
   const http = yield* OpenRouterHttp
   const models = yield* Models
 
-  const prepare = (request: Request, options: Options = {}, stream = false) =>
+  // The calls below run this inside their own span; only the public `prepare` gets one of its own.
+  const shapeCall = (request: Request, options: Options, stream: boolean) =>
     Effect.gen(function*() {
       const settings = yield* config.chat({
         model: options.model,
@@ -229,7 +235,9 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const shaped = yield* PayloadTransformers.shape(context, request)
       const body: Request = { ...shaped.body, model: settings.model.slug, stream }
       return { url: http.url("/chat/completions"), body, headers: shaped.headers, settings }
-    }).pipe(Effect.withSpan("Chat.prepare", { captureStackTrace: false }))
+    })
+  const prepare: Service["prepare"] = (request, options = {}, stream = false) =>
+    shapeCall(request, options, stream).pipe(Effect.withSpan("Chat.prepare", { captureStackTrace: false }))
 
   // `complete` bounds the whole call with one timer; a stream bounds its response headers here
   // and its body with the idle timeout.
@@ -244,15 +252,15 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
 
   const complete: Service["complete"] = (request, options = {}) =>
     Effect.gen(function*() {
-      const prepared = yield* prepare(request, options, false)
+      const prepared = yield* shapeCall(request, options, false)
       yield* Effect.annotateCurrentSpan({ "openrouter.model": prepared.settings.model.slug, "openrouter.route": http.route.endpointClass })
-      const response = yield* send(prepared, undefined, "chat.complete")
-      const text = yield* response.text.pipe(
+      const httpResponse = yield* send(prepared, undefined, "chat.complete")
+      const text = yield* httpResponse.text.pipe(
         Effect.mapError((error) =>
           new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
         )
       )
-      const requestId = response.headers["x-request-id"] ?? response.headers["x-generation-id"]
+      const requestId = httpResponse.headers["x-request-id"] ?? httpResponse.headers["x-generation-id"]
       let body: unknown
       try {
         body = JSON.parse(text)
@@ -261,31 +269,37 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       }
       const error = inBandError(body, requestId)
       if (error !== undefined) return yield* Effect.fail(error)
-      const decoded = decodeResponse(body)
-      if (decoded._tag === "Left") return yield* Effect.fail(malformed(`The chat response has an unexpected shape: ${shapeError(decoded.left)}`, text))
-      const cache: CacheStatus = {
-        status: response.headers["x-openrouter-cache-status"],
-        ttl: response.headers["x-openrouter-cache-ttl"],
-        age: response.headers["x-openrouter-cache-age"]
+      if (!isResponse(body)) {
+        const decoded = decodeResponse(body)
+        const account = decoded._tag === "Left" ? shapeError(decoded.left) : "it does not match the response schema"
+        return yield* Effect.fail(malformed(`The chat response has an unexpected shape: ${account}`, text))
       }
-      yield* Effect.annotateCurrentSpan({ "openrouter.cache": cache.status ?? "none", "http.status": response.status })
+      const response: Response = body
+      const cache: CacheStatus = {
+        status: httpResponse.headers["x-openrouter-cache-status"],
+        ttl: httpResponse.headers["x-openrouter-cache-ttl"],
+        age: httpResponse.headers["x-openrouter-cache-age"]
+      }
+      yield* Effect.annotateCurrentSpan({ "openrouter.cache": cache.status ?? "none", "http.status": httpResponse.status })
       return {
-        response: decoded.right,
-        text: decoded.right.choices[0]?.message.content ?? "",
+        response,
+        text: response.choices[0]?.message.content ?? "",
         cache,
-        generationId: response.headers["x-generation-id"] ?? decoded.right.id
+        generationId: httpResponse.headers["x-generation-id"] ?? response.id
       }
     }).pipe(
-      Effect.timeoutFail({
-        duration: options.timeout ?? DEFAULT_TIMEOUT,
-        onTimeout: () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
-      }),
+      (work) =>
+        deadline(
+          work,
+          options.timeout ?? DEFAULT_TIMEOUT,
+          () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
+        ),
       Effect.withSpan("Chat.complete", { captureStackTrace: false })
     )
 
   const stream: Service["stream"] = (request, options = {}) =>
     Stream.unwrapScoped(Effect.gen(function*() {
-      const prepared = yield* prepare(request, options, true)
+      const prepared = yield* shapeCall(request, options, true)
       const response = yield* send(prepared, options.timeout ?? DEFAULT_TIMEOUT, "chat.stream")
       const idle = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
       const requestId = response.headers["x-generation-id"]
