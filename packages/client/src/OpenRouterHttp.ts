@@ -149,6 +149,10 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
     if (refusal !== undefined) return yield* Effect.fail(new OpenRouterError.ConfigError({ message: `baseUrl: ${refusal}`, path: "baseUrl" }))
     const route = RouteVerifier.classify(options.baseUrl)
     const baseOrigin = originOf(baseUrl)
+    // A URL that starts with the serialized origin and a slash has that origin; anything else
+    // (another case, an explicit default port) is parsed to be sure.
+    const originPrefix = `${baseOrigin}/`
+    const isBaseOrigin = (url: string) => baseOrigin !== undefined && (url.startsWith(originPrefix) || originOf(url) === baseOrigin)
     const connectHost = options.connectTo === undefined || options.connectTo.trim() === ""
       ? undefined
       : yield* parseConnectTo(options.connectTo)
@@ -164,14 +168,14 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
 
     // Decisions use the logical URL; only the socket address changes.
     const toWire = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {
-      if (connectHost === undefined || originOf(request.url) !== baseOrigin) return request
+      if (connectHost === undefined || !isBaseOrigin(request.url)) return request
       const url = new URL(request.url)
       return HttpClientRequest.setUrl(request, `http://${connectHost}${url.pathname}${url.search}`)
     }
 
     const withAuth = (request: HttpClientRequest.HttpClientRequest, authenticate: boolean) => {
       const headers = Headers.remove(request.headers, "authorization")
-      const ours = authenticate && authorization !== undefined && originOf(request.url) === baseOrigin
+      const ours = authenticate && authorization !== undefined && isBaseOrigin(request.url)
       return HttpClientRequest.modify(request, {
         headers: ours ? Headers.set(headers, "authorization", authorization) : headers
       })
@@ -236,34 +240,32 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
       )
     }
 
-    const execute: Service["execute"] = (request, options) =>
-      Effect.gen(function*() {
-        if ((options.authenticate ?? true) && authorization === undefined) return yield* Effect.fail(Settings.missingKey())
-        let retries = 0
-        for (;;) {
-          const result = yield* Effect.either(attempt(request, options))
-          if (Either.isRight(result)) {
-            yield* Effect.annotateCurrentSpan({ "http.status": result.right.status, "openrouter.retries": retries })
-            return result.right
-          }
-          const error = result.left
-          if (retries >= maxRetries || !Retry.isRetryable(options.retryClass, error)) {
-            yield* Effect.annotateCurrentSpan({
-              "http.status": "status" in error && typeof error.status === "number" ? error.status : 0,
-              "openrouter.retries": retries,
-              "openrouter.error": error._tag
-            })
-            return yield* Effect.fail(error)
-          }
-          yield* Effect.sleep(yield* Retry.delay(error, retries))
-          retries++
-        }
-      }).pipe(
+    const execute: Service["execute"] = (request, options) => {
+      const loop = (retries: number): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> =>
+        Effect.matchEffect(attempt(request, options), {
+          onSuccess: (response) =>
+            Effect.as(Effect.annotateCurrentSpan({ "http.status": response.status, "openrouter.retries": retries }), response),
+          onFailure: (error) =>
+            retries >= maxRetries || !Retry.isRetryable(options.retryClass, error)
+              ? Effect.zipRight(
+                Effect.annotateCurrentSpan({
+                  "http.status": "status" in error && typeof error.status === "number" ? error.status : 0,
+                  "openrouter.retries": retries,
+                  "openrouter.error": error._tag
+                }),
+                Effect.fail(error)
+              )
+              : Effect.flatMap(Retry.delay(error, retries), (wait) => Effect.zipRight(Effect.sleep(wait), loop(retries + 1)))
+        })
+      const run: Effect.Effect<HttpClientResponse.HttpClientResponse, ExecuteError> =
+        (options.authenticate ?? true) && authorization === undefined ? Effect.fail(Settings.missingKey()) : loop(0)
+      return run.pipe(
         Effect.withSpan(`OpenRouterHttp.${options.operation}`, {
           captureStackTrace: false,
           attributes: { "openrouter.retry_class": options.retryClass, "openrouter.route": route.endpointClass }
         })
       )
+    }
 
     return {
       baseUrl,
