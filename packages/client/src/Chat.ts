@@ -8,7 +8,7 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
-import { Context, Duration, Effect, Layer, Option, Schema, Stream } from "effect"
+import { Chunk, Context, Duration, Effect, Layer, Option, Schema, Stream } from "effect"
 import { deadline } from "./internal/deadline.js"
 import { Models } from "./Models.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
@@ -187,6 +187,9 @@ export const inBandError = (body: unknown, requestId?: string): OpenRouterError.
 const malformed = (message: string, body?: string) =>
   new OpenRouterError.MalformedResponse({ message, ...(body !== undefined ? { body: body.slice(0, 2000) } : {}) })
 
+// Marks, in a stream's events, where a failure cut it.
+const STOP: unique symbol = Symbol("openrouter-effect/Chat/stop")
+
 const decodeResponse = Schema.decodeUnknownEither(Response, { onExcessProperty: "preserve" })
 // `Response` has no transformations, so a body that passes the check is already the decoded value
 // (unknown fields included); the check allocates nothing, and the decode runs only to describe a
@@ -306,6 +309,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const tools = new Map<number, { id: string; name: string; arguments: string }>()
       let done = false
       let started = false
+      let failure: ChatError | undefined
 
       const eventsOf = (chunk: Record<string, unknown>): ReadonlyArray<Event> => {
         const events: Array<Event> = []
@@ -368,11 +372,10 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           idle
         ),
         Sse.decode,
-        Stream.chunks,
-        // One step per read, not per event; an error chunk ends the stream after the events
-        // that came before it are delivered.
-        Stream.flatMap((sseEvents) => {
-          const out: Array<Event> = []
+        // One pass per read, not per event. A malformed chunk or an in-band error ends the read
+        // there: the events before it are delivered, then the stream fails with it.
+        Stream.mapChunks((sseEvents): Chunk.Chunk<Event | typeof STOP> => {
+          const out: Array<Event | typeof STOP> = []
           for (const event of sseEvents) {
             if (event._tag === "Comment" || done) continue
             if (event.data === "[DONE]") {
@@ -383,17 +386,29 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             try {
               chunk = JSON.parse(event.data)
             } catch {
-              return Stream.concat(Stream.fromIterable(out), Stream.fail(malformed("A chat stream chunk is not JSON", event.data)))
+              failure = malformed("A chat stream chunk is not JSON", event.data)
+              out.push(STOP)
+              break
             }
             const error = inBandError(chunk, requestId)
-            if (error !== undefined) return Stream.concat(Stream.fromIterable(out), Stream.fail(error))
+            if (error !== undefined) {
+              failure = error
+              out.push(STOP)
+              break
+            }
             const body = record(chunk)
-            if (body !== undefined) out.push(...eventsOf(body))
+            if (body !== undefined) for (const item of eventsOf(body)) out.push(item)
           }
-          return Stream.fromIterable(out)
+          return Chunk.unsafeFromArray(out)
         }),
+        // The marker ends the stream (and the read of the body) right after the events before it.
+        Stream.takeWhile((item): item is Event => item !== STOP),
         Stream.concat(Stream.suspend(() =>
-          done ? Stream.empty : Stream.fail(new OpenRouterError.MalformedResponse({ message: "The chat stream ended without [DONE]" }))
+          failure !== undefined
+            ? Stream.fail(failure)
+            : done
+            ? Stream.empty
+            : Stream.fail(new OpenRouterError.MalformedResponse({ message: "The chat stream ended without [DONE]" }))
         ))
       )
       return events
