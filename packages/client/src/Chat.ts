@@ -9,7 +9,7 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
 import { Chunk, Context, Duration, Effect, Layer, Option, Schema, Stream } from "effect"
-import { deadline } from "./internal/deadline.js"
+import { deadline, failWhenIdle } from "./internal/deadline.js"
 import { Models } from "./Models.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
@@ -367,10 +367,12 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         Stream.mapError((error) =>
           new OpenRouterError.TransportError({ message: `The chat stream broke: ${error.message}`, phase: "response", cause: error })
         ),
-        Stream.timeoutFail(
-          () => new OpenRouterError.Timeout({ message: `The chat stream sent nothing for ${Duration.format(Duration.decode(idle))}`, source: "client" }),
-          idle
-        ),
+        (bytes) =>
+          failWhenIdle(
+            bytes,
+            idle,
+            () => new OpenRouterError.Timeout({ message: `The chat stream sent nothing for ${Duration.format(Duration.decode(idle))}`, source: "client" })
+          ),
         Sse.decode,
         // One pass per read, not per event. A malformed chunk or an in-band error ends the read
         // there: the events before it are delivered, then the stream fails with it.

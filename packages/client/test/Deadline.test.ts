@@ -1,8 +1,8 @@
 // The cheap deadline behind Chat.complete: under the live clock it forks one fiber and arms a
 // plain timer; under TestClock it is Effect.timeoutFail. Both must agree on what a caller sees.
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Exit, Fiber, TestClock } from "effect"
-import { deadline } from "../src/internal/deadline.js"
+import { Chunk, Deferred, Effect, Exit, Fiber, Stream, TestClock } from "effect"
+import { deadline, failWhenIdle } from "../src/internal/deadline.js"
 
 class Late {
   readonly _tag = "Late"
@@ -45,6 +45,35 @@ describe("deadline, TestClock", () => {
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(deadline(Effect.never, "5 seconds", () => new Late()))
       yield* TestClock.adjust("4999 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      const exit = yield* Fiber.await(fiber)
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toBeInstanceOf(Late)
+    }))
+})
+
+describe("failWhenIdle", () => {
+  it.live("elements that keep coming pass through whole, however long the stream lasts", () =>
+    Effect.gen(function*() {
+      // 10 elements 20 ms apart: 200 ms in all, against an idle limit of 100 ms.
+      const ticking = Stream.range(1, 10).pipe(Stream.tap(() => Effect.sleep("20 millis")))
+      const all = yield* Stream.runCollect(failWhenIdle(ticking, "100 millis", () => new Late()))
+      expect(Chunk.toReadonlyArray(all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    }))
+
+  it.live("a gap longer than the limit fails the stream after the elements before it", () =>
+    Effect.gen(function*() {
+      const stalled = Stream.concat(Stream.make(1, 2), Stream.fromEffect(Effect.as(Effect.sleep("2 seconds"), 3)))
+      const seen: Array<number> = []
+      const exit = yield* Effect.exit(Stream.runForEach(failWhenIdle(stalled, "50 millis", () => new Late()), (n) => Effect.sync(() => seen.push(n))))
+      expect(seen).toEqual([1, 2])
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toBeInstanceOf(Late)
+    }))
+
+  it.effect("under TestClock: a pull is not failed a millisecond early, and is at the limit", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(failWhenIdle(Stream.never, "3 seconds", () => new Late())))
+      yield* TestClock.adjust("2999 millis")
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("1 millis")
       const exit = yield* Fiber.await(fiber)

@@ -5,7 +5,7 @@
  * any other clock (`TestClock` in tests) it is `Effect.timeoutFail` itself, so time policies stay
  * testable.
  */
-import { Duration, Effect, Exit, Fiber } from "effect"
+import { type Chunk, Duration, Effect, Exit, Fiber, Option, Stream } from "effect"
 
 // The class of the live clock, taken from Effect's default services.
 const LiveClock = Effect.runSync(Effect.clock).constructor
@@ -40,3 +40,20 @@ export const deadline = <A, E, R, E2>(
         })
       }))
   })
+
+/**
+ * Fails the stream with `onIdle()` when a pull brings nothing for `duration`: `Stream.timeoutFail`
+ * with {@link deadline} on each pull (one fork and a plain timer under the live clock instead of
+ * two forked fibers).
+ */
+export const failWhenIdle = <A, E, R, E2>(
+  self: Stream.Stream<A, E, R>,
+  duration: Duration.DurationInput,
+  onIdle: () => E2
+): Stream.Stream<A, E | E2, R> =>
+  Stream.fromPull(
+    Effect.map(
+      Stream.toPull(self),
+      (pull): Effect.Effect<Chunk.Chunk<A>, Option.Option<E | E2>, R> => deadline(pull, duration, () => Option.some<E | E2>(onIdle()))
+    )
+  )
