@@ -258,12 +258,14 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const prepared = yield* shapeCall(request, options, false)
       yield* Effect.annotateCurrentSpan({ "openrouter.model": prepared.settings.model.slug, "openrouter.route": http.route.endpointClass })
       const httpResponse = yield* send(prepared, undefined, "chat.complete")
+      // Each read of `headers` copies them on some transports (undici): read them once.
+      const headers = httpResponse.headers
       const text = yield* httpResponse.text.pipe(
         Effect.mapError((error) =>
           new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
         )
       )
-      const requestId = httpResponse.headers["x-request-id"] ?? httpResponse.headers["x-generation-id"]
+      const requestId = headers["x-request-id"] ?? headers["x-generation-id"]
       let body: unknown
       try {
         body = JSON.parse(text)
@@ -279,16 +281,16 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       }
       const response: Response = body
       const cache: CacheStatus = {
-        status: httpResponse.headers["x-openrouter-cache-status"],
-        ttl: httpResponse.headers["x-openrouter-cache-ttl"],
-        age: httpResponse.headers["x-openrouter-cache-age"]
+        status: headers["x-openrouter-cache-status"],
+        ttl: headers["x-openrouter-cache-ttl"],
+        age: headers["x-openrouter-cache-age"]
       }
       yield* Effect.annotateCurrentSpan({ "openrouter.cache": cache.status ?? "none", "http.status": httpResponse.status })
       return {
         response,
         text: response.choices[0]?.message.content ?? "",
         cache,
-        generationId: httpResponse.headers["x-generation-id"] ?? response.id
+        generationId: headers["x-generation-id"] ?? response.id
       }
     }).pipe(
       (work) =>

@@ -196,8 +196,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
         client.execute(toWire(withAuth(current, authenticate))).pipe(
           Effect.mapError(transportError),
           Effect.flatMap((response) => {
-            const location = response.headers["location"]
-            if (response.status >= 300 && response.status < 400 && location !== undefined) {
+            // The status first: reading `headers` copies them on some transports (undici).
+            const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined
+            if (location !== undefined) {
               if (current.method !== "GET") {
                 return Effect.fail(
                   new OpenRouterError.MalformedResponse({
