@@ -224,7 +224,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         thinking: options.thinking,
         params: options.params,
         agentId: options.agentId
-      })
+      }, { span: "caller" })
       // Without a level from the call, the model's default comes from its capabilities: the live
       // catalogue when it answers, else the bundled one (a failed lookup never fails the call).
       const thinking = options.thinking !== undefined || options.catalog === "bundled"
@@ -250,7 +250,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         HttpClientRequest.setHeaders(prepared.headers),
         HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
       ),
-      { retryClass: "chat", timeout, operation }
+      { retryClass: "chat", timeout, operation, span: "caller" }
     )
 
   const complete: Service["complete"] = (request, options = {}) =>

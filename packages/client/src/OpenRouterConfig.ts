@@ -65,8 +65,11 @@ export interface Service {
   readonly document: ConfigDocument.Document
   /** The environment snapshot the resolvers read (a missing variable is absent). */
   readonly environment: Environment.Environment
-  /** `Settings.resolveChat` over this document and environment. */
-  readonly chat: (call?: Settings.ChatCall) => Effect.Effect<Settings.Chat, Settings.ResolveError>
+  /**
+   * `Settings.resolveChat` over this document and environment, in a span of its own
+   * (`OpenRouterConfig.chat`), or with `span: "caller"` as attributes of the caller's span.
+   */
+  readonly chat: (call?: Settings.ChatCall, options?: { readonly span?: "own" | "caller" | undefined }) => Effect.Effect<Settings.Chat, Settings.ResolveError>
   /** `Settings.resolveMedia` over this document and environment. */
   readonly media: (call: Settings.MediaCall) => Effect.Effect<Settings.Media, Settings.ResolveError>
   /** `Settings.resolveSpeech` over this document and environment. */
@@ -142,13 +145,14 @@ const build = (parts: Parts): Service => {
   }
   return Object.assign(Object.create(ServiceProto) as object, {
     ...parts,
-    chat: (call) =>
-      Effect.suspend(() => resolveChatCached(call)).pipe(
+    chat: (call, options) => {
+      const resolved = Effect.suspend(() => resolveChatCached(call)).pipe(
         Effect.tap((chat) =>
           Effect.annotateCurrentSpan({ ...commonAttributes(chat), "openrouter.model.source": chat.modelSource })
-        ),
-        Effect.withSpan("OpenRouterConfig.chat", { captureStackTrace: false })
-      ),
+        )
+      )
+      return options?.span === "caller" ? resolved : Effect.withSpan(resolved, "OpenRouterConfig.chat", { captureStackTrace: false })
+    },
     media: (call) =>
       Effect.suspend(() => Settings.resolveMedia(document, environment, call)).pipe(
         Effect.tap((media) => Effect.annotateCurrentSpan(commonAttributes(media))),

@@ -46,6 +46,12 @@ export interface ExecuteOptions {
   readonly operation: string
   /** Send `Authorization` (to the base URL's origin only). Default true. */
   readonly authenticate?: boolean
+  /**
+   * `"own"` (default): a span of its own, `OpenRouterHttp.<operation>`. `"caller"`: no span; the
+   * same attributes (retry class, route, status, retries) go on the caller's span. For an
+   * operation on a hot path that already has a span (`Chat.complete`, `Chat.stream`).
+   */
+  readonly span?: "own" | "caller" | undefined
 }
 
 /** What an execution can fail with; a `ConfigError` when a key is needed and none is configured. @since 0.1.0 @category Models */
@@ -242,14 +248,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
     }
 
     const execute: Service["execute"] = (request, options) => {
+      const routeAttributes = { "openrouter.retry_class": options.retryClass, "openrouter.route": route.endpointClass }
       const loop = (retries: number): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> =>
         Effect.matchEffect(attempt(request, options), {
           onSuccess: (response) =>
-            Effect.as(Effect.annotateCurrentSpan({ "http.status": response.status, "openrouter.retries": retries }), response),
+            Effect.as(Effect.annotateCurrentSpan({ ...routeAttributes, "http.status": response.status, "openrouter.retries": retries }), response),
           onFailure: (error) =>
             retries >= maxRetries || !Retry.isRetryable(options.retryClass, error)
               ? Effect.zipRight(
                 Effect.annotateCurrentSpan({
+                  ...routeAttributes,
                   "http.status": "status" in error && typeof error.status === "number" ? error.status : 0,
                   "openrouter.retries": retries,
                   "openrouter.error": error._tag
@@ -260,12 +268,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
         })
       const run: Effect.Effect<HttpClientResponse.HttpClientResponse, ExecuteError> =
         (options.authenticate ?? true) && authorization === undefined ? Effect.fail(Settings.missingKey()) : loop(0)
-      return run.pipe(
-        Effect.withSpan(`OpenRouterHttp.${options.operation}`, {
-          captureStackTrace: false,
-          attributes: { "openrouter.retry_class": options.retryClass, "openrouter.route": route.endpointClass }
-        })
-      )
+      return options.span === "caller"
+        ? run
+        : run.pipe(Effect.withSpan(`OpenRouterHttp.${options.operation}`, { captureStackTrace: false, attributes: routeAttributes }))
     }
 
     return {
