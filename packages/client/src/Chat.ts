@@ -172,8 +172,17 @@ const record = (u: unknown): Record<string, unknown> | undefined =>
  */
 export const inBandError = (body: unknown, requestId?: string): OpenRouterError.ApiError | undefined => {
   const root = record(body)
-  const choices = Array.isArray(root?.choices) ? root.choices : []
-  const choiceError = choices.map((c) => record(c)).find((c) => c?.error !== undefined && c?.error !== null)?.error
+  // A loop, not map/find: this runs on every event of a stream.
+  let choiceError: unknown
+  if (Array.isArray(root?.choices)) {
+    for (const choice of root.choices) {
+      const candidate = record(choice)?.error
+      if (candidate !== undefined && candidate !== null) {
+        choiceError = candidate
+        break
+      }
+    }
+  }
   const error = record(root?.error) ?? record(choiceError)
   if (error === undefined) return undefined
   const code = typeof error.code === "number" && error.code >= 400 ? error.code : 502
@@ -313,8 +322,8 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       let started = false
       let failure: ChatError | undefined
 
-      const eventsOf = (chunk: Record<string, unknown>): ReadonlyArray<Event> => {
-        const events: Array<Event> = []
+      // Appends the events of one chunk to `events` (no array per chunk: this runs per event).
+      const eventsOf = (chunk: Record<string, unknown>, events: Array<Event | typeof STOP>): void => {
         if (!started && typeof chunk.id === "string") {
           started = true
           events.push({
@@ -362,7 +371,6 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         }
         const usage = record(chunk.usage)
         if (usage !== undefined && typeof usage.total_tokens === "number") events.push({ _tag: "Usage", usage: usage as unknown as Usage })
-        return events
       }
 
       const events = response.stream.pipe(
@@ -401,7 +409,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
               break
             }
             const body = record(chunk)
-            if (body !== undefined) for (const item of eventsOf(body)) out.push(item)
+            if (body !== undefined) eventsOf(body, out)
           }
           return Chunk.unsafeFromArray(out)
         }),
