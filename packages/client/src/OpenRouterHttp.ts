@@ -165,12 +165,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
     const maxRetries = options.maxRetries ?? Retry.DEFAULT_MAX_RETRIES
     const authorization = options.apiKey === undefined ? undefined : `Bearer ${Redacted.value(options.apiKey)}`
     const base = yield* HttpClient.HttpClient
-    // The transport's own per-request span (header redaction, URL attributes) is off: the
-    // OpenRouterHttp span records what matters, and the hot path is cheaper without it.
-    const client = base.pipe(
-      HttpClient.withTracerPropagation(options.tracePropagation === true),
-      HttpClient.withTracerDisabledWhen(() => true)
-    )
+    // By default the transport's own per-request span (URL and redacted header attributes) is
+    // off: our span records what matters, the hot path is cheaper without it, and with no span
+    // there is no trace context to send. Propagation needs that span, so opting in keeps it.
+    const client = options.tracePropagation === true
+      ? HttpClient.withTracerPropagation(base, true)
+      : HttpClient.withTracerDisabledWhen(base, () => true)
 
     // Decisions use the logical URL; only the socket address changes.
     const toWire = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {

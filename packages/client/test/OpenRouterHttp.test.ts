@@ -272,6 +272,15 @@ describe("redirects and Authorization", () => {
     }).pipe(Effect.provide(layer), Effect.withSpan("outer"))
   })
 
+  it.effect("tracePropagation: true sends W3C trace context to the base URL", () => {
+    const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), tracePropagation: true })
+    return Effect.gen(function*() {
+      yield* run("idempotent-get", "GET", "/models")
+      expect(seen[0]?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+      expect(seen[0]?.headers.authorization).toBe(`Bearer ${KEY}`)
+    }).pipe(Effect.provide(layer), Effect.withSpan("outer"))
+  })
+
   it.effect("no key: a config error before any request; public calls still go", () => {
     const { seen, layer } = service([ok], {})
     return Effect.gen(function*() {
