@@ -179,11 +179,19 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
       return HttpClientRequest.setUrl(request, `http://${connectHost}${url.pathname}${url.search}`)
     }
 
+    // Ours, or none at all: a caller's own Authorization never leaves.
     const withAuth = (request: HttpClientRequest.HttpClientRequest, authenticate: boolean) => {
-      const headers = Headers.remove(request.headers, "authorization")
-      const ours = authenticate && authorization !== undefined && isBaseOrigin(request.url)
-      return HttpClientRequest.modify(request, {
-        headers: ours ? Headers.set(headers, "authorization", authorization) : headers
+      if (authenticate && authorization !== undefined && isBaseOrigin(request.url)) {
+        return HttpClientRequest.setHeader(request, "authorization", authorization)
+      }
+      if (request.headers["authorization"] === undefined) return request
+      // `modify`/`setHeaders` merge into the headers already there, so removing one means
+      // building the request again.
+      return HttpClientRequest.make(request.method)(request.url, {
+        headers: Headers.remove(request.headers, "authorization"),
+        urlParams: request.urlParams,
+        hash: Option.getOrUndefined(request.hash),
+        body: request.body
       })
     }
 

@@ -272,6 +272,18 @@ describe("redirects and Authorization", () => {
     }).pipe(Effect.provide(layer), Effect.withSpan("outer"))
   })
 
+  it.effect("a caller's own Authorization is dropped, to another origin as to ours (where ours replaces it)", () => {
+    const { seen, layer } = service([ok])
+    return Effect.gen(function*() {
+      const http = yield* OpenRouterHttp.OpenRouterHttp
+      const options = { retryClass: "idempotent-get", timeout: "5 seconds", operation: "t" } as const
+      yield* http.execute(HttpClientRequest.get("https://cdn.example.com/x").pipe(HttpClientRequest.setHeader("authorization", "Bearer caller-secret")), options)
+      yield* http.execute(HttpClientRequest.get(http.url("/models")).pipe(HttpClientRequest.setHeader("authorization", "Bearer caller-secret")), options)
+      yield* http.execute(HttpClientRequest.get(http.url("/models")).pipe(HttpClientRequest.setHeader("authorization", "Bearer caller-secret")), { ...options, authenticate: false })
+      expect(seen.map((request) => request.headers.authorization)).toEqual([undefined, `Bearer ${KEY}`, undefined])
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("tracePropagation: true sends W3C trace context to the base URL", () => {
     const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), tracePropagation: true })
     return Effect.gen(function*() {
