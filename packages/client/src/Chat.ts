@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
+import { OpenRouterError, type Params, PayloadTransformers, Secret, type Settings, Thinking } from "@openrouter-effect/core"
 import { Chunk, Context, Duration, Effect, Layer, Option, Schema, Stream } from "effect"
 import { deadline, failWhenIdle } from "./internal/deadline.js"
 import { Models } from "./Models.js"
@@ -194,7 +194,7 @@ export const inBandError = (body: unknown, requestId?: string): OpenRouterError.
 }
 
 const malformed = (message: string, body?: string) =>
-  new OpenRouterError.MalformedResponse({ message, ...(body !== undefined ? { body: body.slice(0, 2000) } : {}) })
+  new OpenRouterError.MalformedResponse({ message, ...(body !== undefined ? { body: Secret.redactSecrets(body.slice(0, 2000)) } : {}) })
 
 // Marks, in a stream's events, where a failure cut it.
 const STOP: unique symbol = Symbol("openrouter-effect/Chat/stop")

@@ -9,7 +9,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
+import { HeaderPolicy, OpenRouterError, Secret, type Settings } from "@openrouter-effect/core"
 import { Context, Duration, Effect, Either, Layer } from "effect"
 import * as ImageExtraction from "./ImageExtraction.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
@@ -207,7 +207,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           return yield* Effect.fail(
             new OpenRouterError.MalformedResponse({
               message: `OpenRouter image generation response malformed${requestId !== undefined ? ` [request_id=${requestId}]` : ""}`,
-              body: text.slice(0, 500)
+              body: Secret.redactSecrets(text.slice(0, 500))
             })
           )
         }

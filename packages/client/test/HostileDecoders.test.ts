@@ -460,3 +460,23 @@ describe("the SSE decoder over streams: long lines, comments and cut streams", (
       expect(whole[0]?._tag).toBe("Data")
     }), { fastCheck: { numRuns: 200 } })
 })
+
+describe("a key echoed in a malformed 200 body", () => {
+  // A MalformedResponse keeps the start of the body for diagnosis; a key in it is masked.
+  const echoed = "sk-or-v1-echoed0123456789abcdef0123456789abcdef0123456789abcdef"
+  const text = `<html>proxy error for Bearer ${echoed} and key ${echoed}</html>`
+  const program = {
+    chat: Effect.flatMap(Chat.Chat, (chat) => chat.complete({ messages: [{ role: "user", content: "x" }] }, { model: "openai/gpt-4o", thinking: "off" })),
+    image: Effect.flatMap(Images.Images, (images) => images.generate({ prompt: "x", model: "google/gemini-2.5-flash-image" }))
+  }
+  for (const [name, run] of Object.entries(program)) {
+    it.live(`${name}: the body kept in MalformedResponse has the key masked`, () =>
+      Effect.gen(function*() {
+        const exit = yield* settle(run as Effect.Effect<unknown, unknown, OpenRouter.Services>, () => ({ status: 200, headers: { "content-type": "application/json" }, body: text }))
+        const error = Exit.isFailure(exit) ? Option.getOrThrow(Cause.failureOption(exit.cause)) : undefined
+        expect(error).toMatchObject({ _tag: "MalformedResponse" })
+        expect(JSON.stringify(error)).not.toContain(echoed.slice(9, 30))
+        expect((error as { body?: string }).body).toContain("sk-or-v1-…cdef")
+      }))
+  }
+})

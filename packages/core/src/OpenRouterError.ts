@@ -412,7 +412,7 @@ export const fromResponse = (response: ErrorResponse): ApiError => {
     ...(providerName !== undefined ? { providerName } : {}),
     ...(raw !== undefined ? { raw } : {}),
     ...(metadata !== undefined ? { metadata: redactDeep(metadata) } : {}),
-    ...(availability !== undefined ? { availability } : {})
+    ...(availability !== undefined ? { availability: redactDeep(availability) } : {})
   }
 
   const retryAfter = Option.orElse(

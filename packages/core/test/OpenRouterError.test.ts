@@ -533,6 +533,15 @@ describe("fromResponse: secrets that stand against other text", () => {
     expect(JSON.stringify(e)).not.toContain(key)
   })
 
+  it("a key echoed in `availability` is masked there too", () => {
+    const e = OpenRouterError.fromResponse({
+      status: 429,
+      body: { error: { message: "At capacity", availability: { code: "capacity_exhausted", detail: `for key ${key}` } } }
+    })
+    expect(JSON.stringify(e)).not.toContain(key)
+    expect(JSON.stringify((e as { availability?: unknown }).availability)).toContain("sk-or-v1-…cdef")
+  })
+
   it("a key glued to a word is masked", () => {
     const e = OpenRouterError.fromResponse({ status: 400, body: { error: { message: `key_${key}` } } })
     expect(e.message).toBe("key_sk-or-v1-…cdef")
