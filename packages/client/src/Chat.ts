@@ -265,7 +265,8 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
   const complete: Service["complete"] = (request, options = {}) =>
     Effect.gen(function*() {
       const prepared = yield* shapeCall(request, options, false)
-      yield* Effect.annotateCurrentSpan({ "openrouter.model": prepared.settings.model.slug, "openrouter.route": http.route.endpointClass })
+      // The route, status and retries come from `send` (its attributes land on this span).
+      yield* Effect.annotateCurrentSpan("openrouter.model", prepared.settings.model.slug)
       const httpResponse = yield* send(prepared, undefined, "chat.complete")
       // Each read of `headers` copies them on some transports (undici): read them once.
       const headers = httpResponse.headers
@@ -294,7 +295,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         ttl: headers["x-openrouter-cache-ttl"],
         age: headers["x-openrouter-cache-age"]
       }
-      yield* Effect.annotateCurrentSpan({ "openrouter.cache": cache.status ?? "none", "http.status": httpResponse.status })
+      yield* Effect.annotateCurrentSpan("openrouter.cache", cache.status ?? "none")
       return {
         response,
         text: response.choices[0]?.message.content ?? "",
