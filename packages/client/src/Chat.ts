@@ -10,6 +10,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { OpenRouterError, type Params, PayloadTransformers, Secret, type Settings, Thinking } from "@openrouter-effect/core"
 import { Chunk, Context, Duration, Effect, Layer, Option, Schema, Stream } from "effect"
 import { deadline, failWhenIdle } from "./internal/deadline.js"
+import { isChatResponse } from "./internal/responseGuard.js"
 import { Models } from "./Models.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
@@ -201,9 +202,9 @@ const STOP: unique symbol = Symbol("openrouter-effect/Chat/stop")
 
 const decodeResponse = Schema.decodeUnknownEither(Response, { onExcessProperty: "preserve" })
 // `Response` has no transformations, so a body that passes the check is already the decoded value
-// (unknown fields included); the check allocates nothing, and the decode runs only to describe a
-// mismatch.
-const isResponse = Schema.is(Response)
+// (unknown fields included). The check is a hand-written twin of `Schema.is(Response)` (held to it
+// by a property test) and allocates nothing; the decode runs only to describe a mismatch.
+const isResponse = isChatResponse as (u: unknown) => u is Response
 
 // The schema's account of a mismatch. Effect formats the value found recursively, which overflows
 // the stack on a (hostile) body nested thousands of levels deep: then the account is shorter.

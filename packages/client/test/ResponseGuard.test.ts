@@ -1,0 +1,58 @@
+// The hand-written response check must answer exactly as `Schema.is(Chat.Response)` does: on valid
+// responses from the schema's own arbitrary, on those responses with one field replaced or removed,
+// and on arbitrary values.
+import { describe, expect, it } from "@effect/vitest"
+import { Arbitrary, FastCheck as fc, Schema } from "effect"
+import * as Chat from "../src/Chat.js"
+import { isChatResponse } from "../src/internal/responseGuard.js"
+
+const bySchema = Schema.is(Chat.Response)
+const valid = Arbitrary.make(Chat.Response)
+
+const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
+  if (typeof value !== "object" || value === null) return [prefix]
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)
+  return [prefix, ...entries.flatMap(([key, v]) => pathsOf(v, [...prefix, key]))]
+}
+
+/** A deep copy of `root` with the value at `path` replaced (or the key removed, for `remove`). */
+const edit = (root: unknown, path: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown => {
+  if (path.length === 0) return replacement
+  const copy: Record<string | number, unknown> = Array.isArray(root) ? [...root] : { ...(root as object) }
+  const [head, ...rest] = path
+  if (rest.length === 0 && remove) delete copy[head!]
+  else copy[head!] = edit(copy[head!], rest, replacement, remove)
+  return copy
+}
+
+const mutated = valid.chain((response) =>
+  fc.record({
+    path: fc.constantFrom(...pathsOf(response)),
+    replacement: fc.oneof(fc.constant(null), fc.constant(undefined), fc.string(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}), fc.jsonValue()),
+    remove: fc.boolean()
+  }).map(({ path, replacement, remove }) => edit(response, path, replacement, remove))
+)
+
+describe("isChatResponse", () => {
+  it.prop("accepts every response the schema generates", [valid], ([response]) => {
+    expect(isChatResponse(response)).toBe(true)
+  })
+
+  it.prop("agrees with Schema.is on responses with one field replaced or removed", [mutated], ([value]) => {
+    expect(isChatResponse(value)).toBe(bySchema(value))
+  }, { fastCheck: { numRuns: 300 } })
+
+  it.prop("agrees with Schema.is on arbitrary values", [fc.oneof(fc.anything(), fc.jsonValue())], ([value]) => {
+    expect(isChatResponse(value)).toBe(bySchema(value))
+  }, { fastCheck: { numRuns: 300 } })
+
+  it("agrees on the exact-optional corner: a key present with the value undefined", () => {
+    const base = { id: "x", model: "m", choices: [{ message: { role: "assistant" } }] }
+    for (const value of [{ ...base, provider: undefined }, { ...base, usage: undefined }, { ...base, choices: [{ message: { role: "assistant", content: undefined } }] }]) {
+      expect(isChatResponse(value)).toBe(bySchema(value))
+      expect(isChatResponse(value)).toBe(false)
+    }
+    const withError = { ...base, choices: [{ message: { role: "assistant" }, error: undefined }] }
+    expect(isChatResponse(withError)).toBe(bySchema(withError))
+  })
+})
