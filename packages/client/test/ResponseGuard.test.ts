@@ -18,7 +18,7 @@ const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): A
 /** A deep copy of `root` with the value at `path` replaced (or the key removed, for `remove`). */
 const edit = (root: unknown, path: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown => {
   if (path.length === 0) return replacement
-  const copy: Record<string | number, unknown> = Array.isArray(root) ? [...root] : { ...(root as object) }
+  const copy = (Array.isArray(root) ? [...root] : { ...(root as object) }) as Record<string | number, unknown>
   const [head, ...rest] = path
   if (rest.length === 0 && remove) delete copy[head!]
   else copy[head!] = edit(copy[head!], rest, replacement, remove)
