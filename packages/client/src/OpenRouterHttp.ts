@@ -19,6 +19,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { OpenRouterError, RouteVerifier, Settings } from "@openrouter-effect/core"
 import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
+import { deadline } from "./internal/deadline.js"
 import * as Retry from "./Retry.js"
 
 /** @since 0.1.0 @category Models */
@@ -242,17 +243,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
         )
       if (execute.timeout === undefined) return once(request, 0)
       const timeout = execute.timeout
-      return once(request, 0).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new OpenRouterError.Timeout({
-              message: `OpenRouter did not answer ${execute.operation} within ${Duration.format(Duration.decode(timeout))}`,
-              source: "client",
-              timeoutMs: Duration.toMillis(Duration.decode(timeout))
-            })
-        })
-      )
+      return deadline(once(request, 0), timeout, () =>
+        new OpenRouterError.Timeout({
+          message: `OpenRouter did not answer ${execute.operation} within ${Duration.format(Duration.decode(timeout))}`,
+          source: "client",
+          timeoutMs: Duration.toMillis(Duration.decode(timeout))
+        }))
     }
 
     const execute: Service["execute"] = (request, options) => {

@@ -1,7 +1,9 @@
 /**
- * A cheaper `Effect.timeoutFail` for hot paths. Effect's own forks two fibers per call (the work
- * and a sleeper) and races them; under the live clock this forks only the work and arms a plain
- * timer, which measured as the largest single cost of `Chat.complete` at high concurrency. Under
+ * A cheaper `Effect.timeoutFail`, used for every timeout on the request path (`Chat.complete`'s
+ * whole call, `OpenRouterHttp`'s per-attempt timeout, a stream's idle timeout). Effect's own forks
+ * two fibers per call (the work and a sleeper) and races them; under the live clock this forks
+ * only the work and arms a plain timer, which measured as the largest single cost of
+ * `Chat.complete` at high concurrency. Under
  * any other clock (`TestClock` in tests) it is `Effect.timeoutFail` itself, so time policies stay
  * testable.
  */
