@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx, so the CLI needs no build step.
-import { register } from "tsx/esm/api"
-
-register()
-await import("../src/main.ts")
+// The CLI's bin: the esbuild bundle in dist/ (npm run build makes it in a clone; see scripts/bundle.js).
+import "../dist/main.js"

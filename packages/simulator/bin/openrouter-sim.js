@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx, so the simulator needs no build step.
-import { register } from "tsx/esm/api"
-
-register()
-await import("../src/bin.ts")
+// The simulator's bin: the compiled entry point in dist/ (npm run build makes it in a clone).
+import "../dist/bin.js"

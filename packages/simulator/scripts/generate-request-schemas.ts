@@ -5,7 +5,7 @@
  * Usage: `node --import tsx scripts/generate-request-schemas.ts [path/to/openrouter-openapi.yaml]`
  * (default: `shared/reference/openrouter-openapi.yaml` beside the repository, i.e.
  * `../../../../shared/reference/openrouter-openapi.yaml` relative to this script's folder). Writes
- * `data/request-schemas.json`:
+ * `src/data/request-schemas.json`:
  *
  * ```json
  * { "source": "...", "generatedBy": "...", "operations": { "chat": {...}, ... }, "definitions": { ... } }
@@ -60,7 +60,7 @@ export interface RequestSchemas {
  * @since 0.1.0
  * @category Constants
  */
-export const OUTPUT = "data/request-schemas.json"
+export const OUTPUT = "src/data/request-schemas.json"
 
 /**
  * The OpenAPI document, relative to this script's folder: `shared/` beside the repository root.

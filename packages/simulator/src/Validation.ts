@@ -1,7 +1,7 @@
 /**
  * Validates JSON request bodies against the request schemas of OpenRouter's OpenAPI document.
  *
- * The schemas come from `data/request-schemas.json`, which `scripts/generate-request-schemas.ts`
+ * The schemas come from `src/data/request-schemas.json`, which `scripts/generate-request-schemas.ts`
  * extracts from the document; nothing outside this package is read at run time. One `Ajv2020`
  * instance compiles each operation the first time it is validated.
  *
@@ -21,7 +21,7 @@
  */
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from "ajv"
 import Ajv2020 from "ajv/dist/2020.js"
-import schemas from "../data/request-schemas.json" with { type: "json" }
+import schemas from "./data/request-schemas.json" with { type: "json" }
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "./internal/schemaKeywords.js"
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
 import { fileURLToPath } from "node:url"
-import schemas from "../data/request-schemas.json" with { type: "json" }
+import schemas from "../src/data/request-schemas.json" with { type: "json" }
 import { extractFile, OUTPUT, render } from "../scripts/generate-request-schemas.js"
 import * as Validation from "../src/Validation.js"
 
@@ -18,7 +18,7 @@ const failure = (operation: Validation.Operation, body: unknown): Validation.Val
 
 const minimalChat = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }
 
-describe("data/request-schemas.json", () => {
+describe("src/data/request-schemas.json", () => {
   it("names its source document and version", () => {
     expect(schemas.source).toMatch(/^openrouter-openapi\.yaml \(OpenRouter OpenAPI \d+\.\d+\.\d+, OpenRouter API\)$/)
     expect(schemas.generatedBy).toBe("scripts/generate-request-schemas.ts")

@@ -1,6 +1,6 @@
 /**
  * JSON Schema keywords by the shape of their value, for code that walks schemas (the generator
- * of `data/request-schemas.json` and the validator's OpenAPI 3.0 conversion).
+ * of `src/data/request-schemas.json` and the validator's OpenAPI 3.0 conversion).
  *
  * @internal
  */

@@ -1,0 +1,22 @@
+// Bundles the CLI into dist/ with esbuild: one entry (main.js) and a chunk per command family,
+// loaded on demand, so `--version` and `chat` never load the video, speech, onboarding or
+// simulator code. Everything it needs (effect, @effect/*, the workspace libraries' dist/ builds)
+// is inside the bundle: the published package has no runtime dependencies and nothing needs a
+// TypeScript loader.
+//
+//   node scripts/bundle.js [--metafile]   (--metafile writes build/meta.json for esbuild's analyser)
+import * as esbuild from "esbuild"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { cliBundleOptions } from "./bundle-options.js"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const outdir = join(root, "dist")
+rmSync(outdir, { recursive: true, force: true })
+
+const result = await esbuild.build(cliBundleOptions({ absWorkingDir: root, entryPoints: { main: "src/main.ts" }, outdir }))
+if (process.argv.includes("--metafile")) {
+  mkdirSync(join(root, "build"), { recursive: true })
+  writeFileSync(join(root, "build", "meta.json"), JSON.stringify(result.metafile))
+}
