@@ -8,21 +8,17 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Prompt from "@effect/cli/Prompt"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
-import { Models, OpenRouter } from "@openrouter-effect/client"
-import { ConfigDocument, ConfigEdit, ConfigLocation, ModelRef, OpenRouterError, Secret, Settings } from "@openrouter-effect/core"
-import { Cause, Console, Effect, Exit, type Layer, Option, Redacted } from "effect"
+import * as Secret from "@openrouter-effect/core/Secret"
+import { Cause, Console, Context, Effect, Exit, Layer, Option } from "effect"
 import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
-import * as ConfigFile from "./ConfigFile.js"
-import * as Demo from "./Demo.js"
-import * as ShowConfig from "./ShowConfig.js"
+import * as Dispatch from "./Dispatch.js"
 
 /** Exit codes. @since 0.1.0 @category Constants */
 export const ExitCode = { ok: 0, failure: 1, badInput: 2, interrupted: 130 } as const
@@ -37,99 +33,60 @@ const verbose = Options.boolean("verbose").pipe(Options.withDescription("print c
 
 const root = Command.make("openrouter-effect", { config, baseUrl, connectTo, verbose })
 
-/** The global options, resolved: where the config is, and the environment. */
+/**
+ * The HTTP stack the commands that send are given: a layer, built only by a command that sends
+ * (the bin passes one that imports undici when it is built, so `--version`, `--help`, `config`
+ * and dry runs never load it).
+ *
+ * @since 0.1.0 @category Tags
+ */
+export class HttpStack extends Context.Tag("@openrouter-effect/runner/HttpStack")<HttpStack, Layer.Layer<HttpClient.HttpClient>>() {}
+
+/** The global options, resolved: where the config is, the environment, the HTTP stack. */
 const context = Effect.gen(function*() {
   const globals = yield* root
+  const http = yield* HttpStack
   const environment = { ...process.env }
+  // Loaded here rather than at start-up: `--help` and `--version` never need it.
+  const ConfigLocation = yield* Effect.promise(() => import("@openrouter-effect/core/ConfigLocation"))
   const location = ConfigLocation.resolve({ flag: Option.getOrUndefined(globals.config), environment, homeDir: homedir() })
   return {
     location,
     environment,
     baseUrl: Option.getOrUndefined(globals.baseUrl),
-    connectTo: Option.getOrUndefined(globals.connectTo) ?? environment["OPENROUTER_CONNECT_TO"]
+    connectTo: Option.getOrUndefined(globals.connectTo) ?? environment["OPENROUTER_CONNECT_TO"],
+    http
   }
 })
 
-const configShow = Command.make("show", {}, () =>
-  Effect.gen(function*() {
-    const { location, environment, baseUrl: baseUrlOverride } = yield* context
-    const loaded = yield* ConfigFile.load(location.file)
-    const document = yield* ConfigDocument.decode(loaded.raw, location.file)
-    const chat = yield* Settings.resolveChat(document, environment, { baseUrl: baseUrlOverride })
-    yield* Console.log([
-      ...ShowConfig.configuration(location, loaded.exists ? "read" : "missing", chat),
-      "",
-      ...ShowConfig.catalogue(chat.model.slug)
-    ].join("\n"))
-  })).pipe(Command.withDescription("print the resolved configuration (key masked) and the bundled catalogue"))
+const onDemand = Commands.onDemand
+const handlers = () => import("./handlers/Config.js")
+
+const configShow = Command.make("show", {}, () => Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.show(ctx)))).pipe(
+  Command.withDescription("print the resolved configuration (key masked) and the bundled catalogue")
+)
 
 const configCommand = Command.make("config").pipe(
   Command.withDescription("the configuration"),
   Command.withSubcommands([configShow])
 )
 
-const printEdit = (file: string, edit: ConfigEdit.Edit) =>
-  Effect.gen(function*() {
-    yield* Console.log(`Updated ${file}:`)
-    for (const change of edit.changes) yield* Console.log(`  ${change.action === "kept" ? "kept " : change.action === "moved" ? "moved" : "set  "} ${change.description}`)
-    for (const warning of edit.warnings) yield* Console.error(`warning: ${warning}`)
-  })
-
 const onboard = Command.make("onboard", {
   authChoice: Options.choice("auth-choice", ["openrouter-api-key"]).pipe(Options.withDescription("how to authenticate")),
   apiKey: Options.redacted("openrouter-api-key").pipe(Options.withDescription("the key (else OPENROUTER_API_KEY, else a prompt)"), Options.optional)
-}, ({ apiKey }) =>
-  Effect.gen(function*() {
-    const { location, environment } = yield* context
-    const fromEnvironment = environment["OPENROUTER_API_KEY"]?.trim()
-    const key = Option.isSome(apiKey)
-      ? Redacted.value(apiKey.value)
-      : fromEnvironment !== undefined && fromEnvironment !== ""
-      ? fromEnvironment
-      : process.stdin.isTTY === true
-      ? Redacted.value(yield* Prompt.run(Prompt.hidden({ message: "Enter OpenRouter API key" })))
-      : yield* Effect.fail(
-        new OpenRouterError.ConfigError({
-          message: "No API key: pass --openrouter-api-key KEY, set OPENROUTER_API_KEY, or run onboard in a terminal to be prompted"
-        })
-      )
-    const loaded = yield* ConfigFile.load(location.file)
-    const edit = yield* ConfigEdit.onboard(loaded.raw, { apiKey: key, environment })
-    yield* ConfigFile.save(location.file, edit.document)
-    yield* printEdit(location.file, edit)
-  })).pipe(Command.withDescription("store an OpenRouter API key and make openrouter/auto the default model"))
+}, (args) => Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.onboard(ctx, args)))).pipe(
+  Command.withDescription("store an OpenRouter API key and make openrouter/auto the default model")
+)
 
-const modelsSet = Command.make("set", { ref: Args.text({ name: "REF" }) }, ({ ref }) =>
-  Effect.gen(function*() {
-    const { location } = yield* context
-    const loaded = yield* ConfigFile.load(location.file)
-    const edit = yield* ConfigEdit.setModel(loaded.raw, ref)
-    yield* ConfigFile.save(location.file, edit.document)
-    yield* printEdit(location.file, edit)
-  })).pipe(Command.withDescription("set the default model (openrouter/<provider>/<model>)"))
+const modelsSet = Command.make("set", { ref: Args.text({ name: "REF" }) }, (args) =>
+  Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.modelsSet(ctx, args)))).pipe(
+    Command.withDescription("set the default model (openrouter/<provider>/<model>)")
+  )
 
-const modelsList = Command.make("list", { json: Options.boolean("json").pipe(Options.withDescription("print JSON")) }, ({ json }) =>
-  Effect.gen(function*() {
-    const { location, environment, baseUrl: baseUrlOverride, connectTo: target } = yield* context
-    const loaded = yield* ConfigFile.load(location.file)
-    const document = yield* ConfigDocument.decode(loaded.raw, location.file)
-    const chat = yield* Settings.resolveChat(document, environment, { baseUrl: baseUrlOverride })
-    const models = yield* Effect.gen(function*() {
-      const service = yield* Models.Models
-      return yield* service.list
-    }).pipe(
-      Effect.provide(
-        OpenRouter.layer({ document: loaded.raw, environment, baseUrl: baseUrlOverride, connectTo: target, stateDir: location.stateDir })
-      )
-    )
-    if (json) {
-      yield* Console.log(JSON.stringify(models.map((model) => ({ ...model, primary: model.id === chat.model.slug })), null, 2))
-      return
-    }
-    for (const model of models) {
-      yield* Console.log(`${model.id === chat.model.slug ? "*" : " "} ${ModelRef.keyOf(model.id).padEnd(52)} ${model.source.padEnd(7)} ${model.name}`)
-    }
-  })).pipe(Command.withDescription("the bundled catalogue plus OpenRouter's live list, the default marked"))
+const modelsList = Command.make("list", { json: Options.boolean("json").pipe(Options.withDescription("print JSON")) }, (args) =>
+  Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.modelsList(ctx, args)))).pipe(
+    Command.withDescription("the bundled catalogue plus OpenRouter's live list, the default marked")
+  )
 
 const modelsCommand = Command.make("models").pipe(
   Command.withDescription("model selection"),
@@ -137,27 +94,38 @@ const modelsCommand = Command.make("models").pipe(
 )
 
 const demo = Command.make("demo", { out: Options.text("out").pipe(Options.withDescription("where the demo's files go (default: a new temporary folder)"), Options.optional) }, ({ out }) =>
-  Demo.run(Option.match(out, { onNone: () => ({}), onSome: (outDir) => ({ outDir }) })).pipe(Effect.asVoid)).pipe(
+  Effect.flatMap(context, (ctx) =>
+    onDemand(() => import("./Demo.js"), (Demo) =>
+      Demo.run(Option.match(out, { onNone: () => ({}), onSome: (outDir) => ({ outDir }) })).pipe(Effect.asVoid, Effect.provide(ctx.http))))).pipe(
   Command.withDescription("everything against the embedded simulator, with a fake key: no key of yours, no network")
 )
 
 const command = root.pipe(Command.withSubcommands([configCommand, onboard, modelsCommand, ...Commands.commands(context), demo]))
 
 /** The top-level command names. @since 0.1.0 @category Constants */
-export const commandNames: ReadonlyArray<string> = ["config", "onboard", "models", "chat", "image", "video", "tts", "transcribe", "demo"]
+export const commandNames: ReadonlyArray<string> = Dispatch.commandNames
 
 const cli = Command.run(command, { name: "openrouter-effect", version: "0.1.0" })
 
-/** What the CLI needs from the platform. @since 0.1.0 @category Models */
+/**
+ * What the CLI needs from the platform. The `HttpClient` is not among them: it comes as a layer
+ * that only the commands that send build (see `run`).
+ *
+ * @since 0.1.0 @category Models
+ */
 export type Environment =
   | FileSystem.FileSystem
-  | HttpClient.HttpClient
   | Terminal.Terminal
   | Path.Path
   | CommandExecutor.CommandExecutor
 
-const tagged = (error: unknown): { readonly exitCode: number; readonly message: string } | undefined =>
-  OpenRouterError.isOpenRouterError(error) ? { exitCode: error.exitCode, message: error.message } : undefined
+// The error taxonomy (Schema classes) is loaded only when a command failed.
+const tagged = (error: unknown) =>
+  Effect.map(
+    Effect.promise(() => import("@openrouter-effect/core/OpenRouterError")),
+    (OpenRouterError): { readonly exitCode: number; readonly message: string } | undefined =>
+      OpenRouterError.isOpenRouterError(error) ? { exitCode: error.exitCode, message: error.message } : undefined
+  )
 
 // stderr carries messages built from what was typed or what a server answered: a key pasted in the
 // wrong place (a model ref, an unknown argument echoed by @effect/cli) is masked there too.
@@ -178,20 +146,27 @@ const withRedactedStderr = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Eff
 
 /**
  * Runs the CLI on `argv` (without the node and script entries) and answers the exit code,
- * printing expected errors as one line (causes in full with `--verbose`).
+ * printing expected errors as one line (causes in full with `--verbose`). `http` is the HTTP
+ * stack of the commands that send; it is built only when one of them runs.
  *
  * @since 0.1.0 @category Running
  */
-export const run = (argv: ReadonlyArray<string>, layer: Layer.Layer<Environment>): Effect.Effect<number> =>
+export const run = (
+  argv: ReadonlyArray<string>,
+  layer: Layer.Layer<Environment>,
+  http: Layer.Layer<HttpClient.HttpClient>
+): Effect.Effect<number> =>
   Effect.gen(function*() {
-    const exit = yield* Effect.exit(cli(["node", "openrouter-effect", ...argv]).pipe(Effect.provide(layer)))
+    const exit = yield* Effect.exit(
+      cli(["node", "openrouter-effect", ...argv]).pipe(Effect.provideService(HttpStack, http), Effect.provide(layer))
+    )
     if (Exit.isSuccess(exit)) return ExitCode.ok
     if (Cause.isInterruptedOnly(exit.cause)) return ExitCode.interrupted
     const failure = Cause.failureOption(exit.cause)
     if (Option.isSome(failure)) {
       const error = failure.value
       if (ValidationError.isValidationError(error)) return ExitCode.badInput // @effect/cli printed it
-      const known = tagged(error)
+      const known = yield* tagged(error)
       if (known !== undefined) {
         yield* Console.error(`openrouter-effect: ${known.message}`)
         if (argv.includes("--verbose")) yield* Console.error(Cause.pretty(exit.cause))

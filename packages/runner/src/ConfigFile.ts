@@ -8,7 +8,8 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as PlatformError from "@effect/platform/Error"
-import { ConfigDocument, OpenRouterError } from "@openrouter-effect/core"
+import * as ConfigDocument from "@openrouter-effect/core/ConfigDocument"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import { Effect } from "effect"
 import JSON5 from "json5"
 

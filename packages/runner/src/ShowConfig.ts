@@ -4,7 +4,11 @@
  *
  * @since 0.1.0
  */
-import { Catalog, type ConfigLocation, ModelRef, Secret, Settings } from "@openrouter-effect/core"
+import * as Catalog from "@openrouter-effect/core/Catalog"
+import type * as ConfigLocation from "@openrouter-effect/core/ConfigLocation"
+import * as ModelRef from "@openrouter-effect/core/ModelRef"
+import * as Secret from "@openrouter-effect/core/Secret"
+import * as Settings from "@openrouter-effect/core/Settings"
 import { Option } from "effect"
 
 /** What the config file read found. @since 0.1.0 @category Models */

@@ -1,17 +1,19 @@
 /**
- * The `openrouter-effect` entry point. With no command it prints the resolved configuration
- * (`config show`), which is what `npm start` runs for now.
+ * The `openrouter-effect` entry point, bundled into `dist/main.js` (scripts/bundle.js). With no
+ * command it prints the resolved configuration (`config show`).
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Exit, Layer } from "effect"
 import * as Cli from "./Cli.js"
+import * as Dispatch from "./Dispatch.js"
 
-const argv = process.argv.slice(2)
-const hasCommand = argv.some((arg) => Cli.commandNames.includes(arg))
-const effective = !hasCommand && !argv.includes("--help") && !argv.includes("--version") ? [...argv, "config", "show"] : argv
+// undici is imported when a command that sends builds this layer, not at start-up: `--version`,
+// `--help`, `config show` and dry runs never load it.
+const http = Layer.unwrapEffect(Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (m) => m.layerUndici))
 
-const fiber = Effect.runFork(Cli.run(effective, Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici)))
+const effective = Dispatch.effectiveArgv(process.argv.slice(2))
+
+const fiber = Effect.runFork(Cli.run(effective, NodeContext.layer, http))
 
 // Ctrl-C interrupts the command (a video job prints how to resume it) and exits 130.
 let interrupted = false

@@ -1,4 +1,4 @@
-// The CLI as a child process (node --import tsx): onboarding into an existing config, models
+// The CLI as a child process (its built bin, as users run it): onboarding into an existing config, models
 // set and list (against the simulator), config show, and the exit codes.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
@@ -15,7 +15,7 @@ const KEY = "sk-or-v1-cli-test-abcdefghijklmnopqrstuvwxyz0123"
 const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    const child = spawn(process.execPath, ["bin/openrouter-effect.js", ...args], {
       cwd: runnerDir,
       env: { ...clean, HOME: mkdtempSync(join(tmpdir(), "ore-home-")), ...env },
       stdio: ["ignore", "pipe", "pipe"]

@@ -152,7 +152,7 @@ describe("(a) config writes over a failing or interrupted FileSystem", () => {
       for (const [stage, argv] of cases) {
         const at = place()
         const sabotage = sabotaged(stage, "fail")
-        const code = yield* Cli.run(["--config", at.file, ...argv], Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici, sabotage.layer))
+        const code = yield* Cli.run(["--config", at.file, ...argv], Layer.mergeAll(NodeContext.layer, sabotage.layer), NodeHttpClient.layerUndici)
         expect(sabotage.hits.count, argv.join(" ")).toBe(1)
         expect(code, argv.join(" ")).toBe(2)
         expectUntouched(at, stage === "backup" ? "old" : "config", "none")
@@ -310,7 +310,7 @@ describe("(c) a video download killed mid-body", () => {
     const cliOut = join(outDir, "cli")
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
     const cli = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const process_ = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--base-url", sim.baseUrl, "video", "resume", jobId, "--out", cliOut], {
+      const process_ = spawn(process.execPath, ["bin/openrouter-effect.js", "--base-url", sim.baseUrl, "video", "resume", jobId, "--out", cliOut], {
         cwd: runnerDir,
         env: { ...clean, HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, OPENROUTER_API_KEY: FIXTURE_KEY },
         stdio: ["ignore", "pipe", "pipe"]

@@ -31,7 +31,7 @@ interface Run {
 const cli = (args: ReadonlyArray<string>, options: { readonly env?: Record<string, string>; readonly interruptAfter?: (stderr: string) => boolean } = {}) =>
   new Promise<Run>((resolve) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--config", config, ...args], {
+    const child = spawn(process.execPath, ["bin/openrouter-effect.js", "--config", config, ...args], {
       cwd: runnerDir,
       env: { ...clean, HOME: state, OPENCLAW_STATE_DIR: state, OPENROUTER_API_KEY: KEY, ...options.env },
       stdio: ["ignore", "pipe", "pipe"]

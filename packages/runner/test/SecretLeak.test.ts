@@ -146,7 +146,7 @@ const cli = (
   env: Record<string, string> = { OPENROUTER_API_KEY: KEY }
 ) =>
   new Promise<Run>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--config", place.file, ...args], {
+    const child = spawn(process.execPath, ["bin/openrouter-effect.js", "--config", place.file, ...args], {
       cwd: runnerDir,
       env: { ...cleanEnv, HOME: place.dir, OPENCLAW_STATE_DIR: place.dir, ...env },
       stdio: ["ignore", "pipe", "pipe"]

@@ -13,7 +13,7 @@ const start = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_"))
   )
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+  const result = spawnSync(process.execPath, ["bin/openrouter-effect.js", ...args], {
     cwd: runnerDir,
     env: { ...clean, HOME: home, ...env },
     encoding: "utf8"
@@ -75,8 +75,8 @@ describe("npm start", () => {
   it("runs the demo to the end with no key and no network, in a child process", async () => {
     const root = join(runnerDir, "..", "..")
     const scripts = JSON.parse((await import("node:fs")).readFileSync(join(root, "package.json"), "utf8")).scripts as { start: string }
-    expect(scripts.start).toBe("node --import tsx packages/runner/src/main.ts demo")
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", "demo"], {
+    expect(scripts.start).toBe("node packages/runner/bin/openrouter-effect.js demo")
+    const result = spawnSync(process.execPath, ["bin/openrouter-effect.js", "demo"], {
       cwd: runnerDir,
       env: { ...process.env, OPENROUTER_API_KEY: "sk-or-v1-must-not-be-used-0000000000000" },
       encoding: "utf8"

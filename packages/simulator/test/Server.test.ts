@@ -355,7 +355,7 @@ describe("options", () => {
 describe("the bin", () => {
   it("openrouter-sim --port 0 prints its URL and serves until killed", async () => {
     const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
-    const child = spawn(process.execPath, ["--import", "tsx", "src/bin.ts", "--port", "0", "--api-key", KEY], {
+    const child = spawn(process.execPath, ["bin/openrouter-sim.js", "--port", "0", "--api-key", KEY], {
       cwd: packageDir,
       stdio: ["ignore", "pipe", "pipe"]
     })

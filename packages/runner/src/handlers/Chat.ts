@@ -1,0 +1,94 @@
+/**
+ * `openrouter-effect chat`: a prompt or a messages file, streamed (or `--no-stream`, `--json`),
+ * or printed as the request a `--dry-run` would send.
+ *
+ * @since 0.1.0
+ */
+import * as Chat from "@openrouter-effect/client/Chat"
+import * as Models from "@openrouter-effect/client/Models"
+import { BadInput } from "@openrouter-effect/core/OpenRouterError"
+import { Console, Effect, Layer, Option, Stream } from "effect"
+import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+
+/** The parsed arguments of `chat`. @since 0.1.0 @category Models */
+export interface Args {
+  readonly prompt: Option.Option<string>
+  readonly messages: Option.Option<string>
+  readonly model: Option.Option<string>
+  readonly thinking: Option.Option<string>
+  readonly noStream: boolean
+  readonly showReasoning: boolean
+  readonly json: boolean
+  readonly dryRun: boolean
+}
+
+const readStdin = Effect.promise(async () => {
+  const chunks: Array<Buffer> = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString("utf8")
+})
+
+const requestOf = (args: Args) =>
+  Effect.gen(function*() {
+    if (Option.isSome(args.messages)) {
+      const source = args.messages.value
+      const text = source === "-" ? yield* readStdin : new TextDecoder().decode(yield* readFile(source))
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        return yield* Effect.fail(new BadInput({ field: "messages", value: source, message: `${source} is not JSON` }))
+      }
+      const request: Record<string, unknown> = Array.isArray(parsed) ? { messages: parsed } : (parsed as Record<string, unknown>)
+      return Option.isSome(args.prompt)
+        ? { ...request, messages: [...(request["messages"] as Array<unknown>), { role: "user", content: args.prompt.value }] }
+        : request
+    }
+    if (Option.isSome(args.prompt)) return { messages: [{ role: "user", content: args.prompt.value }] }
+    return yield* Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT or --messages FILE" }))
+  })
+
+const converse = (args: Args) =>
+  Effect.gen(function*() {
+    const request = yield* requestOf(args)
+    const chat = yield* Chat.Chat
+    const options = { model: opt(args.model), thinking: opt(args.thinking) }
+    if (args.dryRun) {
+      const prepared = yield* chat.prepare(request, { ...options, catalog: "bundled" }, !args.noStream)
+      return yield* printDryRun(prepared.url, { ...prepared.headers, "content-type": "application/json", ...authorization(prepared.settings.key) }, prepared.body)
+    }
+    if (args.noStream || args.json) {
+      const completion = yield* chat.complete(request, options)
+      if (args.json) return yield* Console.log(JSON.stringify(completion.response, null, 2))
+      const reasoning = completion.response.choices[0]?.message.reasoning
+      if (args.showReasoning && typeof reasoning === "string") yield* Console.error(reasoning)
+      yield* Console.log(completion.text)
+      const usage = completion.response.usage
+      if (usage !== undefined) yield* Console.error(`usage: ${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion tokens, cost $${usage.cost ?? 0}${completion.cache.status !== undefined ? `, cache ${completion.cache.status}` : ""}`)
+      return
+    }
+    yield* chat.stream(request, options).pipe(
+      Stream.runForEach((event) => {
+        switch (event._tag) {
+          case "Text":
+            return Effect.sync(() => process.stdout.write(event.delta))
+          case "Reasoning":
+            return args.showReasoning ? Effect.sync(() => process.stderr.write(event.delta)) : Effect.void
+          case "Usage":
+            return Console.error(`\nusage: ${event.usage.prompt_tokens} prompt + ${event.usage.completion_tokens} completion tokens, cost $${event.usage.cost ?? 0}`)
+          default:
+            return Effect.void
+        }
+      })
+    )
+    yield* Effect.sync(() => process.stdout.write("\n"))
+  })
+
+/** Runs `chat`. @since 0.1.0 @category Commands */
+export const run = (context: Context, args: Args) =>
+  provideServices(
+    context,
+    args.dryRun,
+    Chat.layer.pipe(Layer.provideMerge(Models.layer({ stateDir: context.location.stateDir }))),
+    converse(args)
+  )

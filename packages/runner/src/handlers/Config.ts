@@ -1,0 +1,89 @@
+/**
+ * The configuration commands: `config show`, `onboard`, `models set` and `models list`.
+ *
+ * @since 0.1.0
+ */
+import * as Prompt from "@effect/cli/Prompt"
+import * as Models from "@openrouter-effect/client/Models"
+import * as ConfigDocument from "@openrouter-effect/core/ConfigDocument"
+import * as ConfigEdit from "@openrouter-effect/core/ConfigEdit"
+import * as ModelRef from "@openrouter-effect/core/ModelRef"
+import { ConfigError } from "@openrouter-effect/core/OpenRouterError"
+import * as Settings from "@openrouter-effect/core/Settings"
+import { Console, Effect, Option, Redacted } from "effect"
+import * as ConfigFile from "../ConfigFile.js"
+import * as ShowConfig from "../ShowConfig.js"
+import { type Context, provideServices } from "./Shared.js"
+
+const printEdit = (file: string, edit: ConfigEdit.Edit) =>
+  Effect.gen(function*() {
+    yield* Console.log(`Updated ${file}:`)
+    for (const change of edit.changes) yield* Console.log(`  ${change.action === "kept" ? "kept " : change.action === "moved" ? "moved" : "set  "} ${change.description}`)
+    for (const warning of edit.warnings) yield* Console.error(`warning: ${warning}`)
+  })
+
+/** Runs `config show`. @since 0.1.0 @category Commands */
+export const show = (context: Context) =>
+  Effect.gen(function*() {
+    const { location, environment } = context
+    const loaded = yield* ConfigFile.load(location.file)
+    const document = yield* ConfigDocument.decode(loaded.raw, location.file)
+    const chat = yield* Settings.resolveChat(document, environment, { baseUrl: context.baseUrl })
+    yield* Console.log([
+      ...ShowConfig.configuration(location, loaded.exists ? "read" : "missing", chat),
+      "",
+      ...ShowConfig.catalogue(chat.model.slug)
+    ].join("\n"))
+  })
+
+/** Runs `onboard`: the key from the flag, else `OPENROUTER_API_KEY`, else a hidden prompt. @since 0.1.0 @category Commands */
+export const onboard = (context: Context, args: { readonly apiKey: Option.Option<Redacted.Redacted<string>> }) =>
+  Effect.gen(function*() {
+    const { location, environment } = context
+    const fromEnvironment = environment["OPENROUTER_API_KEY"]?.trim()
+    const key = Option.isSome(args.apiKey)
+      ? Redacted.value(args.apiKey.value)
+      : fromEnvironment !== undefined && fromEnvironment !== ""
+      ? fromEnvironment
+      : process.stdin.isTTY === true
+      ? Redacted.value(yield* Prompt.run(Prompt.hidden({ message: "Enter OpenRouter API key" })))
+      : yield* Effect.fail(
+        new ConfigError({
+          message: "No API key: pass --openrouter-api-key KEY, set OPENROUTER_API_KEY, or run onboard in a terminal to be prompted"
+        })
+      )
+    const loaded = yield* ConfigFile.load(location.file)
+    const edit = yield* ConfigEdit.onboard(loaded.raw, { apiKey: key, environment })
+    yield* ConfigFile.save(location.file, edit.document)
+    yield* printEdit(location.file, edit)
+  })
+
+/** Runs `models set REF`. @since 0.1.0 @category Commands */
+export const modelsSet = (context: Context, args: { readonly ref: string }) =>
+  Effect.gen(function*() {
+    const loaded = yield* ConfigFile.load(context.location.file)
+    const edit = yield* ConfigEdit.setModel(loaded.raw, args.ref)
+    yield* ConfigFile.save(context.location.file, edit.document)
+    yield* printEdit(context.location.file, edit)
+  })
+
+/** Runs `models list`: the bundled catalogue plus the live one, the default marked. @since 0.1.0 @category Commands */
+export const modelsList = (context: Context, args: { readonly json: boolean }) =>
+  Effect.gen(function*() {
+    const loaded = yield* ConfigFile.load(context.location.file)
+    const document = yield* ConfigDocument.decode(loaded.raw, context.location.file)
+    const chat = yield* Settings.resolveChat(document, context.environment, { baseUrl: context.baseUrl })
+    const models = yield* provideServices(
+      context,
+      false,
+      Models.layer({ stateDir: context.location.stateDir }),
+      Effect.flatMap(Models.Models, (service) => service.list)
+    )
+    if (args.json) {
+      yield* Console.log(JSON.stringify(models.map((model) => ({ ...model, primary: model.id === chat.model.slug })), null, 2))
+      return
+    }
+    for (const model of models) {
+      yield* Console.log(`${model.id === chat.model.slug ? "*" : " "} ${ModelRef.keyOf(model.id).padEnd(52)} ${model.source.padEnd(7)} ${model.name}`)
+    }
+  })

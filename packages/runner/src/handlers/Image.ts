@@ -1,0 +1,51 @@
+/**
+ * `openrouter-effect image`: images through chat completions, saved to `--out`.
+ *
+ * @since 0.1.0
+ */
+import * as Images from "@openrouter-effect/client/Images"
+import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
+import { Console, Effect, type Option } from "effect"
+import { authorization, type Context, ensureDir, mimeOf, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+
+/** The parsed arguments of `image`. @since 0.1.0 @category Models */
+export interface Args {
+  readonly prompt: string
+  readonly model: Option.Option<string>
+  readonly count: Option.Option<number>
+  readonly aspectRatio: Option.Option<string>
+  readonly resolution: Option.Option<string>
+  readonly input: ReadonlyArray<string>
+  readonly timeoutMs: Option.Option<number>
+  readonly out: string
+  readonly dryRun: boolean
+}
+
+const generate = (args: Args) =>
+  Effect.gen(function*() {
+    const images = yield* Images.Images
+    const inputImages = []
+    for (const path of args.input) inputImages.push({ bytes: yield* readFile(path), mimeType: mimeOf(path) })
+    const options = {
+      prompt: args.prompt,
+      model: opt(args.model),
+      count: opt(args.count),
+      aspectRatio: opt(args.aspectRatio),
+      resolution: opt(args.resolution),
+      inputImages,
+      timeoutMs: opt(args.timeoutMs)
+    }
+    if (args.dryRun) {
+      const prepared = yield* images.prepare(options)
+      const config = yield* OpenRouterConfig.OpenRouterConfig
+      const media = yield* config.media({ kind: "image", model: options.model })
+      return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(media.key) }, prepared.body)
+    }
+    const result = yield* images.generate(options)
+    yield* ensureDir(args.out)
+    const paths = yield* Images.save(result.images, args.out)
+    for (const path of paths) yield* Console.log(path)
+  })
+
+/** Runs `image`. @since 0.1.0 @category Commands */
+export const run = (context: Context, args: Args) => provideServices(context, args.dryRun, Images.layer, generate(args))

@@ -1,0 +1,106 @@
+/**
+ * What the command implementations share: the resolved global options, file helpers, the
+ * dry-run printer, and the `HttpClient` a dry run gets (one that refuses to send).
+ *
+ * Every module in `handlers/` is loaded on demand by `Cli.ts` (a dynamic import per command), so
+ * these helpers import nothing heavier than `effect` and `@effect/platform`.
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as ConfigLocation from "@openrouter-effect/core/ConfigLocation"
+import { BadInput } from "@openrouter-effect/core/OpenRouterError"
+import { mask } from "@openrouter-effect/core/Secret"
+import type * as Settings from "@openrouter-effect/core/Settings"
+import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
+import * as OpenRouterHttp from "@openrouter-effect/client/OpenRouterHttp"
+import { Console, Effect, Layer, Option } from "effect"
+import * as ConfigFile from "../ConfigFile.js"
+
+/** The global options, resolved, and the HTTP client the commands that send use. @since 0.1.0 @category Models */
+export interface Context {
+  readonly location: ConfigLocation.Location
+  readonly environment: Readonly<Record<string, string | undefined>>
+  readonly baseUrl: string | undefined
+  readonly connectTo: string | undefined
+  /** Built only by a command that sends: its construction loads the HTTP stack (undici). */
+  readonly http: Layer.Layer<HttpClient.HttpClient>
+}
+
+/**
+ * The client of a `--dry-run`: it fails every request it is given, so a dry run cannot send
+ * anything even by mistake, and the real HTTP stack is never loaded.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const refusingClient: HttpClient.HttpClient = HttpClient.make((request) =>
+  Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "--dry-run sends nothing" }))
+)
+
+/** `Authorization` as a dry run prints it: masked. @since 0.1.0 @category Dry run */
+export const authorization = (key: Settings.Key): Record<string, string> =>
+  Option.match(key.apiKey, { onNone: () => ({}), onSome: (apiKey) => ({ authorization: `Bearer ${mask(apiKey)}` }) })
+
+/** Prints the one JSON object of `--dry-run`. @since 0.1.0 @category Dry run */
+export const printDryRun = (url: string, headers: Readonly<Record<string, string>>, body: unknown) =>
+  Console.log(JSON.stringify({ method: "POST", url, headers, body }, null, 2))
+
+/** Reads a file the user named, as a `BadInput` when it cannot be read. @since 0.1.0 @category Files */
+export const readFile = (path: string) =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(path)).pipe(
+    Effect.mapError((error) => new BadInput({ field: "file", value: path, message: `Cannot read ${path}: ${error.message}` }))
+  )
+
+/** The image MIME type of a path, by its extension. @since 0.1.0 @category Files */
+export const mimeOf = (path: string): string => {
+  const extension = path.split(".").pop()?.toLowerCase() ?? ""
+  return extension === "jpg" || extension === "jpeg" ? "image/jpeg" : extension === "webp" ? "image/webp" : extension === "gif" ? "image/gif" : "image/png"
+}
+
+/** Creates an output directory, as a `BadInput` when it cannot be. @since 0.1.0 @category Files */
+export const ensureDir = (dir: string) =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.makeDirectory(dir, { recursive: true })).pipe(
+    Effect.mapError((error) => new BadInput({ field: "out", value: dir, message: `Cannot create ${dir}: ${error.message}` }))
+  )
+
+/** An option's value, or undefined. @since 0.1.0 @category Options */
+export const opt = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefined(option)
+
+/** Options the user did not give are left out, not sent as undefined. @since 0.1.0 @category Options */
+export const definedOnly = (record: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
+
+/**
+ * The configuration and HTTP services every sending command builds on, from the config file
+ * the global options point at, over `client`: the context's HTTP stack, or {@link refusingClient}
+ * for a dry run. Each command adds only its own service on top (chat does not build speech or
+ * video), so a command loads and builds no more than it uses.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const foundation = (context: Context, client: Layer.Layer<HttpClient.HttpClient>) =>
+  Effect.map(ConfigFile.load(context.location.file), (loaded) =>
+    OpenRouterHttp.layerConfig({ baseUrl: context.baseUrl, connectTo: context.connectTo }).pipe(
+      Layer.provideMerge(OpenRouterConfig.layer({ document: loaded.raw, environment: context.environment })),
+      Layer.provideMerge(client)
+    ))
+
+/** The HTTP stack of a command: the refusing client for a dry run. @since 0.1.0 @category Layers */
+export const clientOf = (context: Context, dryRun: boolean): Layer.Layer<HttpClient.HttpClient> =>
+  dryRun ? Layer.succeed(HttpClient.HttpClient, refusingClient) : context.http
+
+/**
+ * Runs `effect` with the command's services: `services` on top of {@link foundation}.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const provideServices = <A, E, R, ROut, E2, RIn>(
+  context: Context,
+  dryRun: boolean,
+  services: Layer.Layer<ROut, E2, RIn>,
+  effect: Effect.Effect<A, E, R>
+) =>
+  Effect.flatMap(foundation(context, clientOf(context, dryRun)), (base) =>
+    Effect.provide(effect, services.pipe(Layer.provideMerge(base))))

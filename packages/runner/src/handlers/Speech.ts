@@ -1,0 +1,59 @@
+/**
+ * `openrouter-effect tts` (text to speech, to a file) and `transcribe` (speech to text).
+ *
+ * @since 0.1.0
+ */
+import * as Speech from "@openrouter-effect/client/Speech"
+import { Console, Effect, type Option } from "effect"
+import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+
+/** The parsed arguments of `tts`. @since 0.1.0 @category Models */
+export interface TtsArgs {
+  readonly text: string
+  readonly model: Option.Option<string>
+  readonly voice: Option.Option<string>
+  readonly format: Option.Option<string>
+  readonly speed: Option.Option<number>
+  readonly out: Option.Option<string>
+  readonly dryRun: boolean
+}
+
+/** The parsed arguments of `transcribe`. @since 0.1.0 @category Models */
+export interface TranscribeArgs {
+  readonly file: string
+  readonly model: Option.Option<string>
+  readonly language: Option.Option<string>
+}
+
+const services = (context: Context) => Speech.layer({ connectTo: context.connectTo })
+
+/** Runs `tts`. @since 0.1.0 @category Commands */
+export const tts = (context: Context, args: TtsArgs) =>
+  provideServices(
+    context,
+    args.dryRun,
+    services(context),
+    Effect.gen(function*() {
+      const speech = yield* Speech.Speech
+      const options = { text: args.text, model: opt(args.model), voice: opt(args.voice), format: opt(args.format), speed: opt(args.speed) }
+      const prepared = yield* speech.prepare(options)
+      if (args.dryRun) return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
+      const path = opt(args.out) ?? `speech.${prepared.settings.responseFormat}`
+      const saved = yield* speech.synthesizeToFile(options, path)
+      yield* Console.log(saved.path)
+    })
+  )
+
+/** Runs `transcribe`. @since 0.1.0 @category Commands */
+export const transcribe = (context: Context, args: TranscribeArgs) =>
+  provideServices(
+    context,
+    false,
+    services(context),
+    Effect.gen(function*() {
+      const speech = yield* Speech.Speech
+      const audio = yield* readFile(args.file)
+      const transcript = yield* speech.transcribe({ audio, fileName: args.file, model: opt(args.model), language: opt(args.language) })
+      yield* Console.log(transcript.text)
+    })
+  )
