@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { OpenRouterError } from "@openrouter-effect/core"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 
 // ---------------------------------------------------------------------------------------------
 // Text-to-speech responses

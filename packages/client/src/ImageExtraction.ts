@@ -36,7 +36,8 @@
  * @since 0.1.0
  */
 import { OpenRouterError } from "@openrouter-effect/core"
-import { Either, Option } from "effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 
 /**
  * One generated image: its decoded bytes, its mime type (lower-case, without parameters) and the

@@ -35,7 +35,17 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Catalog, OpenRouterError, type Thinking } from "@openrouter-effect/core"
-import { Cause, Clock, Context, Duration, Effect, Either, Layer, Predicate, Random, Schema, SynchronizedRef } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Predicate from "effect/Predicate"
+import * as Random from "effect/Random"
+import * as Schema from "effect/Schema"
+import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
 
 // ---------------------------------------------------------------------------------------------

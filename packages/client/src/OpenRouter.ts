@@ -25,7 +25,7 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { type OpenRouterError, PayloadTransformers, RouteVerifier, type Settings } from "@openrouter-effect/core"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import * as Chat from "./Chat.js"
 import * as Images from "./Images.js"
 import * as Models from "./Models.js"

@@ -33,7 +33,14 @@
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { ConfigDocument, ConfigLocation, Environment, OpenRouterError, Settings } from "@openrouter-effect/core"
-import { Config, Context, Effect, Either, Inspectable, Layer, Option, Predicate } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 
 /**
  * The environment variables this provider reads by name, whatever the config says: the key, the

@@ -15,7 +15,10 @@
  * @since 0.1.0
  */
 import type { OpenRouterError } from "@openrouter-effect/core"
-import { Duration, Effect, Option, Random } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 
 /** @since 0.1.0 @category Models */
 export type RetryClass = "chat" | "idempotent-get" | "billable-post"

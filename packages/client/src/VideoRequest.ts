@@ -10,7 +10,9 @@
  * @since 0.1.0
  */
 import { OpenRouterError } from "@openrouter-effect/core"
-import { Either, Encoding, Predicate } from "effect"
+import * as Either from "effect/Either"
+import * as Encoding from "effect/Encoding"
+import * as Predicate from "effect/Predicate"
 
 /**
  * What a video model accepts. Resolutions are kept in their upper-case form (`"720P"`).

@@ -12,7 +12,10 @@
  *
  * @since 0.1.0
  */
-import { Either, ParseResult, Predicate, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import JSON5 from "json5"
 import { jsonPath } from "./Environment.js"
 import { ConfigError } from "./OpenRouterError.js"

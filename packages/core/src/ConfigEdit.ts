@@ -12,7 +12,8 @@
  *
  * @since 0.1.0
  */
-import { Either, Predicate } from "effect"
+import * as Either from "effect/Either"
+import * as Predicate from "effect/Predicate"
 import * as Environment from "./Environment.js"
 import * as ModelRef from "./ModelRef.js"
 import { ConfigError, type InvalidModelRef } from "./OpenRouterError.js"

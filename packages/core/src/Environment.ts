@@ -7,7 +7,8 @@
  *
  * @since 0.1.0
  */
-import { Either, Predicate } from "effect"
+import * as Either from "effect/Either"
+import * as Predicate from "effect/Predicate"
 import { ConfigError } from "./OpenRouterError.js"
 
 /** A snapshot of environment variables. @since 0.1.0 @category Models */

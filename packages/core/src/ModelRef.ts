@@ -13,7 +13,8 @@
  *
  * @since 0.1.0
  */
-import { Either, Predicate } from "effect"
+import * as Either from "effect/Either"
+import * as Predicate from "effect/Predicate"
 import { InvalidModelRef } from "./OpenRouterError.js"
 
 /**

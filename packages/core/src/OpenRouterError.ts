@@ -8,7 +8,10 @@
  *
  * @since 0.1.0
  */
-import { Duration, Option, Predicate, Schema } from "effect"
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import { redactDeep, redactSecrets } from "./Secret.js"
 
 /** @since 0.1.0 @category Exit codes */

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Predicate } from "effect"
+import * as Predicate from "effect/Predicate"
 import * as ResponseCache from "./ResponseCache.js"
 
 /** A params object. @since 0.1.0 @category Models */

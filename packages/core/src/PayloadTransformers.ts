@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Either, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import type * as HeaderPolicy from "./HeaderPolicy.js"
 import type { ConfigError } from "./OpenRouterError.js"
 import type * as Settings from "./Settings.js"

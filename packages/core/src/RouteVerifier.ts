@@ -14,7 +14,8 @@
  *
  * @since 0.1.0
  */
-import { Context, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
 import { tryUrl } from "./internal/url.js"
 
 /** OpenRouter's API base URL. @since 0.1.0 @category Constants */

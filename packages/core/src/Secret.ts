@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 
 /**
  * Masks a key for display: the non-secret `sk-or-v1-` style prefix and the last 4 characters,

@@ -13,7 +13,9 @@
  *
  * @since 0.1.0
  */
-import { Either, Option, Redacted } from "effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import type * as ConfigDocument from "./ConfigDocument.js"
 import * as Environment from "./Environment.js"
 import * as ModelRef from "./ModelRef.js"

@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import * as Catalog from "./Catalog.js"
 import { BadInput } from "./OpenRouterError.js"
 

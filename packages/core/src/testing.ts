@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { FastCheck as fc } from "effect"
+import * as fc from "effect/FastCheck"
 import * as RouteVerifier from "./RouteVerifier.js"
 import * as Thinking from "./Thinking.js"
 import type { Body, TransformContext } from "./transform/Context.js"

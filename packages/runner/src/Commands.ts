@@ -16,7 +16,7 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Context } from "./handlers/Shared.js"
 
 export type { Context } from "./handlers/Shared.js"

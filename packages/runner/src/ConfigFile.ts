@@ -10,7 +10,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import type * as PlatformError from "@effect/platform/Error"
 import * as ConfigDocument from "@openrouter-effect/core/ConfigDocument"
 import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import JSON5 from "json5"
 
 /** A config file as read. @since 0.1.0 @category Models */

@@ -13,7 +13,11 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Chat, Images, OpenRouter, Speech, Videos } from "@openrouter-effect/client"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { Console, Effect, Layer, Schedule, Stream } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 
 /** The fixed fake key of the demo; never a real one. @since 0.1.0 @category Constants */
 export const DEMO_KEY = "sk-or-v1-demo-0000000000000000000000000000000000000000000000000000000000000000"

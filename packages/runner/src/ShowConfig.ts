@@ -9,7 +9,7 @@ import type * as ConfigLocation from "@openrouter-effect/core/ConfigLocation"
 import * as ModelRef from "@openrouter-effect/core/ModelRef"
 import * as Secret from "@openrouter-effect/core/Secret"
 import * as Settings from "@openrouter-effect/core/Settings"
-import { Option } from "effect"
+import * as Option from "effect/Option"
 
 /** What the config file read found. @since 0.1.0 @category Models */
 export type FileState = "read" | "missing"

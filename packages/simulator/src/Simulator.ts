@@ -12,7 +12,11 @@
  *
  * @since 0.1.0
  */
-import { Context, Data, Effect, Layer, type Scope } from "effect"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Server from "./Server.js"
 import type { Options } from "./Types.js"
 

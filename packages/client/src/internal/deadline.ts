@@ -7,7 +7,13 @@
  * any other clock (`TestClock` in tests) it is `Effect.timeoutFail` itself, so time policies stay
  * testable.
  */
-import { type Chunk, Duration, Effect, Exit, Fiber, Option, Stream } from "effect"
+import type * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 
 // The class of the live clock, taken from Effect's default services.
 const LiveClock = Effect.runSync(Effect.clock).constructor

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { ConfigError } from "../OpenRouterError.js"
 import * as Params from "../Params.js"
 import { type Body, type TransformContext, withKey } from "./Context.js"

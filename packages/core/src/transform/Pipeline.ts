@@ -18,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as HeaderPolicy from "../HeaderPolicy.js"
 import type { ConfigError } from "../OpenRouterError.js"
 import { cacheMarkers } from "./CacheMarkers.js"

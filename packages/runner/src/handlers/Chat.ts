@@ -7,7 +7,11 @@
 import * as Chat from "@openrouter-effect/client/Chat"
 import * as Models from "@openrouter-effect/client/Models"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
-import { Console, Effect, Layer, Option, Stream } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `chat`. @since 0.1.0 @category Models */

@@ -5,7 +5,9 @@
  */
 import * as Images from "@openrouter-effect/client/Images"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
-import { Console, Effect, type Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import { authorization, type Context, ensureDir, mimeOf, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `image`. @since 0.1.0 @category Models */

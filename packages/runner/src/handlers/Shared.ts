@@ -16,7 +16,10 @@ import { mask } from "@openrouter-effect/core/Secret"
 import type * as Settings from "@openrouter-effect/core/Settings"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as OpenRouterHttp from "@openrouter-effect/client/OpenRouterHttp"
-import { Console, Effect, Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as ConfigFile from "../ConfigFile.js"
 
 /** The global options, resolved, and the HTTP client the commands that send use. @since 0.1.0 @category Models */

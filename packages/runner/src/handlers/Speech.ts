@@ -4,7 +4,9 @@
  * @since 0.1.0
  */
 import * as Speech from "@openrouter-effect/client/Speech"
-import { Console, Effect, type Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `tts`. @since 0.1.0 @category Models */

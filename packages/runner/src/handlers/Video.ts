@@ -12,7 +12,10 @@ import * as OpenRouterHttp from "@openrouter-effect/client/OpenRouterHttp"
 import * as VideoJobStore from "@openrouter-effect/client/VideoJobStore"
 import * as VideoRequest from "@openrouter-effect/client/VideoRequest"
 import * as Videos from "@openrouter-effect/client/Videos"
-import { Console, Effect, Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { authorization, type Context, definedOnly, ensureDir, mimeOf, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `video`. @since 0.1.0 @category Models */

@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as Errors from "../Errors.js"
 import type { Fault, Handler, Reply, SimContext, SimRequest } from "../Types.js"
 import * as VideoModels from "./VideoModels.js"
