@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The CLI's bin: picks the bundle for the arguments (dist/dispatch.js, from src/Dispatch.ts) and
-// runs it. The bundles are esbuild's output in dist/ (scripts/bundle.js; npm run build in a clone).
-import { bundleOf } from "../dist/dispatch.js"
-
-await import(`../dist/${bundleOf(process.argv.slice(2))}/main.js`)
+// The CLI's bin: the esbuild bundle in dist/ (scripts/bundle.js; npm run build makes it in a clone).
+import "../dist/main.js"

@@ -15,10 +15,16 @@ import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import * as Secret from "@openrouter-effect/core/Secret"
-import { Cause, Console, Context, Effect, Exit, Layer, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
-import * as Dispatch from "./Dispatch.js"
+import * as Argv from "./Argv.js"
 
 /** Exit codes. @since 0.1.0 @category Constants */
 export const ExitCode = { ok: 0, failure: 1, badInput: 2, interrupted: 130 } as const
@@ -103,7 +109,7 @@ const demo = Command.make("demo", { out: Options.text("out").pipe(Options.withDe
 const command = root.pipe(Command.withSubcommands([configCommand, onboard, modelsCommand, ...Commands.commands(context), demo]))
 
 /** The top-level command names. @since 0.1.0 @category Constants */
-export const commandNames: ReadonlyArray<string> = Dispatch.commandNames
+export const commandNames: ReadonlyArray<string> = Argv.commandNames
 
 const cli = Command.run(command, { name: "openrouter-effect", version: "0.1.0" })
 

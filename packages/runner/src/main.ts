@@ -3,15 +3,17 @@
  * command it prints the resolved configuration (`config show`).
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Effect, Exit, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Cli from "./Cli.js"
-import * as Dispatch from "./Dispatch.js"
+import * as Argv from "./Argv.js"
 
 // undici is imported when a command that sends builds this layer, not at start-up: `--version`,
 // `--help`, `config show` and dry runs never load it.
 const http = Layer.unwrapEffect(Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (m) => m.layerUndici))
 
-const effective = Dispatch.effectiveArgv(process.argv.slice(2))
+const effective = Argv.effective(process.argv.slice(2))
 
 const fiber = Effect.runFork(Cli.run(effective, NodeContext.layer, http))
 
