@@ -1,10 +1,12 @@
 /**
  * The benchmarks of issue 9, side by side in one run, as ratios (these machines are noisy).
  *
- * - Every candidate is bundled to JavaScript with esbuild and run in its own child process:
- *   none of them runs through tsx. The peers live in `peers/` (openai, @openrouter/sdk, undici)
- *   and `peers/effect-ai/` (@effect/ai-openrouter with its own pinned Effect 3 copy), outside the
- *   npm workspaces, installed on first use.
+ * - Every throughput candidate is bundled to JavaScript with esbuild and run in its own child
+ *   process: none of them runs through tsx. The peers live in `peers/` (openai, @openrouter/sdk,
+ *   undici) and `peers/effect-ai/` (@effect/ai-openrouter with its own pinned Effect 3 copy),
+ *   outside the npm workspaces, installed on first use.
+ * - Start-up candidates run the way their users run them (src/startup.ts): the command lines from
+ *   their installed bins, the libraries unbundled in a project that installed the packed tarballs.
  * - The simulators run in their own processes: bench mode (canned answers, no validation, no
  *   journal) for chat, a second one for the 20,000-chunk stream, a normal one for videos.
  * - Runs are interleaved (A B C … A B C …), `--reps` times, after each candidate's warm-up; the
@@ -14,13 +16,12 @@
  */
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createServer } from "node:http"
-import type { AddressInfo } from "node:net"
 import { cpus, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 import { chart, evaluate, type Figures } from "./report.js"
+import * as Startup from "./startup.js"
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const argValue = (name: string, fallback: number) => {
@@ -62,13 +63,7 @@ const entries: Record<string, string> = {
   ours: "candidates/ours.ts",
   pipeline: "candidates/pipeline.ts",
   "download-ours": "candidates/download-ours.ts",
-  "download-sdk": "candidates/download-sdk.ts",
-  "startup-bare": "candidates/startup-bare.ts",
-  "startup-ours": "candidates/startup-ours.ts",
-  "startup-ours-fetch": "candidates/startup-ours-fetch.ts",
-  "startup-effect-floor": "candidates/startup-effect-floor.ts",
-  "startup-effect-ai": "peers/effect-ai/startup.ts",
-  "startup-cli": "../runner/src/main.ts"
+  "download-sdk": "candidates/download-sdk.ts"
 }
 await build({
   entryPoints: Object.entries(entries).map(([out, path]) => ({ in: join(benchDir, path), out })),
@@ -204,71 +199,50 @@ if (sections.has("download")) {
 
 // ---- start-up ----------------------------------------------------------------------------------
 
-const STARTUP_MS = "start-up to the first request, above bare node (ms)"
-const STARTUP_RSS = "start-up RSS growth above bare node (MiB)"
-/** The peak RSS of a process, from /proc (Linux); NaN elsewhere. */
-const peakRss = (pid: number) => {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-    return match?.[1] !== undefined ? Number(match[1]) / 1024 : Number.NaN
-  } catch {
-    return Number.NaN
-  }
-}
+// Each start-up is short and noisy: several interleaved rounds per repetition (one in --smoke).
+const startupRounds = smoke ? 1 : Math.max(reps, 3) * 5
+const CLI_MS = "command line, spawn to exit (ms)"
+const CLI_RSS = "command line, peak RSS (MiB)"
+const STARTUP_MS = "library start-up to the first request, above bare node (ms)"
+const STARTUP_RSS = "library start-up RSS growth above bare node (MiB)"
+const BARE = "bare node (ms / MiB)"
 if (sections.has("startup")) {
-  // One server in this process: the first request a child sends stops its clock and samples its
-  // peak RSS; the child is then killed (what follows the first request is not start-up).
-  let waiting: ((at: number) => void) | undefined
-  const server = createServer((request, response) => {
-    const at = performance.now()
-    waiting?.(at)
-    waiting = undefined
-    request.resume()
-    response.writeHead(500).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`
-  const configDir = mkdtempSync(join(tmpdir(), "ore-bench-cli-"))
-  const programs: Record<string, ReadonlyArray<string>> = {
-    bare: [join(outDir, "startup-bare.mjs")],
-    "effect-ai": [join(outDir, "startup-effect-ai.mjs")],
-    ours: [join(outDir, "startup-ours.mjs")],
-    "ours on fetch": [join(outDir, "startup-ours-fetch.mjs")],
-    "Effect + undici alone": [join(outDir, "startup-effect-floor.mjs")],
-    "ours, CLI": [join(outDir, "startup-cli.mjs"), "--base-url", url, "chat", "Say hello"]
-  }
-  const startOnce = (args: ReadonlyArray<string>) =>
-    new Promise<{ ms: number; rss: number }>((resolve, reject) => {
-      const started = performance.now()
-      const child = spawn(process.execPath, args, {
-        stdio: "ignore",
-        env: { PATH: process.env.PATH ?? "", BENCH_URL: url, OPENROUTER_API_KEY: KEY, OPENCLAW_CONFIG_PATH: join(configDir, "openclaw.json"), HOME: configDir }
-      })
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL")
-        reject(new Error(`${args[0]} sent no request in 30 s`))
-      }, 30_000)
-      waiting = (at) => {
-        clearTimeout(timer)
-        const rss = peakRss(child.pid ?? -1)
-        child.kill("SIGKILL")
-        child.once("exit", () => resolve({ ms: at - started, rss }))
-      }
-    })
+  console.error("start-up: packing the workspaces and installing them into a consumer project …")
+  const setup = await Startup.setUp(benchDir)
   try {
-    for (let rep = 0; rep < Math.max(reps, 3); rep++) {
-      const bare = await startOnce(programs.bare!)
-      for (const [label, args] of Object.entries(programs).filter(([label]) => label !== "bare")) {
-        const result = await startOnce(args)
-        record(STARTUP_MS, label, result.ms - bare.ms)
-        record(STARTUP_RSS, label, result.rss - bare.rss)
+    // The command lines: one checked run each (the warm-up), then interleaved rounds.
+    await Startup.verifyCli(setup)
+    for (let round = 0; round < startupRounds; round++) {
+      for (const candidate of setup.cli) {
+        const result = await Startup.timeToExit(benchDir, setup, candidate)
+        record(CLI_MS, candidate.label, result.ms)
+        record(CLI_RSS, candidate.label, result.rssMiB)
       }
-      record("bare node (ms / MiB)", "ms", bare.ms)
-      record("bare node (ms / MiB)", "MiB", bare.rss)
     }
+    console.error(`start-up: ${startupRounds} rounds of the command lines done`)
+    // The libraries, to the first request: a warm-up each, then rounds, each measured above the
+    // bare node run of its round.
+    const server = await Startup.firstRequestServer(setup)
+    try {
+      const { [Startup.LIBRARY.bare]: bareScript, ...programs } = setup.library
+      if (bareScript === undefined) throw new Error("no bare start-up program")
+      for (const script of Object.values(setup.library)) await server.startOnce(script)
+      for (let round = 0; round < startupRounds; round++) {
+        const bare = await server.startOnce(bareScript)
+        for (const [label, script] of Object.entries(programs)) {
+          const result = await server.startOnce(script)
+          record(STARTUP_MS, label, result.ms - bare.ms)
+          record(STARTUP_RSS, label, result.rssMiB - bare.rssMiB)
+        }
+        record(BARE, "ms", bare.ms)
+        record(BARE, "MiB", bare.rssMiB)
+      }
+    } finally {
+      await server.close()
+    }
+    console.error(`start-up: ${startupRounds} rounds of the libraries done`)
   } finally {
-    server.close()
-    rmSync(configDir, { recursive: true, force: true })
+    setup.cleanup()
   }
 }
 
@@ -298,14 +272,21 @@ const figures: Figures = {
   pipeline: med("pipeline ratio", "ours"),
   downloadMiB: med(DOWNLOAD, "ours"),
   steady: med(SCENARIOS.steady, "ours"),
-  startupMs: Math.max(med(STARTUP_MS, "ours"), med(STARTUP_MS, "ours, CLI")) / med(STARTUP_MS, "effect-ai"),
-  startupRss: Math.max(med(STARTUP_RSS, "ours"), med(STARTUP_RSS, "ours, CLI")) / med(STARTUP_RSS, "effect-ai")
+  startupMs: med(STARTUP_MS, Startup.LIBRARY.ours) / med(STARTUP_MS, Startup.LIBRARY.effectAi),
+  startupRss: med(STARTUP_RSS, Startup.LIBRARY.ours) / med(STARTUP_RSS, Startup.LIBRARY.effectAi),
+  // Against the lighter of the minimal program's two runs (its --version and its command): the
+  // stricter reading of "a minimal program".
+  cliVersion: med(CLI_MS, Startup.CLI.version) / Math.min(med(CLI_MS, Startup.CLI.minimal), med(CLI_MS, Startup.CLI.minimalVersion)),
+  cliDryRun: med(CLI_MS, Startup.CLI.dryRun) / Math.min(med(CLI_MS, Startup.CLI.minimal), med(CLI_MS, Startup.CLI.minimalVersion)),
+  cliDryRunMs: med(CLI_MS, Startup.CLI.dryRun),
+  cliRss: Math.max(med(CLI_RSS, Startup.CLI.version), med(CLI_RSS, Startup.CLI.dryRun)) /
+    Math.min(med(CLI_RSS, Startup.CLI.minimal), med(CLI_RSS, Startup.CLI.minimalVersion))
 }
 const targets = evaluate(figures)
 
 const cpu = cpus()
 const lines = [
-  `Machine: ${cpu[0]?.model ?? "?"} × ${cpu.length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${reps} interleaved repetitions (start-up at least 3, downloads at most 3), medians (min–max).`,
+  `Machine: ${cpu[0]?.model ?? "?"} × ${cpu.length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${reps} interleaved repetitions (start-up ${startupRounds} rounds, downloads at most 3), medians (min–max).`,
   "",
   "## Chat, streaming and steady state",
   "",
@@ -316,10 +297,13 @@ const lines = [
   "## Video download to a file",
   "",
   ...table([DOWNLOAD, "download throughput (MiB/s)"], ["ours", "openrouter-sdk"]),
-  "## Start-up (from process start to the first request sent)",
+  "## Start-up of the command line (the installed bins, from spawn to exit)",
   "",
-  ...table([STARTUP_MS, STARTUP_RSS], ["ours", "ours on fetch", "ours, CLI", "effect-ai", "Effect + undici alone"]),
-  ...table(["bare node (ms / MiB)"], ["ms", "MiB"]),
+  ...table([CLI_MS, CLI_RSS], Object.values(Startup.CLI)),
+  "## Start-up of the library (unbundled, from process start to the first request sent)",
+  "",
+  ...table([STARTUP_MS, STARTUP_RSS], [Startup.LIBRARY.ours, Startup.LIBRARY.effectAi, Startup.LIBRARY.floor]),
+  ...table([BARE], ["ms", "MiB"]),
   "## Against the targets",
   "",
   "![ratios against the targets](results.svg)",

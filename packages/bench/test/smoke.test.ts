@@ -1,6 +1,6 @@
 // Benchmarks are not tests; this only checks that the harness runs end to end on tiny sizes
-// (peer installs on first use, esbuild bundles, simulators, every candidate, every section, the
-// report with its targets).
+// (peer installs on first use, esbuild bundles, simulators, the packed workspaces installed into a
+// consumer project for start-up, every candidate, every section, the report with its targets).
 import { expect, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
 import { dirname, join } from "node:path"
@@ -14,7 +14,12 @@ it("the benchmark harness runs on tiny sizes and reports every candidate and tar
   expect(result.stdout).toContain("| scenario | undici | fetch | effect-platform | openai | openrouter-sdk | effect-ai | ours |")
   expect(result.stdout).toMatch(/\| chat, c64 \(req\/s\) \| [\d,.]+/)
   expect(result.stdout).toMatch(/\| video download of 1 MiB, peak RSS growth \(MiB\) \| [\d.]+/)
-  expect(result.stdout).toMatch(/\| start-up to the first request, above bare node \(ms\) \| -?[\d.]+/)
+  // Start-up: the installed bins, and the libraries unbundled in the consumer project.
+  expect(result.stdout).toContain("| scenario | node -e 0 | minimal --version | minimal: hello | ours --version | ours chat --dry-run |")
+  expect(result.stdout).toMatch(/\| command line, spawn to exit \(ms\) \| [\d.]+/)
+  expect(result.stdout).toMatch(/\| command line, peak RSS \(MiB\) \| [\d.]+/)
+  expect(result.stdout).toContain("| scenario | ours | effect-ai | Effect + undici alone |")
+  expect(result.stdout).toMatch(/\| library start-up to the first request, above bare node \(ms\) \| -?[\d.]+/)
   // Every target row carries a measured value.
   expect(result.stdout).not.toContain("not measured")
 }, 300_000)

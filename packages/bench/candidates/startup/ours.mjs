@@ -1,7 +1,8 @@
-// Start-up of the minimal openrouter-effect program on the fetch client instead of undici: import,
-// build the layer, send one chat request.
+// Start-up of the minimal openrouter-effect embedding (the README's, on an in-memory config), as a
+// user runs it: plain ESM in a project that installed the packed tarballs, no bundler, no loader.
+// Import, build the layer, send one chat request.
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Chat, OpenRouter } from "@openrouter-effect/client"
 import { Effect, Layer } from "effect"
 
@@ -13,7 +14,7 @@ await Effect.runPromise(
       OpenRouter.layer({
         document: { models: { providers: { openrouter: { baseUrl: process.env.BENCH_URL ?? "" } } } },
         environment: { OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY ?? "" }
-      }).pipe(Layer.provide([FetchHttpClient.layer, NodeFileSystem.layer]))
+      }).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
     )
   )
 )

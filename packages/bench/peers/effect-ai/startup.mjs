@@ -1,4 +1,5 @@
-// Start-up of a minimal @effect/ai-openrouter program: import, build the layers, send one request.
+// Start-up of a minimal @effect/ai-openrouter program, unbundled: plain ESM next to its own pinned
+// node_modules (this folder), as its users run it. Import, build the layers, send one request.
 import { LanguageModel } from "@effect/ai"
 import { OpenRouterClient, OpenRouterLanguageModel } from "@effect/ai-openrouter"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
