@@ -3,7 +3,7 @@
  * bench mode (no validation, no journal, canned answers), at concurrency 1 and 64, for JSON chat.
  * Benchmarks of clients are only meaningful well below this number.
  *
- *   npm run ceiling --workspace @openrouter-effect/simulator [-- --seconds 3]
+ *   npm run simulator:ceiling [-- --seconds 3]   (at the repository root)
  */
 import { Pool } from "undici"
 import * as Server from "../src/Server.js"

@@ -2,7 +2,7 @@
  * Extracts the request-body schemas the simulator validates against from OpenRouter's OpenAPI
  * document, so that the simulator never reads `shared/` at run time.
  *
- * Usage: `node --import tsx scripts/generate-request-schemas.ts [path/to/openrouter-openapi.yaml]`
+ * Usage: `npm run simulator:schemas -- [path/to/openrouter-openapi.yaml]` at the repository root
  * (default: `shared/reference/openrouter-openapi.yaml` beside the repository, i.e.
  * `../../../../shared/reference/openrouter-openapi.yaml` relative to this script's folder). Writes
  * `src/data/request-schemas.json`:
