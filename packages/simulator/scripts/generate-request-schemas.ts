@@ -1,10 +1,9 @@
 /**
  * Extracts the request-body schemas the simulator validates against from OpenRouter's OpenAPI
- * document, so that the simulator never reads `shared/` at run time.
+ * document, so that the simulator carries them and never reads the document itself.
  *
- * Usage: `npm run simulator:schemas -- [path/to/openrouter-openapi.yaml]` at the repository root
- * (default: `shared/reference/openrouter-openapi.yaml` beside the repository, i.e.
- * `../../../../shared/reference/openrouter-openapi.yaml` relative to this script's folder). Writes
+ * Usage: `npm run simulator:schemas -- <path/to/openrouter-openapi.yaml>` at the repository root
+ * (a maintainer's step; the document is not in the repository). Writes
  * `src/data/request-schemas.json`:
  *
  * ```json
@@ -61,14 +60,6 @@ export interface RequestSchemas {
  * @category Constants
  */
 export const OUTPUT = "src/data/request-schemas.json"
-
-/**
- * The OpenAPI document, relative to this script's folder: `shared/` beside the repository root.
- *
- * @since 0.1.0
- * @category Constants
- */
-export const DEFAULT_INPUT = "../../../../shared/reference/openrouter-openapi.yaml"
 
 const GENERATED_BY = "scripts/generate-request-schemas.ts"
 const COMPONENT_PREFIX = "#/components/schemas/"
@@ -238,7 +229,12 @@ export const extractFile = (yamlPath: string): RequestSchemas =>
 
 const main = () => {
   const here = Path.dirname(fileURLToPath(import.meta.url))
-  const input = Path.resolve(process.argv[2] ?? Path.join(here, DEFAULT_INPUT))
+  const argument = process.argv[2]
+  if (argument === undefined) {
+    console.error("usage: npm run simulator:schemas -- <path to OpenRouter's openrouter-openapi.yaml>")
+    process.exit(2)
+  }
+  const input = Path.resolve(argument)
   const output = Path.join(here, "..", OUTPUT)
   const schemas = extractFile(input)
   Fs.mkdirSync(Path.dirname(output), { recursive: true })

@@ -2,12 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
 import { fileURLToPath } from "node:url"
 import schemas from "../src/data/request-schemas.json" with { type: "json" }
-import { extractFile, OUTPUT, render } from "../scripts/generate-request-schemas.js"
+import { OUTPUT, render } from "../scripts/generate-request-schemas.js"
 import * as Validation from "../src/Validation.js"
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url))
-// `shared/` beside the repository root; absent from users' clones.
-const openApiPath = fileURLToPath(new URL("../../../../shared/reference/openrouter-openapi.yaml", import.meta.url))
 
 const failure = (operation: Validation.Operation, body: unknown): Validation.ValidationIssue => {
   const result = Validation.validate(operation, body)
@@ -25,18 +23,14 @@ describe("src/data/request-schemas.json", () => {
     expect(Validation.source).toBe(schemas.source)
   })
 
-  it("is what the generator makes of the OpenAPI document (deterministic)", () => {
+  // The OpenAPI document itself is not in the repository: regenerating from it is a maintainer's
+  // step (`npm run simulator:schemas -- <document>`), whose output git shows as a diff.
+  it("is in the generator's own rendering, and every operation has a schema", () => {
     const committed = Fs.readFileSync(`${packageRoot}/${OUTPUT}`, "utf8")
-    if (Fs.existsSync(openApiPath)) {
-      const first = render(extractFile(openApiPath))
-      expect(first).toBe(committed)
-      expect(render(extractFile(openApiPath))).toBe(first)
-    } else {
-      // Without shared/ (a user's clone): the data file alone must be usable.
-      for (const operation of ["chat", "videos", "speech", "transcriptions"] as const) {
-        const schema: unknown = schemas.operations[operation]
-        expect(typeof schema === "object" && schema !== null && Object.keys(schema).length > 0).toBe(true)
-      }
+    expect(render(JSON.parse(committed))).toBe(committed)
+    for (const operation of ["chat", "videos", "speech", "transcriptions"] as const) {
+      const schema: unknown = schemas.operations[operation]
+      expect(typeof schema === "object" && schema !== null && Object.keys(schema).length > 0).toBe(true)
     }
     expect(Object.keys(schemas.definitions)).toEqual([...Object.keys(schemas.definitions)].sort())
     expect(committed).not.toContain("#/components/schemas/")

@@ -37,6 +37,9 @@ export interface Args {
 
 const services = (context: Context) => Videos.layer.pipe(Layer.provideMerge(VideoJobStore.layerFile(context.location.stateDir)))
 
+/** `resume` and `jobs` send for real: there is no dry run of them. */
+const withVideos = <A, E, R>(context: Context, effect: Effect.Effect<A, E, R>) => provideServices(context, false, services(context), effect)
+
 const progressLine = (progress: Videos.Progress) => {
   const text = `video ${progress.jobId}: ${progress.status}, ${(progress.elapsedMs / 1000).toFixed(0)} s, poll ${progress.attempt}`
   return process.stderr.isTTY === true ? Effect.sync(() => process.stderr.write(`\r${text}   `)) : Console.error(text)
@@ -100,10 +103,8 @@ export const run = (context: Context, args: Args) => provideServices(context, ar
 
 /** Runs `video resume JOB_ID`. @since 0.1.0 @category Commands */
 export const resume = (context: Context, args: { readonly jobId: string; readonly out: string }) =>
-  provideServices(
+  withVideos(
     context,
-    false,
-    services(context),
     Effect.gen(function*() {
       const videos = yield* Videos.Videos
       yield* ensureDir(args.out)
@@ -114,10 +115,8 @@ export const resume = (context: Context, args: { readonly jobId: string; readonl
 
 /** Runs `video jobs`. @since 0.1.0 @category Commands */
 export const jobs = (context: Context) =>
-  provideServices(
+  withVideos(
     context,
-    false,
-    services(context),
     Effect.gen(function*() {
       const videos = yield* Videos.Videos
       for (const job of yield* videos.jobs) {
