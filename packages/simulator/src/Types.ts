@@ -21,7 +21,9 @@ export type SseEvent = { readonly comment: string } | { readonly data: string }
  * - `json`: a JSON body (`Content-Type: application/json` unless given).
  * - `sse`: `text/event-stream`; the events are written in order, each ended by a blank line; the
  *   handler includes the final `data: [DONE]` itself. `delayMs` waits between events.
- * - `bytes`: a generated body of `size` bytes, streamed in chunks, never held in memory.
+ * - `bytes`: a generated body of `size` bytes, streamed in chunks, never held in memory:
+ *   `bytesAt(offset, length)` gives each chunk (a video file, say; the caller never writes to
+ *   it), or, without it, a filler pattern.
  * - `buffer`: a small binary body held in memory (PNG, audio).
  *
  * @since 0.1.0 @category Models
@@ -35,7 +37,13 @@ export type Reply =
     readonly events: ReadonlyArray<SseEvent>
     readonly delayMs?: number
   }
-  | { readonly _tag: "bytes"; readonly status: number; readonly headers?: Headers; readonly size: number }
+  | {
+    readonly _tag: "bytes"
+    readonly status: number
+    readonly headers?: Headers
+    readonly size: number
+    readonly bytesAt?: (offset: number, length: number) => Uint8Array
+  }
   | { readonly _tag: "buffer"; readonly status: number; readonly headers?: Headers; readonly body: Uint8Array }
 
 /**

@@ -262,7 +262,11 @@ describe("GET /videos/{jobId}/content", () => {
     advance(600)
     expect(json(await content(ctx, body.id)).status).toBe(404)
     advance(400)
-    expect(await content(ctx, body.id)).toEqual({ _tag: "bytes", status: 200, size: 4096, headers: { "content-type": "video/mp4" } })
+    const reply = await content(ctx, body.id)
+    expect(reply).toMatchObject({ _tag: "bytes", status: 200, size: 4096, headers: { "content-type": "video/mp4" } })
+    // The bytes are an MP4 (see Media.test.ts): ftyp first.
+    if (reply._tag !== "bytes" || reply.bytesAt === undefined) throw new Error("expected generated video bytes")
+    expect(String.fromCharCode(...reply.bytesAt(4, 4))).toBe("ftyp")
   })
 
   it("defaults index to 0 and rejects any other index with 400", async () => {
@@ -283,13 +287,17 @@ describe("GET /videos/{jobId}/content", () => {
   })
 
   it("serves the same bytes from the CDN origin without a key, once completed", async () => {
-    const { ctx, advance } = clocked({ cdn: true, videoBytes: 1234 })
+    const { ctx, advance } = clocked({ cdn: true, videoBytes: 12_345 })
     const { body } = await submit(ctx, FAST)
     const cdn = (path: string) =>
       Videos.cdnContent({ ...request("GET", path), apiKey: undefined }, ctx)
     expect((await cdn(Videos.cdnPath(body.id))).status).toBe(404)
     advance(1000)
-    expect(await cdn(Videos.cdnPath(body.id))).toEqual({ _tag: "bytes", status: 200, size: 1234, headers: { "content-type": "video/mp4" } })
+    const served = await cdn(Videos.cdnPath(body.id))
+    expect(served).toMatchObject({ _tag: "bytes", status: 200, size: 12_345, headers: { "content-type": "video/mp4" } })
+    const direct = await content(ctx, body.id)
+    if (served._tag !== "bytes" || direct._tag !== "bytes") throw new Error("expected generated video bytes")
+    expect(served.bytesAt?.(0, 12_345)).toEqual(direct.bytesAt?.(0, 12_345))
     const missing = await cdn("/videos/unknown.mp4")
     expect(missing.status).toBe(404)
     expect(missing.headers?.["content-type"]).toContain("text/plain")

@@ -8,12 +8,17 @@
  * `video-outcome` fault the submit carried (`failed`, `cancelled`, `expired`, with a string
  * `error`); a `video-status` fault makes one poll report another status. Jobs live in the context's state and belong to the key that submitted them.
  *
+ * The download is a real MP4 (see `Mp4.ts`): an H.264 track of the job's duration and frame size,
+ * padded to exactly `videoBytes` bytes and streamed in chunks.
+ *
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
 import * as Either from "effect/Either"
 import * as Errors from "../Errors.js"
 import type { Fault, Handler, Reply, SimContext, SimRequest } from "../Types.js"
+import * as H264 from "./H264.js"
+import * as Mp4 from "./Mp4.js"
 import * as VideoModels from "./VideoModels.js"
 
 /** Every status a job can report. @since 0.1.0 @category Models */
@@ -263,12 +268,71 @@ const indexOf = (request: SimRequest): number | Reply => {
   return index
 }
 
-const videoBytes = (context: SimContext): Reply => ({
-  _tag: "bytes",
-  status: 200,
-  size: context.options.videoBytes,
-  headers: { "content-type": "video/mp4" }
-})
+/** The shorter side of each `resolution`, in pixels. */
+const SHORT_SIDE: Readonly<Record<VideoModels.Resolution, number>> = {
+  "480p": 480, "720p": 720, "768p": 768, "1080p": 1080, "1K": 1080, "2K": 1440, "4K": 2160
+}
+
+const even = (n: number): number => Math.max(2, 2 * Math.round(n / 2))
+
+/**
+ * The frame size of a job's video: its `size` (`1280x720`), else its `resolution` (default
+ * 720p) in its `aspect_ratio` (default 16:9), the longer side at most 4096 pixels.
+ *
+ * @since 0.1.0 @category Content
+ */
+export const frameSizeOf = (request: VideoModels.VideoRequest): H264.FrameSize => {
+  const explicit = request.size !== undefined ? /^(\d+)x(\d+)$/.exec(request.size) : null
+  let width: number
+  let height: number
+  if (explicit !== null) {
+    width = Number(explicit[1])
+    height = Number(explicit[2])
+  } else {
+    const short = SHORT_SIDE[request.resolution ?? "720p"]
+    const [w, h] = (request.aspectRatio ?? "16:9").split(":").map(Number) as [number, number]
+    width = w >= h ? (short * w) / h : short
+    height = w >= h ? short : (short * h) / w
+  }
+  const scale = Math.min(1, H264.MAX_DIMENSION / Math.max(width, height))
+  return { width: Math.min(H264.MAX_DIMENSION, even(width * scale)), height: Math.min(H264.MAX_DIMENSION, even(height * scale)) }
+}
+
+/** A frame of the same orientation a few macroblocks large: the fallback for a small `videoBytes`. */
+const TINY = 32
+
+/**
+ * The MP4 a completed job serves: its duration, its frame size, and exactly `videoBytes` bytes.
+ * When `videoBytes` is too small for that frame size (7 KB for 8 s of 720p, 12 KB of 1080p), the
+ * frame shrinks to 32 pixels on the longer side; when it is too small even then (about 3 KB for
+ * 8 s), the file is the smallest one, larger than asked.
+ *
+ * @since 0.1.0 @category Content
+ */
+export const videoFile = (job: VideoJob, videoBytes: number): Mp4.Layout => {
+  const size = frameSizeOf(job.request)
+  const full = Mp4.layout({ seconds: job.request.duration, size, bytes: videoBytes })
+  if (full.size === videoBytes) return full
+  const long = Math.max(size.width, size.height)
+  const tiny = { width: even((size.width * TINY) / long), height: even((size.height * TINY) / long) }
+  return Mp4.layout({ seconds: job.request.duration, size: tiny, bytes: videoBytes })
+}
+
+/** Each job's file, built on its first download and kept while the job lives. */
+const files = new WeakMap<VideoJob, { readonly videoBytes: number; readonly file: Mp4.Layout }>()
+
+const videoBytes = (context: SimContext, job: VideoJob): Reply => {
+  const cached = files.get(job)
+  const file = cached?.videoBytes === context.options.videoBytes ? cached.file : videoFile(job, context.options.videoBytes)
+  files.set(job, { videoBytes: context.options.videoBytes, file })
+  return {
+    _tag: "bytes",
+    status: 200,
+    size: file.size,
+    headers: { "content-type": "video/mp4" },
+    bytesAt: (offset, length) => Mp4.bytesAt(file, offset, length)
+  }
+}
 
 /**
  * `GET /videos/{jobId}/content?index=0`: the video bytes (`video/mp4`, `videoBytes` long) of a
@@ -288,7 +352,7 @@ export const videoContent: Handler = (request, context) => {
     })
   }
   settle(found, context, status)
-  return videoBytes(context)
+  return videoBytes(context, found)
 }
 
 /**
@@ -310,7 +374,7 @@ export const cdnContent: Handler = (request, context) => {
     }
   }
   settle(found, context, status)
-  return videoBytes(context)
+  return videoBytes(context, found)
 }
 
 /**
