@@ -1,6 +1,8 @@
 /**
- * The lookup endpoints (reference §8, §12.9): `GET /models` from the chat catalogue,
- * `GET /generation?id=` from the recorded generations, and `GET /key` for the calling key.
+ * The lookup endpoints (reference §8, §12.9): `GET /models`, `GET /models/count`,
+ * `GET /model/{author}/{slug}` and `GET /models/{author}/{slug}/endpoints` over every model the
+ * simulator serves (`Listing`), `GET /generation?id=` from the recorded generations, and
+ * `GET /key` for the calling key.
  *
  * `Generation` (Types.ts) carries what every generating handler knows; the finer details
  * `/generation` reports (finish reasons, router, reasoning tokens, cache source…) can be attached
@@ -10,9 +12,10 @@
  */
 import * as Catalog from "./Catalog.js"
 import { error, USER_ID } from "./Errors.js"
+import * as Listing from "./Listing.js"
 import { findSpeechModel, transcriptionModels } from "./media/Speech.js"
 import * as VideoModels from "./media/VideoModels.js"
-import type { Handler, SimContext } from "./Types.js"
+import type { Handler, Reply, SimContext } from "./Types.js"
 
 /** The `context.state` key of the per-generation details. @since 0.1.0 @category Constants */
 export const DETAILS_KEY = "generation-details"
@@ -77,9 +80,24 @@ const nonNegativeInt = (value: string | null): number | undefined => {
 export const MAX_MODELS_LIMIT = 1000
 
 /**
- * `GET /models` → `{data, total_count, links: {next}}`. Filters: `output_modalities` (comma
- * list; a model qualifies when it outputs any of them; `all` disables the filter; default
- * `text`), `input_modalities` (accepts any of them), `supported_parameters` (supports all of
+ * The `output_modalities` filter of `GET /models` and `GET /models/count`: the comma list (default
+ * `text`), or the 400 for a value that is not an OpenAPI `OutputModality` nor `all`.
+ */
+const outputFilter = (query: URLSearchParams): ReadonlyArray<string> | Reply => {
+  const outputs = list(query.get("output_modalities")) ?? ["text"]
+  const unknown = outputs.filter((m) => !Listing.OUTPUT_MODALITIES.includes(m))
+  if (unknown.length === 0) return outputs
+  return error(400, `output_modalities ${unknown.join(",")} is not valid; supported: a comma list of ${Listing.OUTPUT_MODALITIES.join(", ")}`, {
+    metadata: { error_type: "invalid_request" }
+  })
+}
+
+/**
+ * `GET /models` → `{data, total_count, links: {next}}` over every model the simulator serves
+ * (chat, speech, transcription, video: see `Listing`). Filters: `output_modalities` (comma list of
+ * `text`, `image`, `embeddings`, `audio`, `video`, `rerank`, `speech`, `transcription`; a model
+ * qualifies when it outputs any of them; `all` disables the filter; default `text`; another value
+ * is a 400), `input_modalities` (accepts any of them), `supported_parameters` (supports all of
  * them), `q` (substring of id or name). Pagination with `offset`/`limit` (limit ≤ 1000) is
  * opt-in; `links.next` names the next page, else `null`.
  *
@@ -87,7 +105,8 @@ export const MAX_MODELS_LIMIT = 1000
  */
 export const models: Handler = (request) => {
   const query = request.query
-  const outputs = list(query.get("output_modalities")) ?? ["text"]
+  const outputs = outputFilter(query)
+  if (!Array.isArray(outputs)) return outputs as Reply
   const inputs = list(query.get("input_modalities"))
   const parameters = list(query.get("supported_parameters"))
   const q = query.get("q")?.trim().toLowerCase()
@@ -101,10 +120,10 @@ export const models: Handler = (request) => {
       metadata: { error_type: "invalid_request" }
     })
   }
-  const matching = Catalog.all
-    .map((entry) => entry.info)
+  const matching = Listing.all
+    .filter((listing) => Listing.outputsAny(listing, outputs))
+    .map((listing) => listing.info)
     .filter((info) =>
-      (outputs.includes("all") || outputs.some((m) => info.architecture.output_modalities.includes(m))) &&
       (inputs === undefined || inputs.some((m) => info.architecture.input_modalities.includes(m))) &&
       (parameters === undefined || parameters.every((p) => info.supported_parameters.includes(p))) &&
       (q === undefined || q === "" || info.id.toLowerCase().includes(q) || info.name.toLowerCase().includes(q))
@@ -115,6 +134,64 @@ export const models: Handler = (request) => {
   const data = paginated ? matching.slice(start, start + size) : matching
   const next = paginated && start + size < matching.length ? `/api/v1/models?offset=${start + size}&limit=${size}` : null
   return { _tag: "json", status: 200, body: { data, total_count: matching.length, links: { next } } }
+}
+
+/**
+ * `GET /models/count` → `{data: {count}}`: how many models `GET /models` lists with the same
+ * `output_modalities` filter (the only one this operation takes; default `text`).
+ *
+ * @since 0.1.0 @category Handlers
+ */
+export const modelsCount: Handler = (request) => {
+  const outputs = outputFilter(request.query)
+  if (!Array.isArray(outputs)) return outputs as Reply
+  return { _tag: "json", status: 200, body: { data: { count: Listing.all.filter((l) => Listing.outputsAny(l, outputs)).length } } }
+}
+
+/**
+ * The model id of `/model/{author}/{slug}` or `/models/{author}/{slug}/endpoints`: the two path
+ * segments after `skip` of them, percent-decoded (the SDK encodes `:` in `gpt-4o:free`).
+ */
+const modelIdOf = (path: string, skip: number): string | undefined => {
+  const segments = path.split("/").slice(1 + skip, 3 + skip)
+  try {
+    const [author, slug] = segments.map((segment) => decodeURIComponent(segment))
+    return author === undefined || slug === undefined || author === "" || slug === "" ? undefined : `${author}/${slug}`
+  } catch {
+    return undefined
+  }
+}
+
+const modelNotFound = (id: string | undefined): Reply =>
+  error(404, id === undefined ? "Model not found" : `Model ${id} not found`, { metadata: { error_type: "not_found" } })
+
+/**
+ * `GET /model/{author}/{slug}` → `{data: Model}`: one model as `GET /models` lists it, by its id,
+ * a `:variant` of a chat model (`openai/gpt-4o:free`) or a `~author/family-latest` alias (which
+ * answers the model it resolves to). 404 for an unknown model.
+ *
+ * @since 0.1.0 @category Handlers
+ */
+export const model: Handler = (request) => {
+  const id = modelIdOf(request.path, 1)
+  const found = id === undefined ? undefined : Listing.find(id)
+  if (found === undefined) return modelNotFound(id)
+  return { _tag: "json", status: 200, body: { data: found.info } }
+}
+
+/**
+ * `GET /models/{author}/{slug}/endpoints` → `{data: {id, name, created, description,
+ * architecture, endpoints}}`: the one endpoint the simulator serves the model from (none for a
+ * router), with latency and throughput only for a caller that sent a key. 404 for an unknown
+ * model.
+ *
+ * @since 0.1.0 @category Handlers
+ */
+export const modelEndpoints: Handler = (request) => {
+  const id = modelIdOf(request.path, 1)
+  const found = id === undefined ? undefined : Listing.find(id)
+  if (found === undefined) return modelNotFound(id)
+  return { _tag: "json", status: 200, body: { data: Listing.endpoints(found, request.apiKey !== undefined) } }
 }
 
 /**
@@ -216,9 +293,18 @@ export const label = (apiKey: string): string =>
   apiKey.length > 17 ? `${apiKey.slice(0, 13)}...${apiKey.slice(-4)}` : `${apiKey.slice(0, 3)}...`
 
 /**
+ * The daily request allowance on `:free` models `GET /key` reports: 1000, an account with credits
+ * (reference §7.3). @since 0.1.0 @category Constants
+ */
+export const FREE_MODEL_DAILY_LIMIT = 1000
+
+/**
  * `GET /key` → `{data: {…}}` for the calling key (reference §8.3, §12.9): no limit, not free
  * tier, and `usage` = the credit this key's generations cost since the simulator started (the
- * same figure for the daily, weekly and monthly windows).
+ * same figure for the daily, weekly and monthly windows). Beside the OpenAPI copy's fields, the
+ * four the current @openrouter/sdk requires: `allowed_data_regions` (`["global"]`),
+ * `free_model_daily_requests` (`{limit: 1000, remaining: 1000, used: 0}`: free-model requests
+ * are not counted), `organization_id` and `workspace_id` (`null`: a personal key).
  *
  * @since 0.1.0 @category Handlers
  */
@@ -248,7 +334,13 @@ export const key: Handler = (request, context) => {
         is_provisioning_key: false,
         creator_user_id: USER_ID,
         expires_at: null,
-        rate_limit: { requests: -1, interval: "10s", note: "This field is deprecated and safe to ignore." }
+        rate_limit: { requests: -1, interval: "10s", note: "This field is deprecated and safe to ignore." },
+        // Required by the current @openrouter/sdk (GetCurrentKeyData), newer than the OpenAPI copy
+        // the response schemas come from; `ResponseValidation.exceptions` lists them.
+        allowed_data_regions: ["global"],
+        free_model_daily_requests: { limit: FREE_MODEL_DAILY_LIMIT, remaining: FREE_MODEL_DAILY_LIMIT, used: 0 },
+        organization_id: null,
+        workspace_id: null
       }
     }
   }

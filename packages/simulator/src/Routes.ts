@@ -5,10 +5,12 @@
  * @since 0.1.0
  */
 import { chatCompletions } from "./chat/Chat.js"
-import { generation, key, models } from "./Lookups.js"
+import { generation, key, model, modelEndpoints, models, modelsCount } from "./Lookups.js"
 import { speech, transcription } from "./media/Speech.js"
+import { form as transcriptionForm } from "./media/TranscriptionForm.js"
 import { videoModels } from "./media/VideoModels.js"
 import { pollVideo, submitVideo, videoContent } from "./media/Videos.js"
+import type { FormOperation } from "./Multipart.js"
 import type { Handler } from "./Types.js"
 import type { Operation } from "./Validation.js"
 
@@ -21,12 +23,20 @@ export interface Route {
   readonly public?: boolean
   /** The request schema the body is checked against. */
   readonly operation?: Operation
+  /**
+   * How a `multipart/form-data` body becomes the JSON body the handler and the request schema
+   * expect; a route without it answers a form with 400.
+   */
+  readonly form?: FormOperation
 }
 
 /** Every route, most specific first. @since 0.1.0 @category Routes */
 export const routes: ReadonlyArray<Route> = [
   { route: "POST /chat/completions", handler: chatCompletions, operation: "chat" },
+  { route: "GET /models/count", handler: modelsCount, public: true },
+  { route: "GET /models/:author/:slug/endpoints", handler: modelEndpoints, public: true },
   { route: "GET /models", handler: models, public: true },
+  { route: "GET /model/:author/:slug", handler: model, public: true },
   { route: "GET /generation", handler: generation },
   { route: "GET /key", handler: key },
   { route: "GET /videos/models", handler: videoModels, public: true },
@@ -34,7 +44,7 @@ export const routes: ReadonlyArray<Route> = [
   { route: "GET /videos/:id/content", handler: videoContent },
   { route: "GET /videos/:id", handler: pollVideo },
   { route: "POST /audio/speech", handler: speech, operation: "speech" },
-  { route: "POST /audio/transcriptions", handler: transcription, operation: "transcriptions" }
+  { route: "POST /audio/transcriptions", handler: transcription, operation: "transcriptions", form: transcriptionForm }
 ]
 
 const matchers = routes.map((route) => {

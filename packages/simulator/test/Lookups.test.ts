@@ -2,7 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Catalog from "../src/Catalog.js"
 import { chatCompletions } from "../src/chat/Chat.js"
 import { USER_ID } from "../src/Errors.js"
+import * as Listing from "../src/Listing.js"
 import * as Lookups from "../src/Lookups.js"
+import * as Speech from "../src/media/Speech.js"
+import * as VideoModels from "../src/media/VideoModels.js"
+import * as ResponseValidation from "../src/ResponseValidation.js"
 import type { Reply, SimContext } from "../src/Types.js"
 import { context, request } from "./support.js"
 
@@ -133,8 +137,18 @@ describe("GET /models", () => {
   it("filters by output_modalities, input_modalities, supported_parameters and q", async () => {
     const images = await getModels("output_modalities=image")
     expect(images.data.map((m: any) => m.id).sort()).toEqual([...IMAGE_MODELS, "openrouter/auto"].sort())
-    expect((await getModels("output_modalities=all")).total_count).toBe(Catalog.all.length)
-    expect((await getModels("output_modalities=speech")).data).toEqual([])
+    expect((await getModels("output_modalities=all")).total_count).toBe(Listing.all.length)
+    expect((await getModels("output_modalities=speech")).data.map((m: any) => m.id)).toEqual(Speech.speechModels.map((m) => m.id))
+    expect((await getModels("output_modalities=transcription")).data.map((m: any) => m.id)).toEqual(Speech.transcriptionModels)
+    expect((await getModels("output_modalities=video")).data.map((m: any) => m.id)).toEqual(VideoModels.catalogue.map((m) => m.id))
+    expect((await getModels("output_modalities=Speech,%20video")).total_count).toBe(Speech.speechModels.length + VideoModels.catalogue.length)
+    expect((await getModels("output_modalities=text,image")).data).toEqual((await getModels()).data)
+    expect((await getModels("output_modalities=embeddings,rerank,audio")).data).toEqual([])
+    const invalid = await Lookups.models(request("GET", "/models", undefined, { query: "output_modalities=text,smell" }), context())
+    expect(invalid.status).toBe(400)
+    expect(bodyOf(invalid).error.message).toBe(
+      "output_modalities smell is not valid; supported: a comma list of text, image, embeddings, audio, video, rerank, speech, transcription, all"
+    )
     const audioIn = await getModels("input_modalities=audio")
     expect(audioIn.data.map((m: any) => m.id)).toEqual(["google/gemini-2.5-flash", "openrouter/auto"])
     const tooling = await getModels("supported_parameters=tools,reasoning")
@@ -275,7 +289,11 @@ describe("GET /key", () => {
         is_provisioning_key: false,
         creator_user_id: USER_ID,
         expires_at: null,
-        rate_limit: { requests: -1, interval: "10s", note: "This field is deprecated and safe to ignore." }
+        rate_limit: { requests: -1, interval: "10s", note: "This field is deprecated and safe to ignore." },
+        allowed_data_regions: ["global"],
+        free_model_daily_requests: { limit: 1000, remaining: 1000, used: 0 },
+        organization_id: null,
+        workspace_id: null
       }
     })
     const a = await chat(ctx, { model: "openai/gpt-4o", messages: [{ role: "user", content: "one" }] }, apiKey)
@@ -285,5 +303,121 @@ describe("GET /key", () => {
     expect(used.usage).toBeCloseTo(a.usage.cost + b.usage.cost, 12)
     expect(used.usage_daily).toBe(used.usage)
     expect(Lookups.label("sk-or-v1-test")).toBe("sk-...")
+  })
+})
+
+/** The issues of a body against the response schema of `route`, `excused` ones aside. */
+const issues = (route: string, body: unknown): ReadonlyArray<string> =>
+  ResponseValidation.format(ResponseValidation.validateResponse({ route, status: 200, body }), route)
+
+const reply = async (handler: typeof Lookups.model, path: string, query = "", apiKey?: string) => {
+  const req = request("GET", path, undefined, { query })
+  return handler(apiKey === undefined ? { ...req, apiKey: undefined } : { ...req, apiKey }, context())
+}
+
+describe("the media models in GET /models", () => {
+  it("lists speech, transcription and video models as spec-valid Model entries", async () => {
+    const all = await getModels("output_modalities=all")
+    expect(issues("GET /models", all)).toEqual([])
+    const kokoro = all.data.find((m: any) => m.id === "hexgrad/kokoro-82m")
+    expect(kokoro).toMatchObject({
+      architecture: { modality: "text->speech", input_modalities: ["text"], output_modalities: ["speech"], tokenizer: "Other" },
+      pricing: { prompt: "0.0000008", completion: "0" },
+      context_length: null,
+      hugging_face_id: "hexgrad/Kokoro-82M",
+      links: { details: "/api/v1/models/hexgrad/kokoro-82m/endpoints" }
+    })
+    expect(kokoro.supported_voices).toEqual(Speech.findSpeechModel("hexgrad/kokoro-82m")?.voices)
+    // A model that passes any voice id on lists its default voice; one with neither, none.
+    expect(all.data.find((m: any) => m.id === "mistralai/voxtral-mini-tts-2603").supported_voices).toEqual(["en_paul_neutral"])
+    expect(all.data.find((m: any) => m.id === "elevenlabs/eleven-turbo-v2").supported_voices).toEqual([])
+    expect(all.data.find((m: any) => m.id === "openai/whisper-large-v3").architecture).toMatchObject({
+      modality: "audio->transcription",
+      input_modalities: ["audio"],
+      output_modalities: ["transcription"]
+    })
+    expect(all.data.find((m: any) => m.id === "google/veo-3.1-fast")).toMatchObject({
+      name: "Google: Veo 3.1 Fast",
+      architecture: { modality: "text+image->video" },
+      supported_parameters: ["seed"],
+      supported_voices: null
+    })
+    expect(all.data.find((m: any) => m.id === "kwaivgi/kling-v3.0-std").architecture.input_modalities).toEqual(["text"])
+    // Media models are not in the default (text) listing, nor found by input modality alone.
+    expect((await getModels()).data.map((m: any) => m.id)).toEqual(Catalog.all.map((e) => e.id))
+    expect((await getModels("output_modalities=all&input_modalities=audio")).data.map((m: any) => m.id))
+      .toEqual(["google/gemini-2.5-flash", "openrouter/auto", ...Speech.transcriptionModels])
+  })
+})
+
+describe("GET /models/count", () => {
+  it("counts what GET /models lists for the same output_modalities, default text", async () => {
+    for (const query of ["", "output_modalities=speech", "output_modalities=video,transcription", "output_modalities=all", "output_modalities=image"]) {
+      const count = bodyOf(await Lookups.modelsCount(request("GET", "/models/count", undefined, { query }), context()))
+      expect(count).toEqual({ data: { count: (await getModels(query)).total_count } })
+      expect(issues("GET /models/count", count)).toEqual([])
+    }
+    expect((await Lookups.modelsCount(request("GET", "/models/count", undefined, { query: "output_modalities=bogus" }), context())).status).toBe(400)
+  })
+})
+
+describe("GET /model/{author}/{slug}", () => {
+  it("answers every listed model as /models lists it, by id, variant and alias, percent-decoded", async () => {
+    for (const listing of Listing.all) {
+      const body = bodyOf(await reply(Lookups.model, `/model/${listing.info.id}`))
+      expect(body).toEqual({ data: listing.info })
+      expect(issues("GET /model/:author/:slug", body)).toEqual([])
+    }
+    expect(bodyOf(await reply(Lookups.model, "/model/openai/gpt-4o%3Afree")).data).toMatchObject({ id: "openai/gpt-4o:free", pricing: { prompt: "0" } })
+    expect(bodyOf(await reply(Lookups.model, "/model/~anthropic/claude-sonnet-latest")).data.id).toBe("anthropic/claude-sonnet-4-6")
+  })
+
+  it("answers 404 for an unknown model or a path that does not decode", async () => {
+    const missing = await reply(Lookups.model, "/model/acme/nothing")
+    expect(missing.status).toBe(404)
+    expect(bodyOf(missing)).toEqual({ error: { message: "Model acme/nothing not found", code: 404, metadata: { error_type: "not_found" } }, user_id: USER_ID })
+    expect((await reply(Lookups.model, "/model/openai/%E0%A4%A")).status).toBe(404)
+  })
+})
+
+describe("GET /models/{author}/{slug}/endpoints", () => {
+  it("describes one endpoint per model (none for a router), spec-valid but for providers the spec does not name", async () => {
+    for (const listing of Listing.all) {
+      const body = bodyOf(await reply(Lookups.modelEndpoints, `/models/${listing.info.id}/endpoints`, "", "sk-or-v1-test"))
+      expect(body.data).toMatchObject({ id: listing.info.id, name: listing.info.name, architecture: { modality: listing.info.architecture.modality } })
+      expect(body.data.endpoints).toHaveLength(listing.router ? 0 : 1)
+      // ElevenLabs and Kling are not in the OpenAPI copy's ProviderName enum (Listing.providerName).
+      const expected = ["ElevenLabs", "Kling"].includes(listing.provider)
+        ? [expect.stringMatching(/\/data\/endpoints\/0\/provider_name must be one of /)]
+        : []
+      expect(issues("GET /models/:author/:slug/endpoints", body)).toEqual(expected)
+    }
+  })
+
+  it("reports the endpoint of a chat model, with statistics only for a caller with a key", async () => {
+    const signed = bodyOf(await reply(Lookups.modelEndpoints, "/models/anthropic/claude-sonnet-4.5/endpoints", "", "sk-or-v1-test")).data.endpoints[0]
+    expect(signed).toMatchObject({
+      name: "Anthropic: Claude Sonnet 4.5",
+      model_id: "anthropic/claude-4.5-sonnet-20250929",
+      model_name: "Anthropic: Claude Sonnet 4.5",
+      provider_name: "Anthropic",
+      tag: "anthropic",
+      context_length: 1000000,
+      max_completion_tokens: 64000,
+      status: 0,
+      supports_implicit_caching: true,
+      supports_tool_choice: { auto: true, function: true, none: true, required: true },
+      latency_last_30m: { p50: expect.any(Number), p75: expect.any(Number), p90: expect.any(Number), p99: expect.any(Number) }
+    })
+    const anonymous = bodyOf(await reply(Lookups.modelEndpoints, "/models/anthropic/claude-sonnet-4.5/endpoints")).data.endpoints[0]
+    expect(anonymous).toMatchObject({ latency_last_30m: null, throughput_last_30m: null })
+    const image = bodyOf(await reply(Lookups.modelEndpoints, "/models/google/gemini-2.5-flash-image/endpoints")).data.endpoints[0]
+    expect(image.supports_tool_choice).toEqual({ auto: false, function: false, none: false, required: false })
+    const veo = bodyOf(await reply(Lookups.modelEndpoints, "/models/google/veo-3.1/endpoints")).data.endpoints[0]
+    expect(veo).toMatchObject({ provider_name: "Google", tag: "google" })
+    expect(veo).not.toHaveProperty("supports_voice_cloning")
+    const voxtral = bodyOf(await reply(Lookups.modelEndpoints, "/models/mistralai/voxtral-mini-tts-2603/endpoints")).data.endpoints[0]
+    expect(voxtral.supports_voice_cloning).toBe(true)
+    expect((await reply(Lookups.modelEndpoints, "/models/acme/nothing/endpoints")).status).toBe(404)
   })
 })

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck as fc } from "effect"
+import * as Either from "effect/Either"
 import * as Speech from "../src/media/Speech.js"
+import * as TranscriptionForm from "../src/media/TranscriptionForm.js"
+import type * as Multipart from "../src/Multipart.js"
+import * as Validation from "../src/Validation.js"
 import type { Reply, SimContext } from "../src/Types.js"
 import { context, request } from "./support.js"
 
@@ -278,6 +282,122 @@ describe("POST /audio/transcriptions", () => {
       const reply = json(now(Speech.transcription(request("POST", "/audio/transcriptions", body), context())))
       if (reply.status === 200) expect(typeof reply.body.text).toBe("string")
       else expect(reply.status).toBe(400)
+    },
+    { fastCheck: { numRuns: 500 } }
+  )
+})
+
+// The multipart form both official SDKs send, decoded into the JSON body above (the server parses
+// the form; see Multipart.test.ts for the parser and the socket).
+const field = (name: string, value: string): Multipart.Part => ({ name, filename: undefined, contentType: undefined, data: Buffer.from(value) })
+const filePart = (filename: string | undefined, data: Uint8Array = Buffer.from(wav(1), "base64"), contentType?: string): Multipart.Part => ({
+  name: "file",
+  filename,
+  contentType,
+  data
+})
+const decoded = (parts: ReadonlyArray<Multipart.Part>): any => {
+  const result = TranscriptionForm.decode(parts)
+  if (Either.isLeft(result)) throw new Error(result.left)
+  return result.right
+}
+const refused = (parts: ReadonlyArray<Multipart.Part>): string => {
+  const result = TranscriptionForm.decode(parts)
+  if (Either.isRight(result)) throw new Error("expected a refusal")
+  return result.left
+}
+
+describe("POST /audio/transcriptions as a multipart form", () => {
+  it("decodes openai's form into the JSON body: base64 file, numeric temperature, repeated granularities", () => {
+    const audio = Buffer.from(wav(1), "base64")
+    const body = decoded([
+      filePart("speech.WAV", audio, "application/octet-stream"),
+      field("model", "openai/whisper-large-v3"),
+      field("language", "en"),
+      field("temperature", "0.25"),
+      field("response_format", "verbose_json"),
+      field("timestamp_granularities[]", "word"),
+      field("timestamp_granularities[]", "segment")
+    ])
+    expect(body).toEqual({
+      model: "openai/whisper-large-v3",
+      language: "en",
+      temperature: 0.25,
+      response_format: "verbose_json",
+      timestamp_granularities: ["word", "segment"],
+      input_audio: { data: audio.toString("base64"), format: "wav" }
+    })
+    expect(Validation.validate("transcriptions", body)).toEqual({ ok: true })
+    const reply = json(now(Speech.transcription(request("POST", "/audio/transcriptions", body), context())))
+    expect(reply.body).toMatchObject({ duration: 1, text: Speech.TRANSCRIPT })
+    expect(reply.body.words).toHaveLength(Speech.TRANSCRIPT.split(" ").length)
+  })
+
+  it("decodes @openrouter/sdk's comma-joined granularities, and passes other text fields through", () => {
+    expect(decoded([filePart("a.mp3"), field("model", "m"), field("timestamp_granularities[]", "word,segment"), field("session_id", "s-1")]))
+      .toMatchObject({ timestamp_granularities: ["word", "segment"], session_id: "s-1", input_audio: { format: "mp3" } })
+    expect(decoded([filePart("a.wav"), field("model", "m"), field("timestamp_granularities", " word ")]).timestamp_granularities).toEqual(["word"])
+    // What does not read as a number stays a string, for the schema to refuse.
+    expect(decoded([filePart("a.wav"), field("temperature", "warm")]).temperature).toBe("warm")
+    expect(decoded([filePart("a.wav"), field("provider", "{\"options\":{}}")]).provider).toEqual({ options: {} })
+    expect(decoded([filePart("a.wav"), { ...field("extra", "x"), filename: "extra.bin" }])).not.toHaveProperty("extra")
+  })
+
+  it("takes the format from the extension, else from the content type", () => {
+    for (const [filename, contentType, format] of [
+      ["a.flac", undefined, "flac"],
+      ["a.m4a", "audio/wav", "m4a"],
+      ["a.mp4", undefined, "m4a"],
+      ["a.OGG", undefined, "ogg"],
+      ["a.webm", undefined, "webm"],
+      ["a.aac", undefined, "aac"],
+      ["recording", "audio/mpeg", "mp3"],
+      ["blob", "audio/x-wav; codecs=1", "wav"],
+      [undefined, "audio/webm", "webm"]
+    ] as const) {
+      expect(TranscriptionForm.formatOf(filename, contentType)).toBe(format)
+      expect(decoded([filePart(filename, undefined, contentType)]).input_audio.format).toBe(format)
+    }
+    expect(TranscriptionForm.formatOf("a.aiff", "application/octet-stream")).toBeUndefined()
+  })
+
+  it("refuses what the form schema forbids, naming the field", () => {
+    expect(refused([field("model", "m")])).toBe("Invalid request body: /file is required (the audio, as a file part)")
+    expect(refused([filePart("a.wav"), filePart("b.wav")])).toBe("file is sent 2 times; send one audio file")
+    expect(refused([field("file", "not a file")])).toBe("file must be a file upload (a part with a filename), not a text field")
+    expect(refused([filePart("a.wav", new Uint8Array(0))])).toBe("file \"a.wav\" is empty")
+    expect(refused([filePart("a.aiff", undefined, "application/octet-stream")]))
+      .toBe("file \"a.aiff\" (application/octet-stream) is not a supported format; supported: wav, mp3, flac, m4a, ogg, webm, aac, by file extension or audio/* content type")
+    expect(refused([filePart("a.wav"), field("model", "a"), field("model", "b")])).toBe("model is sent 2 times; send it once")
+    expect(refused([filePart("a.wav"), { ...field("model", "m"), filename: "model.txt" }])).toBe("model must be a text field, not a file")
+    expect(refused([filePart("a.wav"), field("input_audio", "{}")])).toBe("input_audio belongs to the JSON body; a form sends the audio as its file part")
+    expect(refused([filePart("a.wav"), { ...field("model", ""), data: new Uint8Array([0xff]) }])).toBe("model is not valid UTF-8 text")
+  })
+
+  it("names the form's fields in schema issues", () => {
+    expect(TranscriptionForm.fieldPath("/timestamp_granularities/0")).toBe("/timestamp_granularities[]/0")
+    expect(TranscriptionForm.fieldPath("/timestamp_granularities")).toBe("/timestamp_granularities[]")
+    expect(TranscriptionForm.fieldPath("/input_audio/format")).toBe("/file")
+    expect(TranscriptionForm.fieldPath("/model")).toBe("/model")
+  })
+
+  it.prop(
+    "never throws: any form decodes to a body the schema and handler answer 200 or 400, or is refused",
+    [fc.array(fc.record({
+      name: fc.oneof(fc.constantFrom("file", "model", "language", "temperature", "response_format", "timestamp_granularities[]", "provider"), fc.string()),
+      filename: fc.option(fc.constantFrom("a.wav", "b.mp3", "c.aiff", "", "noext"), { nil: undefined }),
+      contentType: fc.option(fc.constantFrom("audio/wav", "audio/mpeg", "text/plain"), { nil: undefined }),
+      data: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constantFrom("openai/whisper-large-v3", "en", "0.5", "word,segment", "json", "{").map((t) => new Uint8Array(Buffer.from(t))))
+    }), { maxLength: 8 })],
+    ([parts]) => {
+      const result = TranscriptionForm.decode(parts)
+      if (Either.isLeft(result)) {
+        expect(result.left.length).toBeGreaterThan(0)
+        return
+      }
+      if (!Validation.validate("transcriptions", result.right).ok) return
+      const reply = json(now(Speech.transcription(request("POST", "/audio/transcriptions", result.right), context())))
+      expect([200, 400]).toContain(reply.status)
     },
     { fastCheck: { numRuns: 500 } }
   )

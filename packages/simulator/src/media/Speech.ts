@@ -3,15 +3,17 @@
  * (`POST /audio/transcriptions`, the OpenAPI `STTRequest`/`STTResponse`), with small model
  * catalogues.
  *
- * Speech answers raw audio, never JSON: `mp3` is a run of silent MPEG-1 Layer III frames
- * (`audio/mpeg`), `pcm` (the default) 16-bit little-endian mono samples at 24 kHz of a quiet sine
- * (`audio/pcm`); the length grows with the input text. An `X-Generation-Id` header carries the
+ * Speech answers raw audio, never JSON (see `Audio.ts`): `mp3` is a valid MP3 of silent MPEG-1
+ * Layer III frames behind an `Info` header that states its duration (`audio/mpeg`), `pcm` (the
+ * default) 16-bit little-endian mono samples at 24 kHz of a quiet sine (`audio/pcm`); the
+ * duration is {@link spokenSeconds} of the input text. An `X-Generation-Id` header carries the
  * generation id.
  *
  * @since 0.1.0
  */
 import * as Errors from "../Errors.js"
 import type { Handler, Reply } from "../Types.js"
+import * as Audio from "./Audio.js"
 import { show, unknownModel } from "./VideoModels.js"
 
 /**
@@ -116,18 +118,13 @@ export const SPEECH_CONTENT_TYPES: Readonly<Record<(typeof SPEECH_FORMATS)[numbe
 }
 
 /** The sample rate of `pcm` output (16-bit little-endian, mono). @since 0.1.0 @category Constants */
-export const PCM_SAMPLE_RATE = 24000
+export const PCM_SAMPLE_RATE = Audio.PCM_SAMPLE_RATE
 
-/**
- * The header of every generated MP3 frame: MPEG-1 Layer III, no CRC, 128 kbit/s, 44.1 kHz, no
- * padding, mono.
- *
- * @since 0.1.0 @category Constants
- */
-export const MP3_FRAME_HEADER = Uint8Array.of(0xff, 0xfb, 0x90, 0xc4)
+/** The header of every generated MP3 frame (see `Audio.ts`). @since 0.1.0 @category Constants */
+export const MP3_FRAME_HEADER = Audio.MP3_FRAME_HEADER
 
-/** Bytes per frame of {@link MP3_FRAME_HEADER}: floor(144 × 128000 / 44100). @since 0.1.0 @category Constants */
-export const MP3_FRAME_BYTES = 417
+/** Bytes per generated MP3 frame (see `Audio.ts`). @since 0.1.0 @category Constants */
+export const MP3_FRAME_BYTES = Audio.MP3_FRAME_BYTES
 
 const MAX_REFERENCE_AUDIO = 20 * 1024 * 1024
 
@@ -136,32 +133,20 @@ export const spokenSeconds = (input: string, speed = 1): number =>
   Math.min(10, Math.max(0.5, 0.5 + input.length * 0.06)) / speed
 
 /**
- * `seconds` of silence as MPEG-1 Layer III frames (each a header and zeroed side information and
- * main data, which decoders play as silence).
+ * `seconds` of silence as an MP3: an `Info` frame stating the frame count, then silent MPEG-1
+ * Layer III frames (see `Audio.mp3`).
  *
  * @since 0.1.0 @category Audio
  */
-export const mp3 = (seconds: number): Uint8Array => {
-  const frames = Math.max(1, Math.ceil((seconds * 44100) / 1152))
-  const out = new Uint8Array(frames * MP3_FRAME_BYTES)
-  for (let frame = 0; frame < frames; frame++) out.set(MP3_FRAME_HEADER, frame * MP3_FRAME_BYTES)
-  return out
-}
+export const mp3 = (seconds: number): Uint8Array => Audio.mp3(seconds)
 
 /**
- * `seconds` of a quiet 440 Hz sine as 16-bit little-endian mono samples at {@link PCM_SAMPLE_RATE}.
+ * `seconds` of a quiet 440 Hz sine as 16-bit little-endian mono samples at {@link PCM_SAMPLE_RATE}
+ * (see `Audio.pcm`).
  *
  * @since 0.1.0 @category Audio
  */
-export const pcm = (seconds: number): Uint8Array => {
-  const samples = Math.max(1, Math.round(seconds * PCM_SAMPLE_RATE))
-  const out = new Uint8Array(samples * 2)
-  const view = new DataView(out.buffer)
-  for (let i = 0; i < samples; i++) {
-    view.setInt16(i * 2, Math.round(Math.sin((2 * Math.PI * 440 * i) / PCM_SAMPLE_RATE) * 6000), true)
-  }
-  return out
-}
+export const pcm = (seconds: number): Uint8Array => Audio.pcm(seconds)
 
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -282,7 +267,20 @@ export const TRANSCRIPT = "Hello from the OpenRouter simulator. This is a transc
 /** USD per second of transcribed audio. */
 const TRANSCRIPTION_PRICE_PER_SECOND = 0.0000111
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+/**
+ * Whether `data` is padded standard base64. A loop, not a regular expression: a repeated group
+ * over the 35 million characters of a 25 MiB upload overflows V8's regexp stack.
+ */
+const isBase64 = (data: string): boolean => {
+  if (data.length % 4 !== 0) return false
+  const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0
+  for (let i = 0; i < data.length - padding; i++) {
+    const c = data.charCodeAt(i)
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47
+    if (!ok) return false
+  }
+  return true
+}
 
 const LANGUAGES: Readonly<Record<string, string>> = {
   en: "english", de: "german", fr: "french", es: "spanish", it: "italian", pt: "portuguese", nl: "dutch",
@@ -309,7 +307,8 @@ export const audioSeconds = (bytes: Uint8Array, format: string): number => {
  * temperature?, response_format?, timestamp_granularities?}`: `{text, usage: {cost, seconds}}`,
  * plus `task`, `language`, `duration` and `segments` (and `words` when asked) for `verbose_json`.
  * 400 for an unknown model, data that is not base64 (or is a data URI), an unsupported format, a
- * language that is not ISO-639-1 or a temperature outside 0–1.
+ * language that is not ISO-639-1 or a temperature outside 0–1. A `multipart/form-data` upload
+ * reaches it as the same body, decoded by `TranscriptionForm` (the file as `input_audio`).
  *
  * @since 0.1.0 @category Handlers
  */
@@ -329,7 +328,7 @@ export const transcription: Handler = (request) => {
   if (data.startsWith("data:")) {
     return Errors.invalidRequest(`input_audio.data ${show(data)} is a data URI; supported: raw base64 audio bytes`)
   }
-  if (!BASE64.test(data)) return Errors.invalidRequest(`input_audio.data ${show(data)} is not valid base64`)
+  if (!isBase64(data)) return Errors.invalidRequest(`input_audio.data ${show(data)} is not valid base64`)
   const format = inputAudio["format"]
   if (typeof format !== "string" || !(TRANSCRIPTION_FORMATS as ReadonlyArray<string>).includes(format)) {
     return Errors.invalidRequest(
