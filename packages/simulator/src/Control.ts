@@ -10,10 +10,11 @@
  * | `POST /__sim/faults` `{ route, times?, fault }` or `{ route, times?, preset, options? }` | schedules a fault; `{ "id": n }` |
  * | `DELETE /__sim/faults` | clears them |
  *
- * Presets: `rateLimited`, `insufficientCredits`, `moderation`, `noEndpoints`, `upstream` (with
- * `options.status`). A `fault` is any kind of `Types.Fault`: `status`, `latency`, `reset`,
- * `truncate-json`, `invalid-json`, `sse-error`, `sse-cut`, `stall`, `content-type`,
- * `video-outcome`, `video-status`, `fail-after-accept`, `cut-body`.
+ * Presets: `rateLimited`, `platformRateLimited`, `providerRateLimited`, `capacityExhausted`,
+ * `insufficientCredits`, `moderation`, `noEndpoints`, `upstream` (with `options.status`). A
+ * `fault` is any kind of `Types.Fault`: `status`, `latency`, `reset`, `truncate-json`,
+ * `invalid-json`, `sse-error`, `sse-cut`, `stall`, `content-type`, `video-outcome`,
+ * `video-status`, `fail-after-accept`, `cut-body`.
  *
  * @since 0.1.0
  */
@@ -50,6 +51,22 @@ export const faultFrom = (body: Record<string, unknown>): Fault | string => {
           ...(typeof options.retryAfter === "number" ? { retryAfter: options.retryAfter } : {}),
           ...(options.daily === true ? { daily: true } : {})
         })
+      case "platformRateLimited":
+        return Faults.platformRateLimited({
+          ...(typeof options.retryAfter === "number" ? { retryAfter: options.retryAfter } : {}),
+          ...(options.daily === true ? { daily: true } : {})
+        })
+      case "providerRateLimited":
+        return Faults.providerRateLimited({
+          ...(typeof options.retryAfter === "number" ? { retryAfter: options.retryAfter } : {}),
+          ...(typeof options.provider === "string" ? { provider: options.provider } : {}),
+          ...(typeof options.model === "string" ? { model: options.model } : {})
+        })
+      case "capacityExhausted":
+        return Faults.capacityExhausted({
+          ...(typeof options.retryAfter === "number" ? { retryAfter: options.retryAfter } : {}),
+          ...(typeof options.model === "string" ? { model: options.model } : {})
+        })
       case "insufficientCredits":
         return Faults.insufficientCredits()
       case "moderation":
@@ -64,7 +81,7 @@ export const faultFrom = (body: Record<string, unknown>): Fault | string => {
         return Faults.upstream(status, typeof options.retryAfter === "number" ? { retryAfter: options.retryAfter } : {})
       }
       default:
-        return `unknown preset ${JSON.stringify(body.preset)}: use rateLimited, insufficientCredits, moderation, noEndpoints or upstream`
+        return `unknown preset ${JSON.stringify(body.preset)}: use rateLimited, platformRateLimited, providerRateLimited, capacityExhausted, insufficientCredits, moderation, noEndpoints or upstream`
     }
   }
   const fault = body.fault as { kind?: unknown } | undefined

@@ -83,35 +83,123 @@ const statusFault = (status: number, body: unknown, headers?: Headers): Fault =>
   ...(headers !== undefined ? { headers } : {})
 })
 
+const DOCS_ERRORS = "https://openrouter.ai/docs/errors"
+
+const rateLimitHeaders = (limit: number, resetMs: number) => ({
+  "X-RateLimit-Limit": String(limit),
+  "X-RateLimit-Remaining": "0",
+  "X-RateLimit-Reset": String(resetMs)
+})
+
 /**
- * 429. `daily` answers like the free tier's daily cap (not worth retrying); otherwise the
- * capacity answer with `Retry-After` and `availability.retry_after`.
+ * 429 from OpenRouter's own limiter (reference §7.3, §12.8): the free models' per-minute limit
+ * (20 requests), or with `daily` their per-day cap (50 requests; not worth retrying). The answer
+ * carries the platform's `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
+ * (epoch milliseconds) headers, mirrored in `metadata.headers`, and `metadata.provider_name:
+ * null`: no provider was involved. The daily cap names its `metadata.limit_source`
+ * (`openrouter_free_tier_daily`); the per-minute limit sends `Retry-After` (default 30 seconds).
  *
  * @since 0.1.0 @category Constructors
  */
-export const rateLimited = (options: { readonly retryAfter?: number; readonly daily?: boolean; readonly nowMs?: number } = {}): Fault => {
-  const retryAfter = options.retryAfter ?? 30
-  const reset = String((options.nowMs ?? Date.now()) + retryAfter * 1000)
-  const limitHeaders = { "X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset }
+export const platformRateLimited = (
+  options: { readonly retryAfter?: number; readonly daily?: boolean; readonly nowMs?: number } = {}
+): Fault => {
+  const now = options.nowMs ?? Date.now()
   if (options.daily === true) {
+    // The next midnight UTC, when the daily counter resets.
+    const headers = rateLimitHeaders(50, Math.ceil((now + 1) / 86_400_000) * 86_400_000)
     return statusFault(429, {
       error: {
         message: "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
         code: 429,
-        metadata: { headers: limitHeaders, limit_source: "openrouter_free_tier_daily", provider_name: null }
+        metadata: { headers, limit_source: "openrouter_free_tier_daily", provider_name: null }
       },
       user_id: USER_ID
-    }, limitHeaders)
+    }, headers)
   }
+  const retryAfter = options.retryAfter ?? 30
+  const headers = rateLimitHeaders(20, now + retryAfter * 1000)
   return statusFault(429, {
     error: {
-      message: `All providers for the requested model are at capacity. Retry after ${retryAfter} seconds.`,
+      message: "Rate limit exceeded: free-models-per-min.",
       code: 429,
-      metadata: { error_type: "rate_limit_exceeded", headers: limitHeaders },
-      availability: { code: "capacity_exhausted", retryable: true, retry_after: retryAfter, requested_models: [] }
-    }
-  }, { "Retry-After": String(retryAfter), ...limitHeaders })
+      metadata: { headers, provider_name: null }
+    },
+    user_id: USER_ID
+  }, { "Retry-After": String(retryAfter), ...headers })
 }
+
+/**
+ * 429 from the upstream provider (reference §7.1, §7.2): OpenRouter relays it as "Provider
+ * returned error" with the provider's own words in `metadata.raw`, `metadata.provider_name`, and
+ * `error_type: "rate_limit_exceeded"`; no `X-RateLimit-*` headers (they are the platform's).
+ * `Retry-After` only when `retryAfter` is given.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const providerRateLimited = (
+  options: { readonly retryAfter?: number; readonly provider?: string; readonly model?: string } = {}
+): Fault => {
+  const model = options.model ?? "meta-llama/llama-3.3-70b-instruct:free"
+  return statusFault(429, {
+    error: {
+      message: "Provider returned error",
+      code: 429,
+      metadata: {
+        raw: `${model} is temporarily rate-limited upstream. Please retry shortly, or add your own key to accumulate your rate limits: https://openrouter.ai/settings/integrations`,
+        provider_name: options.provider ?? "Venice",
+        error_type: "rate_limit_exceeded",
+        limit_source: "upstream_provider_shared_pool"
+      }
+    },
+    user_id: USER_ID
+  }, options.retryAfter !== undefined ? { "Retry-After": String(options.retryAfter) } : undefined)
+}
+
+/**
+ * 429 when every provider of the model is at capacity (reference §12.8): OpenRouter's routing
+ * message, `metadata.previous_errors` (one per provider tried), and `error.availability` with
+ * `capacity_exhausted` and `retry_after` mirrored in `Retry-After` (default 30 seconds). No
+ * `X-RateLimit-*` headers.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const capacityExhausted = (
+  options: { readonly retryAfter?: number; readonly model?: string } = {}
+): Fault => {
+  const retryAfter = options.retryAfter ?? 30
+  const model = options.model ?? "anthropic/claude-sonnet-4.5"
+  return statusFault(429, {
+    error: {
+      message: `All providers for ${model} are at capacity. Retry after ${retryAfter} seconds.`,
+      code: 429,
+      metadata: {
+        error_type: "rate_limit_exceeded",
+        previous_errors: [{ provider: "anthropic", code: "capacity_exhausted", status: 429 }]
+      },
+      availability: {
+        code: "capacity_exhausted",
+        retryable: true,
+        retry_after: retryAfter,
+        requested_models: [model],
+        affected_providers: ["anthropic", "amazon-bedrock"],
+        docs_url: `${DOCS_ERRORS}#capacity_exhausted`
+      }
+    }
+  }, { "Retry-After": String(retryAfter) })
+}
+
+/**
+ * 429, kept for existing scripts: with `daily`, the platform's daily cap
+ * ({@link platformRateLimited}); otherwise every provider at capacity ({@link capacityExhausted}),
+ * with `Retry-After` and `availability.retry_after`. The specific presets say which limit is hit.
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const rateLimited = (options: { readonly retryAfter?: number; readonly daily?: boolean; readonly nowMs?: number } = {}): Fault =>
+  options.daily === true
+    ? platformRateLimited({ daily: true, ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}) })
+    : capacityExhausted(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {})
 
 /** 402. @since 0.1.0 @category Constructors */
 export const insufficientCredits = (): Fault =>
@@ -198,3 +286,68 @@ export const failAfterAccept = (status = 500, message?: string): Fault => ({
   status,
   ...(message !== undefined ? { message } : {})
 })
+
+/**
+ * The canonical `error_type` (reference §7.1, §7.2) of an HTTP status: 429 → `rate_limit_exceeded`,
+ * 502 → `provider_unavailable`, 503 and 529 → `provider_overloaded`, 408 and 524 → `timeout`, …
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const errorTypeOf = (code: number): string => {
+  switch (code) {
+    case 400:
+      return "invalid_request"
+    case 401:
+      return "authentication"
+    case 402:
+      return "payment_required"
+    case 403:
+      return "permission_denied"
+    case 404:
+      return "not_found"
+    case 408:
+    case 524:
+      return "timeout"
+    case 413:
+      return "payload_too_large"
+    case 422:
+      return "unprocessable"
+    case 429:
+      return "rate_limit_exceeded"
+    case 502:
+      return "provider_unavailable"
+    case 503:
+    case 529:
+      return "provider_overloaded"
+    default:
+      return code >= 500 ? "server" : "unmapped"
+  }
+}
+
+const STREAM_MESSAGES: Readonly<Record<number, string>> = {
+  408: "Operation timed out. Please try again later.",
+  429: "Rate limit exceeded",
+  500: "Internal Server Error",
+  503: "Service temporarily unavailable",
+  524: "Request timed out. Please try again later."
+}
+
+/**
+ * The `error` object of an in-band SSE error chunk (reference §2.8, §12.3 H) for an `sse-error`
+ * fault: `code` (default 502), the fault's `message` or the usual one for the code, and
+ * `metadata.error_type` matching the code (and `provider_code: "rate_limited"` for a 429).
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const streamError = (fault: Extract<Fault, { kind: "sse-error" }>): {
+  readonly code: number
+  readonly message: string
+  readonly metadata: { readonly error_type: string; readonly provider_code?: string }
+} => {
+  const code = fault.code ?? 502
+  return {
+    code,
+    message: fault.message ?? STREAM_MESSAGES[code] ?? "Provider returned error",
+    metadata: { error_type: errorTypeOf(code), ...(code === 429 ? { provider_code: "rate_limited" } : {}) }
+  }
+}

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck as fc } from "effect"
 import * as zlib from "node:zlib"
+import Ajv2020 from "ajv/dist/2020.js"
+import * as Catalog from "../src/Catalog.js"
+import * as Answers from "../src/chat/Answers.js"
 import { chatCompletions, DOWN_KEY, setDown, splitInto, wordPieces } from "../src/chat/Chat.js"
+import * as Context from "../src/Context.js"
 import * as Lookups from "../src/Lookups.js"
 import type { Reply, SimContext, SseEvent } from "../src/Types.js"
 import { context, request } from "./support.js"
@@ -19,6 +23,8 @@ const bodyOf = (reply: Reply): any => {
 }
 
 const user = (content: unknown) => [{ role: "user", content }]
+
+const words = (text: string): number => text.split(/\s+/).filter((w) => w !== "").length
 
 // --- SSE: render the events as the server writes them, then parse the bytes back --------------
 
@@ -109,16 +115,19 @@ describe("chat completions: JSON", () => {
       created: Math.floor(NOW / 1000),
       system_fingerprint: expect.stringMatching(/^fp_/)
     })
+    const content: string = body.choices[0].message.content
     expect(body.choices).toEqual([{
       index: 0,
       logprobs: null,
       finish_reason: "stop",
       native_finish_reason: "stop",
-      message: { role: "assistant", content: REPLY, refusal: null, reasoning: null }
+      message: { role: "assistant", content, refusal: null, reasoning: null }
     }])
+    // Not a greeting: an answer naming the model and quoting the prompt.
+    expect(content).toContain("openai/gpt-4o-mini was asked: \"What is in this picture?\"")
     // 4 words of system text + 5 of the user's text part.
     const prompt = 4 + 5
-    const completion = 8
+    const completion = words(content)
     const cost = prompt * 0.00000015 + completion * 0.0000006
     expect(body.usage).toEqual({
       prompt_tokens: prompt,
@@ -190,7 +199,9 @@ describe("chat completions: JSON", () => {
         }
       }
     }))
-    expect(JSON.parse(schema.choices[0].message.content)).toEqual({ city: REPLY, pop: 1 })
+    const parsed = JSON.parse(schema.choices[0].message.content)
+    expect(parsed).toEqual({ city: expect.any(String), pop: expect.any(Number), x: expect.any(String) })
+    expect(Number.isInteger(parsed.pop)).toBe(true)
   })
 })
 
@@ -346,7 +357,10 @@ describe("chat completions: reasoning and tools", () => {
     expect(choice.message.tool_calls).toHaveLength(1)
     const call = choice.message.tool_calls[0]
     expect(call).toEqual({ id: expect.stringMatching(/^toolu_/), type: "function", function: { name: "get_weather", arguments: expect.any(String) } })
-    expect(JSON.parse(call.function.arguments)).toEqual({ city: "example" })
+    // The city comes from the prompt; the optional integer is an integer.
+    const args = JSON.parse(call.function.arguments)
+    expect(args).toEqual({ city: "Oslo", days: expect.any(Number) })
+    expect(Number.isInteger(args.days)).toBe(true)
   })
 
   it("follows a named tool_choice, skips tools for tool_choice none, rejects an unknown named tool", async () => {
@@ -368,7 +382,10 @@ describe("chat completions: reasoning and tools", () => {
 
 describe("chat completions: streaming", () => {
   it("sends the §12.3 events in order with exact framing", async () => {
-    const reply = await send({ model: "openai/gpt-4o-mini", messages: user("What is the capital of France?"), stream: true })
+    const ctx = context()
+    const question = { model: "openai/gpt-4o-mini", messages: user("What is the capital of France?") }
+    const answer: string = bodyOf(await send(question, ctx)).choices[0].message.content
+    const reply = await send({ ...question, stream: true }, ctx)
     const events = sseOf(reply)
     // Comments first, then only data events, [DONE] last.
     const firstData = events.findIndex((e) => "data" in e)
@@ -388,21 +405,27 @@ describe("chat completions: streaming", () => {
     }
     // Role chunk.
     expect(first.choices).toEqual([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, native_finish_reason: null, logprobs: null }])
-    // Content deltas: one per word, concatenating to the reply.
+    // Content deltas: one per word, concatenating to the same answer as the JSON one.
     const content = chunks.slice(1, -2)
-    expect(content).toHaveLength(REPLY.split(" ").length)
+    expect(content).toHaveLength(words(answer))
     for (const chunk of content) {
       expect(chunk.choices[0]).toMatchObject({ index: 0, finish_reason: null, native_finish_reason: null, logprobs: null })
       expect(chunk.choices[0].delta.role).toBe("assistant")
     }
-    expect(content.map((c) => c.choices[0].delta.content).join("")).toBe(REPLY)
-    expect(content[1].choices[0].delta.content).toBe(" from")
+    expect(content.map((c) => c.choices[0].delta.content).join("")).toBe(answer)
+    expect(content[1].choices[0].delta.content).toBe(` ${answer.split(" ")[1]}`)
     // Finish chunk, then usage with choices: [].
     const finish = chunks.at(-2)
     expect(finish.choices).toEqual([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: "stop", native_finish_reason: "stop", logprobs: null }])
     const usage = chunks.at(-1)
     expect(usage.choices).toEqual([])
-    expect(usage.usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 8, total_tokens: 14, is_byok: false, completion_tokens_details: { reasoning_tokens: 0 } })
+    expect(usage.usage).toMatchObject({
+      prompt_tokens: 6,
+      completion_tokens: words(answer),
+      total_tokens: 6 + words(answer),
+      is_byok: false,
+      completion_tokens_details: { reasoning_tokens: 0 }
+    })
     expect(usage.usage.cost).toBeGreaterThan(0)
   })
 
@@ -487,7 +510,7 @@ describe("chat completions: streaming", () => {
     expect([...calls.keys()]).toEqual([0])
     const call = calls.get(0)!
     expect(call).toEqual({ id: expect.stringMatching(/^call_/), type: "function", name: "get_weather", arguments: json.message.tool_calls[0].function.arguments })
-    expect(JSON.parse(call.arguments)).toEqual({ city: "example" })
+    expect(JSON.parse(call.arguments)).toEqual({ city: expect.any(String) })
     const finish = chunks.at(-2).choices[0]
     expect(finish).toMatchObject({ finish_reason: "tool_calls", native_finish_reason: "STOP" })
   })
@@ -508,13 +531,13 @@ describe("chat completions: image output (§3)", () => {
     expect(body.model).toBe("google/gemini-3-pro-image-preview")
     expect(body.provider).toBe("Google AI Studio")
     const message = body.choices[0].message
-    expect(message.content).toBe(REPLY)
+    expect(message.content).toContain("A watercolor lighthouse at dusk")
     expect(message.images).toHaveLength(1)
     expect(message.images[0]).toEqual({ type: "image_url", image_url: { url: expect.any(String) } })
     const png = decodeDataUrl(message.images[0].image_url.url)
     expect([png.width, png.height]).toEqual([2688, 1536])
     expect(body.usage.completion_tokens_details.image_tokens).toBeGreaterThan(0)
-    expect(body.usage.completion_tokens).toBe(8 + body.usage.completion_tokens_details.image_tokens)
+    expect(body.usage.completion_tokens).toBe(words(message.content) + body.usage.completion_tokens_details.image_tokens)
     expect(body.choices[0].native_finish_reason).toBe("STOP")
   })
 
@@ -569,7 +592,7 @@ describe("chat completions: image output (§3)", () => {
     expect(withImages).toHaveLength(1)
     expect(withImages[0]).toMatchObject({ role: "assistant", content: "" })
     expect(decodeDataUrl(withImages[0].images[0].image_url.url)).toMatchObject({ width: 1184, height: 864 })
-    expect(deltas(chunks).map((d) => d.content ?? "").join("")).toBe(REPLY)
+    expect(deltas(chunks).map((d) => d.content ?? "").join("")).toContain("A watercolor lighthouse at dusk")
   })
 })
 
@@ -610,13 +633,14 @@ describe("chat completions: response cache", () => {
     expect((await send(request, ctx, headers)).headers?.["X-OpenRouter-Cache-Status"]).toBe("MISS")
     const streamMiss = await send({ ...request, stream: true }, ctx, headers)
     expect(streamMiss.headers?.["X-OpenRouter-Cache-Status"]).toBe("MISS")
+    const streamed = deltas(chunksOf(sseOf(streamMiss))).map((d) => d.content ?? "").join("")
     const streamHit = await send({ ...request, stream: true }, ctx, headers)
     expect(streamHit.headers?.["X-OpenRouter-Cache-Status"]).toBe("HIT")
     const chunks = chunksOf(sseOf(streamHit))
     const id = streamHit.headers?.["X-Generation-Id"]
     expect(chunks.every((c) => c.id === id)).toBe(true)
     expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost: 0 })
-    expect(deltas(chunks).map((d) => d.content ?? "").join("")).toBe(REPLY)
+    expect(deltas(chunks).map((d) => d.content ?? "").join("")).toBe(streamed)
     expect(sseOf(streamHit).at(-1)).toEqual({ data: "[DONE]" })
   })
 
@@ -638,6 +662,187 @@ describe("chat completions: response cache", () => {
     const bad = { model: "google/gemini-3-pro-image-preview", messages: user("x"), modalities: ["image"], image_config: { aspect_ratio: "7:5" } }
     expect((await send(bad, ctx, headers)).status).toBe(400)
     expect((await send(bad, ctx, headers)).headers?.["X-OpenRouter-Cache-Status"]).toBeUndefined()
+  })
+})
+
+describe("chat completions: answers vary with the model and the prompt, deterministically", () => {
+  const concrete = Catalog.all.filter((entry) => !entry.router)
+
+  it("a greeting gets the simulator's greeting from every model (the default replyText)", async () => {
+    expect(Context.resolveOptions().replyText).toBe(Answers.GREETING)
+    expect(REPLY).toBe(Answers.GREETING)
+    for (const entry of concrete) {
+      for (const greeting of ["hi", "Hello!", "Say hello", "hello there", [{ type: "text", text: "Hey!" }]]) {
+        expect(bodyOf(await send({ model: entry.id, messages: user(greeting) })).choices[0].message.content).toBe(REPLY)
+      }
+    }
+  })
+
+  it("any other prompt: an answer naming the model and quoting the prompt, the same for the same request", async () => {
+    const answers = new Set<string>()
+    for (const entry of concrete) {
+      for (const prompt of ["What is the capital of France?", "Write a haiku about autumn"]) {
+        const first = bodyOf(await send({ model: entry.id, messages: user(prompt) }, context())).choices[0].message.content
+        const again = bodyOf(await send({ model: entry.id, messages: user(prompt) }, context())).choices[0].message.content
+        expect(again).toBe(first)
+        expect(first).toContain(`${entry.id} was asked: "${prompt}"`)
+        answers.add(first)
+      }
+    }
+    expect(answers.size).toBe(concrete.length * 2)
+    // The earlier turns count too (the whole conversation seeds the answer's wording).
+    const long = bodyOf(await send({ model: "openai/gpt-4o", messages: user("word ".repeat(40)) })).choices[0].message.content
+    expect(long).toContain("word word")
+    expect(long).toContain("…")
+  })
+
+  it("an explicit replyText, and bench mode, answer with replyText whatever the prompt", async () => {
+    const fixed = bodyOf(await send({ model: "openai/gpt-4o", messages: user("What is the capital of France?") }, context({ replyText: "w0 w1 w2" })))
+    expect(fixed.choices[0].message.content).toBe("w0 w1 w2")
+    const bench = bodyOf(await send({ model: "anthropic/claude-sonnet-4.5", messages: user("What is the capital of France?") }, context({ bench: true })))
+    expect(bench.choices[0].message.content).toBe(REPLY)
+  })
+})
+
+describe("chat completions: agent loops end", () => {
+  const weather = {
+    type: "function",
+    function: {
+      name: "get_weather",
+      description: "Current weather for a city",
+      parameters: {
+        type: "object",
+        properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+        required: ["city", "unit"],
+        additionalProperties: false
+      }
+    }
+  }
+  const clock = {
+    type: "function",
+    function: { name: "get_time", description: "The time in a timezone", parameters: { type: "object", properties: { timezone: { type: "string" } }, required: ["timezone"] } }
+  }
+  const question = user("What's the weather in Oslo today?")
+  const turn = (call: { id: string; function: { name: string; arguments: string } }, result: string) => [
+    ...question,
+    { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: call.function }] },
+    { role: "tool", tool_call_id: call.id, content: result }
+  ]
+
+  it("calls the tool that fits the prompt, with arguments valid against its parameters", async () => {
+    const body = bodyOf(await send({ model: "openai/gpt-4o", messages: question, tools: [clock, weather] }))
+    const call = body.choices[0].message.tool_calls[0]
+    expect(call.function.name).toBe("get_weather")
+    const args = JSON.parse(call.function.arguments)
+    expect(args.city).toBe("Oslo")
+    const Ajv = Ajv2020.default ?? (Ajv2020 as unknown as typeof Ajv2020.default)
+    expect(new Ajv({ strict: false }).validate(weather.function.parameters, args)).toBe(true)
+  })
+
+  it("a conversation that ends with a tool result gets a final answer quoting it, JSON and stream", async () => {
+    const ctx = context()
+    const call = bodyOf(await send({ model: "anthropic/claude-sonnet-4.5", messages: question, tools: [weather] }, ctx)).choices[0].message.tool_calls[0]
+    const request = { model: "anthropic/claude-sonnet-4.5", messages: turn(call, "{\"temperature\":7,\"sky\":\"overcast\"}"), tools: [weather], reasoning: { effort: "low" } }
+    const final = bodyOf(await send(request, ctx)).choices[0]
+    expect(final.finish_reason).toBe("stop")
+    expect(final.native_finish_reason).toBe("end_turn")
+    expect(final.message).not.toHaveProperty("tool_calls")
+    expect(final.message.content).toContain("get_weather returned {\"temperature\":7,\"sky\":\"overcast\"}")
+    expect(final.message.reasoning).toContain("tool result")
+    const chunks = chunksOf(sseOf(await send({ ...request, stream: true }, ctx)))
+    expect(deltas(chunks).some((d) => d.tool_calls !== undefined)).toBe(false)
+    expect(deltas(chunks).map((d) => d.content ?? "").join("")).toBe(final.message.content)
+    expect(chunks.at(-2).choices[0].finish_reason).toBe("stop")
+  })
+
+  it("quotes every trailing result of parallel calls; a forced tool_choice still calls", async () => {
+    const messages = [
+      ...question,
+      {
+        role: "assistant",
+        content: "",
+        tool_calls: [
+          { id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Oslo\"}" } },
+          { id: "call_b", type: "function", function: { name: "get_time", arguments: "{\"timezone\":\"CET\"}" } }
+        ]
+      },
+      { role: "tool", tool_call_id: "call_a", content: "rain" },
+      { role: "tool", tool_call_id: "call_b", content: [{ type: "text", text: "09:41" }] }
+    ]
+    const final = bodyOf(await send({ model: "openai/gpt-4o", messages, tools: [weather, clock] })).choices[0].message.content
+    expect(final).toContain("get_weather returned rain; get_time returned 09:41")
+    const required = bodyOf(await send({ model: "openai/gpt-4o", messages, tools: [weather, clock], tool_choice: "required" }))
+    expect(required.choices[0].finish_reason).toBe("tool_calls")
+    const named = bodyOf(await send({ model: "openai/gpt-4o", messages, tools: [weather, clock], tool_choice: { type: "function", function: { name: "get_time" } } }))
+    expect(named.choices[0].message.tool_calls[0].function.name).toBe("get_time")
+    // A new user message after the results starts a new round.
+    const next = bodyOf(await send({ model: "openai/gpt-4o", messages: [...messages, { role: "assistant", content: "It rains." }, ...user("And the weather in Bergen?")], tools: [weather, clock] }))
+    expect(JSON.parse(next.choices[0].message.tool_calls[0].function.arguments).city).toBe("Bergen")
+  })
+})
+
+describe("chat completions: structured outputs", () => {
+  const Ajv = Ajv2020.default ?? (Ajv2020 as unknown as typeof Ajv2020.default)
+  const schema = {
+    type: "object",
+    properties: {
+      name: { type: "string" },
+      population: { type: "integer", minimum: 0 },
+      founded: { type: "string", format: "date" },
+      districts: { type: "array", items: { $ref: "#/$defs/district" }, minItems: 2 },
+      capital: { type: "boolean" },
+      motto: { anyOf: [{ type: "string" }, { type: "null" }] }
+    },
+    required: ["name", "population", "founded", "districts", "capital", "motto"],
+    additionalProperties: false,
+    $defs: {
+      district: {
+        type: "object",
+        properties: { label: { type: "string", minLength: 3 }, kind: { enum: ["urban", "rural"] } },
+        required: ["label", "kind"],
+        additionalProperties: false
+      }
+    }
+  }
+  const format = { type: "json_schema", json_schema: { name: "city", strict: true, schema } }
+
+  it("json_schema: content valid against the schema, the same for the same request, stream and JSON alike", async () => {
+    const ctx = context()
+    const request = { model: "mistralai/mistral-large-2512", messages: user("Describe Lisbon"), response_format: format }
+    const content = bodyOf(await send(request, ctx)).choices[0].message.content
+    const parsed = JSON.parse(content)
+    expect(new Ajv({ strict: false }).validate(schema, parsed)).toBe(true)
+    expect(parsed.name).toBe("Lisbon")
+    expect(bodyOf(await send(request, context())).choices[0].message.content).toBe(content)
+    const streamed = deltas(chunksOf(sseOf(await send({ ...request, stream: true }, ctx)))).map((d) => d.content ?? "").join("")
+    expect(streamed).toBe(content)
+    const other = bodyOf(await send({ ...request, messages: user("Describe Porto") }, ctx)).choices[0].message.content
+    expect(JSON.parse(other).name).toBe("Porto")
+  })
+
+  it("json_object: a JSON object carrying the answer", async () => {
+    const body = bodyOf(await send({ model: "openai/gpt-4o", messages: user("List three colours"), response_format: { type: "json_object" } }))
+    const parsed = JSON.parse(body.choices[0].message.content)
+    expect(typeof parsed.answer).toBe("string")
+    expect(parsed.answer).toContain("List three colours")
+  })
+})
+
+describe("chat completions: fields without a value are left out where the schema does not allow null", () => {
+  it("a stream chunk has no system_fingerprint for a model without one (ChatStreamChunk: optional, not nullable); JSON has null (ChatResult: required, nullable)", async () => {
+    for (const entry of Catalog.all) {
+      const ctx = context()
+      const request = { model: entry.id, messages: user("hi"), reasoning: { effort: "low" }, tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: {} } } }] }
+      const json = bodyOf(await send(request, ctx))
+      expect(json).toHaveProperty("system_fingerprint")
+      const fingerprint = Catalog.find(json.model)?.systemFingerprint
+      expect(json.system_fingerprint).toBe(fingerprint)
+      for (const chunk of chunksOf(sseOf(await send({ ...request, stream: true }, ctx)))) {
+        for (const [key, value] of Object.entries(chunk)) expect(value, `${entry.id} chunk.${key}`).not.toBeNull()
+        if (fingerprint === null) expect(chunk).not.toHaveProperty("system_fingerprint")
+        else expect(chunk.system_fingerprint).toBe(fingerprint)
+      }
+    }
   })
 })
 

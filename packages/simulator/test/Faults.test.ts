@@ -1,5 +1,7 @@
 // The faults the reliability matrix needs, over a real socket: a 5xx after acceptance, a body cut
-// after N bytes, an undocumented poll status, and a JSON answer swapped for another content type.
+// after N bytes, an undocumented poll status, a JSON answer swapped for another content type; and
+// coherent rate limits (the platform's, a provider's, every provider at capacity) and in-band
+// stream errors whose error_type matches their code.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
 import { request as httpRequest } from "node:http"
 import * as Control from "../src/Control.js"
@@ -139,5 +141,120 @@ describe("the control endpoint", () => {
     for (const fault of [{ kind: "video-status", status: "x" }, { kind: "fail-after-accept", status: 500 }, { kind: "cut-body", afterBytes: 1 }]) {
       expect(Control.faultFrom({ route: "*", fault })).toEqual(fault)
     }
+  })
+})
+
+describe("rate limits: the platform's and the providers' are told apart", () => {
+  const limitHeaders = (response: Response) =>
+    ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"].map((name) => response.headers.get(name))
+
+  it("platform (per minute): X-RateLimit-* headers mirrored in metadata.headers, Retry-After, no provider", async () => {
+    sim.faults.add("POST /chat/completions", Faults.platformRateLimited({ retryAfter: 12, nowMs: 1_786_000_000_000 }))
+    const response = await post("/chat/completions", chatBody)
+    expect(response.status).toBe(429)
+    expect(response.headers.get("retry-after")).toBe("12")
+    expect(limitHeaders(response)).toEqual(["20", "0", "1786000012000"])
+    const body = (await response.json()) as { error: { message: string; metadata: Record<string, unknown> } }
+    expect(body.error.message).toMatch(/^Rate limit exceeded: free-models-per-min/)
+    expect(body.error.metadata).toEqual({
+      headers: { "X-RateLimit-Limit": "20", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1786000012000" },
+      provider_name: null
+    })
+  })
+
+  it("platform (daily): the free tier's daily cap, reset at the next midnight UTC, as documented", async () => {
+    sim.faults.add("POST /chat/completions", Faults.platformRateLimited({ daily: true, nowMs: 1_786_000_000_000 }))
+    const response = await post("/chat/completions", chatBody)
+    expect(limitHeaders(response)).toEqual(["50", "0", "1786060800000"])
+    expect(response.headers.get("retry-after")).toBeNull()
+    expect(await response.json()).toEqual({
+      error: {
+        message: "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
+        code: 429,
+        metadata: {
+          headers: { "X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1786060800000" },
+          limit_source: "openrouter_free_tier_daily",
+          provider_name: null
+        }
+      },
+      user_id: expect.any(String)
+    })
+  })
+
+  it("provider: the upstream's words in metadata.raw, provider_name, rate_limit_exceeded; no platform headers", async () => {
+    sim.faults.add("POST /chat/completions", Faults.providerRateLimited({ retryAfter: 3, provider: "DeepInfra", model: "meta-llama/llama-3.3-70b-instruct" }))
+    const response = await post("/chat/completions", chatBody)
+    expect(response.status).toBe(429)
+    expect(response.headers.get("retry-after")).toBe("3")
+    expect(limitHeaders(response)).toEqual([null, null, null])
+    const body = (await response.json()) as { error: { message: string; metadata: Record<string, unknown> } }
+    expect(body.error.message).toBe("Provider returned error")
+    expect(body.error.metadata).toMatchObject({
+      provider_name: "DeepInfra",
+      error_type: "rate_limit_exceeded",
+      raw: expect.stringContaining("meta-llama/llama-3.3-70b-instruct is temporarily rate-limited upstream")
+    })
+    expect(body.error.metadata).not.toHaveProperty("headers")
+    // Without retryAfter, no Retry-After.
+    sim.faults.add("POST /chat/completions", Faults.providerRateLimited())
+    expect((await post("/chat/completions", chatBody)).headers.get("retry-after")).toBeNull()
+  })
+
+  it("every provider at capacity (and rateLimited without daily): Retry-After and availability; no platform headers", async () => {
+    for (const fault of [Faults.capacityExhausted({ retryAfter: 4, model: "openai/gpt-4o" }), Faults.rateLimited({ retryAfter: 4 })]) {
+      sim.faults.add("POST /chat/completions", fault)
+      const response = await post("/chat/completions", chatBody)
+      expect(response.status).toBe(429)
+      expect(response.headers.get("retry-after")).toBe("4")
+      expect(limitHeaders(response)).toEqual([null, null, null])
+      const body = (await response.json()) as { error: { message: string; metadata: Record<string, unknown>; availability: Record<string, unknown> } }
+      expect(body.error.message).toMatch(/^All providers for .+ are at capacity\. Retry after 4 seconds\.$/)
+      expect(body.error.metadata).toMatchObject({ error_type: "rate_limit_exceeded" })
+      expect(body.error.availability).toMatchObject({ code: "capacity_exhausted", retryable: true, retry_after: 4 })
+    }
+    // rateLimited({ daily }) is the platform's daily cap.
+    expect(Faults.rateLimited({ daily: true, nowMs: 0 })).toEqual(Faults.platformRateLimited({ daily: true, nowMs: 0 }))
+  })
+
+  it("the control endpoint schedules each preset", () => {
+    expect(Control.faultFrom({ route: "*", preset: "platformRateLimited", options: { daily: true } })).toMatchObject({ kind: "status", status: 429 })
+    const provider = Control.faultFrom({ route: "*", preset: "providerRateLimited", options: { provider: "Together" } })
+    expect(provider).toMatchObject({ kind: "status", status: 429, body: { error: { metadata: { provider_name: "Together" } } } })
+    expect(Control.faultFrom({ route: "*", preset: "capacityExhausted", options: { retryAfter: 9 } })).toMatchObject({ headers: { "Retry-After": "9" } })
+  })
+})
+
+describe("in-band stream errors: error_type matches the code", () => {
+  const streamed = async () => {
+    const text = await (await post("/chat/completions", { ...chatBody, stream: true })).text()
+    const data = text.split("\n\n").filter((event) => event.startsWith("data: ")).map((event) => event.slice(6))
+    return JSON.parse(data.at(-1)!) as { error: { code: number; message: string; metadata: Record<string, unknown> }; choices: Array<{ finish_reason: string }> }
+  }
+
+  it.each([
+    [429, "rate_limit_exceeded", "Rate limit exceeded"],
+    [502, "provider_unavailable", "Provider returned error"],
+    [503, "provider_overloaded", "Service temporarily unavailable"],
+    [529, "provider_overloaded", "Provider returned error"],
+    [524, "timeout", "Request timed out. Please try again later."],
+    [500, "server", "Internal Server Error"],
+    [400, "invalid_request", "Provider returned error"]
+  ] as const)("sse-error with code %i → %s", async (code, errorType, message) => {
+    sim.faults.add("POST /chat/completions", { kind: "sse-error", afterDeltas: 1, code })
+    const last = await streamed()
+    expect(last.error).toMatchObject({ code, message, metadata: { error_type: errorType } })
+    expect(last.choices[0]?.finish_reason).toBe("error")
+    expect(Faults.errorTypeOf(code)).toBe(errorType)
+  })
+
+  it("a 429 names the provider's code; the default code is 502; a message given is kept", async () => {
+    expect(Faults.streamError({ kind: "sse-error", afterDeltas: 0, code: 429 }).metadata).toEqual({ error_type: "rate_limit_exceeded", provider_code: "rate_limited" })
+    expect(Faults.streamError({ kind: "sse-error", afterDeltas: 0 })).toEqual({
+      code: 502,
+      message: "Provider returned error",
+      metadata: { error_type: "provider_unavailable" }
+    })
+    sim.faults.add("POST /chat/completions", { kind: "sse-error", afterDeltas: 0, code: 429, message: "slow down" })
+    expect((await streamed()).error.message).toBe("slow down")
   })
 })

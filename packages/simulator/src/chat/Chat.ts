@@ -1,8 +1,10 @@
 /**
- * `POST /chat/completions` (reference §2, §3, §10.3–§10.5, §12.2–§12.4): a deterministic model that
- * answers with `context.options.replyText`, reasons when asked (and the model reasons), calls the
- * first tool when given tools, returns real PNGs from image models, as JSON or as SSE, through
- * the response cache of §6.
+ * `POST /chat/completions` (reference §2, §3, §10.3–§10.5, §12.2–§12.4): a deterministic model
+ * whose answers vary with the model and the prompt (`Answers`), that reasons when asked (and the
+ * model reasons), calls tools with arguments valid against their schemas and gives a final answer
+ * once a tool result comes back (`Tools`), answers `response_format` with valid JSON
+ * (`JsonSchema`), returns real PNGs from image models, as JSON or as SSE (`Wire`), through the
+ * response cache of §6.
  *
  * What the server already did: authentication, JSON parsing, schema validation and faults. What
  * this handler checks on top: the model is known (400 with `availability` otherwise),
@@ -15,9 +17,28 @@ import { createHash } from "node:crypto"
 import * as Catalog from "../Catalog.js"
 import { error, invalidRequest } from "../Errors.js"
 import * as Lookups from "../Lookups.js"
-import type { Handler, Reply, SimContext, SimRequest, SseEvent } from "../Types.js"
+import type { Handler, Reply, SimContext, SimRequest } from "../Types.js"
+import * as Answers from "./Answers.js"
 import * as Cache from "./Cache.js"
+import * as JsonSchema from "./JsonSchema.js"
 import * as Png from "./Png.js"
+import { countWords, promptTokens, splitInto, wordPieces } from "./Text.js"
+import * as Tools from "./Tools.js"
+import { type Answer, type ImageOut, type Reasoning, toJson, toSse } from "./Wire.js"
+
+export {
+  /** @since 0.1.0 @category Text */
+  promptTokens,
+  /** @since 0.1.0 @category Text */
+  splitInto,
+  /** @since 0.1.0 @category Text */
+  wordPieces
+} from "./Text.js"
+
+export {
+  /** @since 0.1.0 @category Constants */
+  PROCESSING_COMMENT
+} from "./Wire.js"
 
 type Json = Record<string, unknown>
 
@@ -31,9 +52,6 @@ export const DEFAULT_MODEL = "openrouter/auto"
 
 /** The most images one answer carries (`n`). @since 0.1.0 @category Constants */
 export const MAX_IMAGES = 4
-
-/** The keep-alive comment sent before the first chunk of a stream. @since 0.1.0 @category Constants */
-export const PROCESSING_COMMENT = "OPENROUTER PROCESSING"
 
 /**
  * The `context.state` key of the set of model slugs that are "down": a request for one of them
@@ -60,111 +78,7 @@ export const setDown = (context: SimContext, slugs: ReadonlyArray<string>, down 
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Text helpers
-// ---------------------------------------------------------------------------------------------
-
-/**
- * `text` cut into word pieces whose concatenation is `text` exactly: each piece is a word with the
- * whitespace before it (`"Paris is"` → `["Paris", " is"]`), trailing whitespace stays on the last.
- *
- * @since 0.1.0 @category Text
- */
-export const wordPieces = (text: string): ReadonlyArray<string> => {
-  const pieces = text.match(/\s*\S+/g)
-  if (pieces === null) return text === "" ? [] : [text]
-  const joined = pieces.join("")
-  if (joined.length < text.length) pieces[pieces.length - 1] += text.slice(joined.length)
-  return pieces
-}
-
-/**
- * `text` cut into `count` non-empty pieces that concatenate to it: whole words grouped evenly when
- * there are enough words, else characters; fewer pieces only when the text is shorter than
- * `count` characters.
- *
- * @since 0.1.0 @category Text
- */
-export const splitInto = (text: string, count: number): ReadonlyArray<string> => {
-  if (text === "") return []
-  const n = Math.max(1, Math.floor(count))
-  const words = wordPieces(text)
-  const units = words.length >= n ? words : Array.from(text)
-  const pieces = Math.min(n, units.length)
-  const out: Array<string> = []
-  for (let i = 0; i < pieces; i++) {
-    const from = Math.floor((i * units.length) / pieces)
-    const to = Math.floor(((i + 1) * units.length) / pieces)
-    out.push(units.slice(from, to).join(""))
-  }
-  return out
-}
-
-const countWords = (text: string): number => text.match(/\S+/g)?.length ?? 0
-
-const messageText = (content: unknown): string => {
-  if (typeof content === "string") return content
-  if (!Array.isArray(content)) return ""
-  return content
-    .map((part) => (isRecord(part) && typeof part["text"] === "string" ? part["text"] : ""))
-    .join(" ")
-}
-
-/** Prompt tokens of a request: the words of every message's text (and of a legacy `prompt`). @since 0.1.0 @category Text */
-export const promptTokens = (body: Json): number => {
-  const messages = Array.isArray(body["messages"]) ? body["messages"] : []
-  let total = typeof body["prompt"] === "string" ? countWords(body["prompt"]) : 0
-  for (const message of messages) if (isRecord(message)) total += countWords(messageText(message["content"]))
-  return total
-}
-
-const halves = (text: string): ReadonlyArray<string> => {
-  if (text.length < 2) return [text]
-  const middle = Math.floor(text.length / 2)
-  return [text.slice(0, middle), text.slice(middle)]
-}
-
 const round = (value: number): number => Math.round(value * 1e12) / 1e12
-
-// ---------------------------------------------------------------------------------------------
-// JSON Schema samples (tool arguments, structured outputs)
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A small value matching a JSON Schema: an object with its `required` properties, the first
- * `enum` or `const`, `minimum` or 1 for numbers, `true`, `[]`, `null`, and `text` for strings.
- *
- * @since 0.1.0 @category Text
- */
-export const sample = (schema: unknown, text = "example", depth = 0): unknown => {
-  if (!isRecord(schema) || depth > 8) return text
-  if ("const" in schema) return schema["const"]
-  if (Array.isArray(schema["enum"]) && schema["enum"].length > 0) return schema["enum"][0]
-  for (const key of ["anyOf", "oneOf", "allOf"]) {
-    const options = schema[key]
-    if (Array.isArray(options) && options.length > 0) return sample(options[0], text, depth + 1)
-  }
-  const declared = schema["type"]
-  const type = Array.isArray(declared) ? declared.find((t) => t !== "null") ?? declared[0] : declared
-  if (type === "object" || (type === undefined && isRecord(schema["properties"]))) {
-    const properties = isRecord(schema["properties"]) ? schema["properties"] : {}
-    const required = Array.isArray(schema["required"]) ? schema["required"].filter((k) => typeof k === "string") : []
-    return Object.fromEntries(required.map((k: string) => [k, sample(properties[k], text, depth + 1)]))
-  }
-  switch (type) {
-    case "integer":
-    case "number":
-      return typeof schema["minimum"] === "number" ? schema["minimum"] : 1
-    case "boolean":
-      return true
-    case "array":
-      return []
-    case "null":
-      return null
-    default:
-      return text
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Model selection
@@ -249,44 +163,6 @@ const select = (body: Json, context: SimContext, wantsImage: boolean): Selection
 // The answer
 // ---------------------------------------------------------------------------------------------
 
-interface ImageOut {
-  readonly urls: ReadonlyArray<string>
-  readonly tokens: number
-}
-
-interface Reasoning {
-  readonly text: string
-  readonly signature: string
-  readonly format: Catalog.ReasoningFormat
-  /** `reasoning.exclude`: the model reasons (and bills it) but the text is not returned. */
-  readonly excluded: boolean
-}
-
-interface ToolCall {
-  readonly id: string
-  readonly name: string
-  readonly arguments: string
-}
-
-interface Answer {
-  readonly id: string
-  readonly created: number
-  readonly entry: Catalog.Entry
-  readonly content: string
-  /** The content as streamed (pieces concatenating to `content`). */
-  readonly pieces: ReadonlyArray<string>
-  readonly reasoning: Reasoning | undefined
-  readonly toolCall: ToolCall | undefined
-  readonly images: ImageOut | undefined
-  readonly finishReason: "stop" | "length" | "tool_calls"
-  readonly nativeFinishReason: string
-  readonly usage: Json
-  readonly promptTokens: number
-  readonly completionTokens: number
-  readonly reasoningTokens: number
-  readonly cost: number
-}
-
 const PALETTE: ReadonlyArray<readonly [Png.Rgba, Png.Rgba]> = [
   [[32, 64, 160, 255], [240, 160, 48, 255]],
   [[20, 120, 90, 255], [230, 230, 120, 255]],
@@ -369,38 +245,27 @@ const wantsReasoning = (body: Json): { readonly on: boolean; readonly excluded: 
 const signatureOf = (model: string, text: string): string =>
   createHash("sha512").update(`openrouter-simulator\n${model}\n${text}`).digest("base64")
 
-const toolPlan = (body: Json, context: SimContext, entry: Catalog.Entry): ToolCall | Reply | undefined => {
-  const tools = Array.isArray(body["tools"])
-    ? body["tools"].filter((t): t is Json =>
-      isRecord(t) && t["type"] === "function" && isRecord(t["function"]) && typeof t["function"]["name"] === "string"
-    )
-    : []
-  const choice = body["tool_choice"]
-  if (tools.length === 0 || choice === "none") return undefined
-  const named = isRecord(choice) && isRecord(choice["function"]) && typeof choice["function"]["name"] === "string"
-    ? choice["function"]["name"]
-    : undefined
-  const tool = named === undefined ? tools[0]! : tools.find((t) => (t["function"] as Json)["name"] === named)
-  if (tool === undefined) return invalidRequest(`tool_choice names a function that is not in tools: ${named}`)
-  const fn = tool["function"] as Json
-  const prefix = entry.provider === "Anthropic" ? "toolu_" : "call_"
-  return {
-    id: `${prefix}${context.nextId("call").replace(/^call-/, "")}`,
-    name: fn["name"] as string,
-    arguments: JSON.stringify(sample(fn["parameters"], "example") ?? {})
-  }
-}
-
-const contentText = (body: Json, context: SimContext): string => {
-  const reply = context.options.replyText
+/** The content before `max_tokens`: the text answer, or JSON for a `response_format` that asks for it. */
+const contentText = (body: Json, context: SimContext, model: string, seed: number): string => {
+  const reply = Answers.text({ body, model, seed }, context)
   const format = body["response_format"]
   if (!isRecord(format)) return reply
   if (format["type"] === "json_object") return JSON.stringify({ answer: reply })
   if (format["type"] === "json_schema" && isRecord(format["json_schema"])) {
-    return JSON.stringify(sample(format["json_schema"]["schema"] ?? { type: "object" }, reply))
+    const schema = format["json_schema"]["schema"]
+    if (schema === undefined) return JSON.stringify({ answer: reply })
+    return JSON.stringify(JsonSchema.instance(schema, { seed, words: Answers.properNouns(Answers.lastUserText(body)) }))
   }
   return reply
 }
+
+/** What the model reasons, in a sentence that fits what it does next. */
+const reasoningText = (body: Json, toolCall: Tools.ToolCall | undefined): string =>
+  toolCall !== undefined
+    ? `The request needs the ${toolCall.name} tool, so I should call it.`
+    : Answers.trailingToolResults(body).length > 0
+    ? "The tool result is in, so I can answer with it now."
+    : "Let me think about the request before answering. I will answer briefly and clearly."
 
 const positiveLimit = (body: Json): number | Reply | undefined => {
   let limit: number | undefined
@@ -421,23 +286,22 @@ const answer = (body: Json, context: SimContext, selection: Selection, limit: nu
   const { entry } = selection
   const images = imagePlan(body, entry, entry.id)
   if (isReply(images)) return images
-  const toolCall = toolPlan(body, context, entry)
+  const seed = Answers.seedOf(body, entry.id)
+  const toolCall = Tools.plan(body, context, entry, seed)
   if (isReply(toolCall)) return toolCall
   const asked = wantsReasoning(body)
-  const reasoningText = toolCall !== undefined
-    ? `The request needs the ${toolCall.name} tool, so I should call it.`
-    : "Let me think about the request before answering. I will answer briefly and clearly."
+  const thought = reasoningText(body, toolCall)
   const reasoning: Reasoning | undefined = asked.on && entry.reasons
     ? {
-      text: reasoningText,
-      signature: signatureOf(entry.id, reasoningText),
+      text: thought,
+      signature: signatureOf(entry.id, thought),
       format: entry.reasoningFormat,
       excluded: asked.excluded
     }
     : undefined
   const modalities = stringList(body["modalities"])
   const textWanted = modalities.length === 0 || modalities.includes("text")
-  let pieces = toolCall !== undefined || !textWanted ? [] : wordPieces(contentText(body, context))
+  let pieces = toolCall !== undefined || !textWanted ? [] : wordPieces(contentText(body, context, entry.id, seed))
   let finishReason: Answer["finishReason"] = toolCall !== undefined ? "tool_calls" : "stop"
   if (limit !== undefined && toolCall === undefined && pieces.length > limit) {
     pieces = pieces.slice(0, limit)
@@ -494,115 +358,6 @@ const answer = (body: Json, context: SimContext, selection: Selection, limit: nu
   }
 }
 
-const imageItems = (images: ImageOut): ReadonlyArray<Json> =>
-  images.urls.map((url) => ({ type: "image_url", image_url: { url } }))
-
-const toJson = (a: Answer): Reply => {
-  const shown = a.reasoning !== undefined && !a.reasoning.excluded ? a.reasoning : undefined
-  const message: Json = {
-    role: "assistant",
-    content: a.content,
-    refusal: null,
-    reasoning: shown?.text ?? null,
-    ...(shown !== undefined
-      ? {
-        reasoning_details: [{
-          type: "reasoning.text",
-          text: shown.text,
-          signature: shown.signature,
-          id: null,
-          format: shown.format,
-          index: 0
-        }]
-      }
-      : {}),
-    ...(a.toolCall !== undefined
-      ? {
-        tool_calls: [{
-          id: a.toolCall.id,
-          type: "function",
-          function: { name: a.toolCall.name, arguments: a.toolCall.arguments }
-        }]
-      }
-      : {}),
-    ...(a.images !== undefined ? { images: imageItems(a.images) } : {})
-  }
-  return {
-    _tag: "json",
-    status: 200,
-    headers: { "X-Generation-Id": a.id },
-    body: {
-      id: a.id,
-      provider: a.entry.provider,
-      model: a.entry.id,
-      object: "chat.completion",
-      created: a.created,
-      system_fingerprint: a.entry.systemFingerprint,
-      choices: [{
-        index: 0,
-        logprobs: null,
-        finish_reason: a.finishReason,
-        native_finish_reason: a.nativeFinishReason,
-        message
-      }],
-      usage: a.usage
-    }
-  }
-}
-
-const toSse = (a: Answer): Reply => {
-  const head = {
-    id: a.id,
-    provider: a.entry.provider,
-    model: a.entry.id,
-    object: "chat.completion.chunk",
-    created: a.created,
-    system_fingerprint: a.entry.systemFingerprint
-  }
-  const chunk = (delta: Json, finish: string | null = null, native: string | null = null): SseEvent => ({
-    data: JSON.stringify({
-      ...head,
-      choices: [{ index: 0, delta, finish_reason: finish, native_finish_reason: native, logprobs: null }]
-    })
-  })
-  const events: Array<SseEvent> = [{ comment: PROCESSING_COMMENT }, { comment: PROCESSING_COMMENT }]
-  events.push(chunk({ role: "assistant", content: "" }))
-  const shown = a.reasoning !== undefined && !a.reasoning.excluded ? a.reasoning : undefined
-  if (shown !== undefined) {
-    for (const piece of wordPieces(shown.text)) {
-      events.push(chunk({
-        role: "assistant",
-        content: "",
-        reasoning: piece,
-        reasoning_details: [{ type: "reasoning.text", text: piece, format: shown.format, index: 0 }]
-      }))
-    }
-    for (const part of halves(shown.signature)) {
-      events.push(chunk({
-        role: "assistant",
-        content: "",
-        reasoning_details: [{ type: "reasoning.text", text: "", signature: part, format: shown.format, index: 0 }]
-      }))
-    }
-  }
-  if (a.images !== undefined) events.push(chunk({ role: "assistant", content: "", images: imageItems(a.images) }))
-  for (const piece of a.pieces) events.push(chunk({ role: "assistant", content: piece }))
-  if (a.toolCall !== undefined) {
-    events.push(chunk({
-      role: "assistant",
-      content: null,
-      tool_calls: [{ index: 0, id: a.toolCall.id, type: "function", function: { name: a.toolCall.name, arguments: "" } }]
-    }))
-    for (const part of halves(a.toolCall.arguments)) {
-      events.push(chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, function: { arguments: part } }] }))
-    }
-  }
-  events.push(chunk({ role: "assistant", content: "" }, a.finishReason, a.nativeFinishReason))
-  events.push({ data: JSON.stringify({ ...head, choices: [], usage: a.usage }) })
-  events.push({ data: "[DONE]" })
-  return { _tag: "sse", status: 200, headers: { "X-Generation-Id": a.id }, events }
-}
-
 const requestDetails = (request: SimRequest, body: Json): Lookups.GenerationDetails => {
   const session = typeof body["session_id"] === "string" ? body["session_id"] : Cache.header(request.headers, "x-session-id")
   return {
@@ -619,9 +374,10 @@ const requestDetails = (request: SimRequest, body: Json): Lookups.GenerationDeta
  * `POST /chat/completions`. JSON answers are a `chat.completion` as in §12.2 with
  * `X-Generation-Id`; `stream: true` answers SSE as in §12.3: two `: OPENROUTER PROCESSING`
  * comments, a role chunk, reasoning chunks (one per word, then the signature in two
- * `reasoning_details` deltas), an `images` chunk, content chunks (one per word of `replyText`, or
+ * `reasoning_details` deltas), an `images` chunk, content chunks (one per word of the answer, or
  * `streamDeltas` pieces) or tool-call chunks (id and name, then the arguments in two fragments),
- * the finish chunk, the usage chunk with `choices: []`, and `data: [DONE]`.
+ * the finish chunk, the usage chunk with `choices: []`, and `data: [DONE]`. Stream chunks leave
+ * out `system_fingerprint` for models without one; the JSON answer sends it as `null`.
  *
  * @since 0.1.0 @category Handlers
  */
