@@ -68,11 +68,15 @@ const DEFINITION_PREFIX = "#/definitions/"
 /** Keywords that only annotate: they never change whether an instance validates. */
 const ANNOTATIONS = new Set(["description", "example", "examples", "title", "default", "deprecated", "externalDocs"])
 
-type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
+/** Plain JSON data. @since 0.1.0 @category Models */
+export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+/** Whether `u` is a plain object (not `null`, not an array). @since 0.1.0 @category Utils */
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
 
-const get = (u: unknown, ...keys: ReadonlyArray<string>): unknown => {
+/** The value at `keys` inside `u`, `undefined` when a step is missing. @since 0.1.0 @category Utils */
+export const get = (u: unknown, ...keys: ReadonlyArray<string>): unknown => {
   let current = u
   for (const key of keys) {
     if (!isRecord(current)) return undefined
@@ -105,9 +109,13 @@ const sortedData = (u: unknown): Json => {
 
 /**
  * Copies a schema: drops annotations, rewrites `$ref`s (and `discriminator.mapping` targets) to
- * `#/definitions/X`, sorts keys, and reports each referenced component to `onRef`.
+ * `#/definitions/X`, sorts keys, and reports each referenced component to `onRef`. The response
+ * schemas' generator (`generate-response-schemas.ts`) copies the same way.
+ *
+ * @since 0.1.0
+ * @category Constructors
  */
-const copySchema = (schema: unknown, onRef: (name: string) => void): Json => {
+export const copySchema = (schema: unknown, onRef: (name: string) => void): Json => {
   if (typeof schema === "boolean") return schema
   if (!isRecord(schema)) throw new Error(`not a schema: ${JSON.stringify(schema)}`)
   const out: Record<string, Json> = {}

@@ -12,11 +12,13 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Context from "./Context.js"
+import * as Either from "effect/Either"
 import * as Control from "./Control.js"
 import * as Errors from "./Errors.js"
-import { FaultQueue } from "./Faults.js"
+import { FaultQueue, streamError } from "./Faults.js"
 import { type Entry, Journal } from "./Journal.js"
 import { cdnContent } from "./media/Videos.js"
+import * as Multipart from "./Multipart.js"
 import * as Routes from "./Routes.js"
 import type { Fault, Headers, Options, Reply, SimContext, SimRequest } from "./Types.js"
 import * as Validation from "./Validation.js"
@@ -44,11 +46,28 @@ const KEEP_ALIVE = ": OPENROUTER PROCESSING"
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
+/** A request body: its bytes, or `tooLarge` (and no bytes) when it ran past the limit. */
+interface Body {
+  readonly raw: Buffer
+  readonly tooLarge: boolean
+  /** How many bytes the client sent. */
+  readonly bytes: number
+}
+
+/**
+ * Reads a body, keeping at most `limit` bytes. Past the limit the rest is read and dropped, so
+ * that the client, still uploading, gets the 413 rather than a reset connection.
+ */
+const readBody = (request: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Body> =>
   new Promise((resolve, reject) => {
     const chunks: Array<Buffer> = []
-    request.on("data", (chunk: Buffer) => chunks.push(chunk))
-    request.on("end", () => resolve(Buffer.concat(chunks)))
+    let bytes = 0
+    request.on("data", (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes <= limit) chunks.push(chunk)
+      else chunks.length = 0
+    })
+    request.on("end", () => resolve(bytes > limit ? { raw: Buffer.alloc(0), tooLarge: true, bytes } : { raw: Buffer.concat(chunks), tooLarge: false, bytes }))
     request.on("error", reject)
   })
 
@@ -146,10 +165,10 @@ const sseErrorChunk = (events: ReadonlyArray<{ readonly data: string } | { reado
       }
     }
   }
-  const code = fault.code ?? 502
   return JSON.stringify({
     ...base,
-    error: { code, message: fault.message ?? "Provider returned error", metadata: { error_type: "provider_unavailable" } },
+    // The error_type matches the code (429 → rate_limit_exceeded, 502 → provider_unavailable, …).
+    error: streamError(fault),
     choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error" }]
   })
 }
@@ -245,7 +264,11 @@ export const writeReply = async (response: ServerResponse, reply: Reply, faults:
       if (cut !== undefined) {
         const buffer = reply._tag === "buffer" ? reply.body : undefined
         return cutBody(response, reply.status, headers, size, cut.afterBytes, (offset, length) =>
-          buffer !== undefined ? buffer.subarray(offset, offset + length) : FILL.subarray(0, length))
+          buffer !== undefined
+            ? buffer.subarray(offset, offset + length)
+            : reply._tag === "bytes" && reply.bytesAt !== undefined
+            ? reply.bytesAt(offset, length)
+            : FILL.subarray(0, length))
       }
       response.writeHead(reply.status, headers)
       if (reply._tag === "buffer") {
@@ -254,7 +277,8 @@ export const writeReply = async (response: ServerResponse, reply: Reply, faults:
       }
       for (let offset = 0; offset < size; offset += CHUNK) {
         const length = Math.min(CHUNK, size - offset)
-        if (!(await write(response, length === CHUNK ? FILL : FILL.subarray(0, length)))) return
+        const chunk = reply.bytesAt !== undefined ? reply.bytesAt(offset, length) : length === CHUNK ? FILL : FILL.subarray(0, length)
+        if (!(await write(response, chunk))) return
       }
       response.end()
       return
@@ -280,10 +304,27 @@ interface Shared {
 const handleApi = async (shared: Shared, request: IncomingMessage, response: ServerResponse, url: URL) => {
   const path = url.pathname.slice(API_PREFIX.length) || "/"
   const method = (request.method ?? "GET").toUpperCase()
-  const raw = await readBody(request)
+  const contentType = request.headers["content-type"]
+  // A form (the multipart transcription upload) is read within the parser's body limit and
+  // parsed now, so the journal records what it held; its errors are answered after the key check,
+  // like a JSON body that does not parse.
+  const multipart = Multipart.isMultipart(contentType)
+  const read = await readBody(request, multipart ? Multipart.defaultLimits.maxBodyBytes : undefined)
+  const raw = read.raw
   let body: unknown = undefined
   let unparsable = false
-  if (raw.length > 0) {
+  let form: ReadonlyArray<Multipart.Part> | undefined
+  let formError: Reply | undefined
+  if (multipart) {
+    const parsed = read.tooLarge ? Either.left(Multipart.bodyTooLarge(read.bytes)) : Multipart.parse(raw, contentType)
+    if (Either.isRight(parsed)) {
+      form = parsed.right
+      body = Multipart.summary(parsed.right)
+    } else {
+      const { message, status } = parsed.left
+      formError = Errors.error(status, message, { metadata: { error_type: status === 413 ? "payload_too_large" : "invalid_request" } })
+    }
+  } else if (raw.length > 0) {
     try {
       body = JSON.parse(raw.toString("utf8"))
     } catch {
@@ -337,10 +378,26 @@ const handleApi = async (shared: Shared, request: IncomingMessage, response: Ser
     if (shared.apiKeys.size > 0 && !shared.apiKeys.has(apiKey)) return answer(Errors.error(401, "User not found.", { userId: false }))
   }
   if (unparsable) return answer(Errors.invalidRequest("Invalid JSON in request body"), faults)
+  if (formError !== undefined) return answer(formError, faults)
+  if (form !== undefined) {
+    if (route.form === undefined) {
+      return answer(Errors.invalidRequest(`${route.route} takes a JSON body (application/json), not multipart/form-data`), faults)
+    }
+    const decoded = route.form.decode(form)
+    if (Either.isLeft(decoded)) return answer(Errors.invalidRequest(decoded.left), faults)
+    body = decoded.right
+  }
   if (route.operation !== undefined && !shared.bench) {
     const result = Validation.validate(route.operation, body)
-    if (entry !== undefined) entry.validation = result.ok ? { ok: true } : { ok: false, issues: result.issues }
-    if (!result.ok) return answer(Errors.invalidRequest(Validation.errorMessage(result.issues)), faults)
+    // A form's issues name its fields (`/timestamp_granularities[]/0`), not the decoded body's.
+    const fieldPath = form !== undefined ? route.form?.fieldPath : undefined
+    const issues = result.ok
+      ? []
+      : fieldPath === undefined
+      ? result.issues
+      : result.issues.map((issue) => ({ ...issue, path: fieldPath(issue.path) }))
+    if (entry !== undefined) entry.validation = result.ok ? { ok: true } : { ok: false, issues }
+    if (!result.ok) return answer(Errors.invalidRequest(Validation.errorMessage(issues)), faults)
   }
   const simRequest: SimRequest = {
     method,

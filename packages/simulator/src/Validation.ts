@@ -155,14 +155,15 @@ interface Compiled {
 
 let compiled: Compiled | undefined
 
-const instance = (): Compiled => {
-  if (compiled !== undefined) return compiled
-  const pointers = new Map<object, string>()
-  const document = normalize(
-    { operations: schemas.operations as Json, definitions: schemas.definitions as Json },
-    "",
-    pointers
-  ) as JsonObject
+/**
+ * A fresh ajv instance set up as request validation uses it (JSON Schema 2020-12, first error
+ * only, formats not checked, `example` and `discriminator` as no-op keywords), for other
+ * documents checked the same way (`ResponseValidation`'s response schemas).
+ *
+ * @since 0.1.0
+ * @category Utils
+ */
+export const makeAjv = (): InstanceType<typeof Ajv2020.default> => {
   // ajv is CommonJS: under NodeNext the default import is `module.exports`, whose `default` is the
   // class (and so is `module.exports` itself at run time).
   const Ajv = Ajv2020.default ?? (Ajv2020 as unknown as typeof Ajv2020.default)
@@ -177,6 +178,18 @@ const instance = (): Compiled => {
   for (const keyword of ["example", "discriminator"]) {
     if (ajv.getKeyword(keyword) === false) ajv.addKeyword(keyword)
   }
+  return ajv
+}
+
+const instance = (): Compiled => {
+  if (compiled !== undefined) return compiled
+  const pointers = new Map<object, string>()
+  const document = normalize(
+    { operations: schemas.operations as Json, definitions: schemas.definitions as Json },
+    "",
+    pointers
+  ) as JsonObject
+  const ajv = makeAjv()
   ajv.addSchema({ ...document, $id: DOCUMENT_ID } as AnySchemaObject)
   compiled = { ajv, pointers, definitions: isObject(document["definitions"]) ? document["definitions"] : {} }
   return compiled
@@ -250,7 +263,13 @@ const tagValues = (branch: Json, tagName: string): ReadonlyArray<Json> => {
   return Array.isArray(property["enum"]) ? property["enum"] : []
 }
 
-const issueOf = (error: ErrorObject): ValidationIssue => {
+/**
+ * One ajv error as a {@link ValidationIssue} (`{ path: "/messages", message: "is required" }`).
+ *
+ * @since 0.1.0
+ * @category Utils
+ */
+export const issueOf = (error: ErrorObject): ValidationIssue => {
   const path = error.instancePath
   const params = error.params as Record<string, unknown>
   switch (error.keyword) {
