@@ -13,6 +13,7 @@ import { standardResponseFormat } from "openai/helpers/standard-schema"
 import * as Catalog from "../src/Catalog.js"
 import * as Answers from "../src/chat/Answers.js"
 import * as Faults from "../src/Faults.js"
+import type { Fault } from "../src/Types.js"
 import * as Server from "../src/Server.js"
 
 const KEY = "sk-or-v1-official-clients-000000000000000000000wxyz"
@@ -169,6 +170,30 @@ describe("@openrouter/sdk: chat.send, JSON and stream, through its zod validatio
       expect(failure).not.toBeInstanceOf(SdkErrors.SDKValidationError)
     }
     sim.faults.clear()
+  })
+
+  it("each other error preset reaches it as the typed error class of its status, not a validation error", async () => {
+    const cases: ReadonlyArray<readonly [Fault, new (...args: ReadonlyArray<never>) => unknown]> = [
+      [Faults.insufficientCredits(), SdkErrors.PaymentRequiredResponseError],
+      [Faults.moderation(), SdkErrors.ForbiddenResponseError],
+      [Faults.noEndpoints(), SdkErrors.NotFoundResponseError],
+      [Faults.upstream(500), SdkErrors.InternalServerResponseError],
+      [Faults.upstream(502), SdkErrors.BadGatewayResponseError],
+      [Faults.upstream(503), SdkErrors.ServiceUnavailableResponseError],
+      [Faults.upstream(524), SdkErrors.EdgeNetworkTimeoutResponseError],
+      [Faults.upstream(529), SdkErrors.ProviderOverloadedResponseError],
+      [Faults.failAfterAccept(500), SdkErrors.InternalServerResponseError]
+    ]
+    for (const [fault, errorClass] of cases) {
+      sim.faults.add("POST /chat/completions", fault)
+      const failure = await sdk().chat.send({ chatRequest: { model: "openai/gpt-4o", messages: user(QUESTION) } }).then(
+        () => undefined,
+        (error: unknown) => error
+      )
+      expect(failure, JSON.stringify(fault)).toBeInstanceOf(errorClass)
+      expect(failure).not.toBeInstanceOf(SdkErrors.SDKValidationError)
+      sim.faults.clear()
+    }
   })
 })
 
