@@ -235,22 +235,40 @@ export const render = (schemas: RequestSchemas): string => {
 export const extractFile = (yamlPath: string): RequestSchemas =>
   extract(parse(Fs.readFileSync(yamlPath, "utf8"), { maxAliasCount: -1 }), Path.basename(yamlPath))
 
-const main = () => {
-  const here = Path.dirname(fileURLToPath(import.meta.url))
+/**
+ * The command line both generators share: the document's path as the one required argument,
+ * `output` (relative to the package) written from what `make` renders of it, and a summary line.
+ *
+ * @since 0.1.0
+ * @category Running
+ */
+export const runGenerator = <A>(options: {
+  readonly script: string
+  readonly output: string
+  readonly extractFile: (yamlPath: string) => A
+  readonly render: (schemas: A) => string
+  readonly summary: (schemas: A, bytes: number) => string
+}): void => {
   const argument = process.argv[2]
   if (argument === undefined) {
-    console.error("usage: npm run simulator:schemas -- <path to OpenRouter's openrouter-openapi.yaml>")
+    console.error(`usage: npm run ${options.script} -- <path to OpenRouter's openrouter-openapi.yaml>`)
     process.exit(2)
   }
-  const input = Path.resolve(argument)
-  const output = Path.join(here, "..", OUTPUT)
-  const schemas = extractFile(input)
+  const schemas = options.extractFile(Path.resolve(argument))
+  const output = Path.join(Path.dirname(fileURLToPath(import.meta.url)), "..", options.output)
   Fs.mkdirSync(Path.dirname(output), { recursive: true })
-  const text = render(schemas)
+  const text = options.render(schemas)
   Fs.writeFileSync(output, text)
-  console.log(
-    `${OUTPUT}: ${Object.keys(schemas.definitions).length} definitions, ${text.length} bytes, from ${schemas.source}`
-  )
+  console.log(`${options.output}: ${options.summary(schemas, text.length)}`)
 }
+
+const main = () =>
+  runGenerator({
+    script: "simulator:schemas",
+    output: OUTPUT,
+    extractFile,
+    render,
+    summary: (schemas, bytes) => `${Object.keys(schemas.definitions).length} definitions, ${bytes} bytes, from ${schemas.source}`
+  })
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main()

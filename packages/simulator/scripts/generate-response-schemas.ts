@@ -32,9 +32,9 @@
  */
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { pathToFileURL } from "node:url"
 import { parse } from "yaml"
-import { copySchema, get, isRecord, type Json } from "./generate-request-schemas.js"
+import { copySchema, get, isRecord, type Json, runGenerator } from "./generate-request-schemas.js"
 
 /**
  * The operations whose responses are extracted: the simulator's routes, and the catalogue routes
@@ -232,21 +232,14 @@ export const render = (schemas: ResponseSchemas): string => {
 export const extractFile = (yamlPath: string): ResponseSchemas =>
   extract(parse(Fs.readFileSync(yamlPath, "utf8"), { maxAliasCount: -1 }), Path.basename(yamlPath))
 
-const main = () => {
-  const here = Path.dirname(fileURLToPath(import.meta.url))
-  const argument = process.argv[2]
-  if (argument === undefined) {
-    console.error("usage: npm run simulator:response-schemas -- <path to OpenRouter's openrouter-openapi.yaml>")
-    process.exit(2)
-  }
-  const schemas = extractFile(Path.resolve(argument))
-  const output = Path.join(here, "..", OUTPUT)
-  Fs.mkdirSync(Path.dirname(output), { recursive: true })
-  const text = render(schemas)
-  Fs.writeFileSync(output, text)
-  console.log(
-    `${OUTPUT}: ${Object.keys(schemas.operations).length} operations, ${Object.keys(schemas.definitions).length} definitions, ${text.length} bytes, from ${schemas.source}`
-  )
-}
+const main = () =>
+  runGenerator({
+    script: "simulator:response-schemas",
+    output: OUTPUT,
+    extractFile,
+    render,
+    summary: (schemas, bytes) =>
+      `${Object.keys(schemas.operations).length} operations, ${Object.keys(schemas.definitions).length} definitions, ${bytes} bytes, from ${schemas.source}`
+  })
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main()
