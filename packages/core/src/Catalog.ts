@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import { DEFAULT } from "./ModelRef.js"
+import { CANONICAL_BASE_URL } from "./RouteVerifier.js"
 
 /** Prices in US dollars per million tokens. @since 0.1.0 @category Models */
 export interface Cost {
@@ -27,10 +29,10 @@ export interface Entry {
 }
 
 /** The base URL the bundled catalogue is served from. @since 0.1.0 @category Constants */
-export const baseUrl = "https://openrouter.ai/api/v1"
+export const baseUrl = CANONICAL_BASE_URL
 
 /** The default model ref, `openrouter/auto` (OpenRouter's automatic routing). @since 0.1.0 @category Constants */
-export const defaultRef = "openrouter/auto"
+export const defaultRef = DEFAULT
 
 /** Context window of a model whose metadata is unknown. @since 0.1.0 @category Constants */
 export const defaultContextWindow = 200_000

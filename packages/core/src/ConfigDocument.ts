@@ -13,12 +13,9 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import JSON5 from "json5"
-import { jsonPath } from "./Environment.js"
-import { ConfigError } from "./OpenRouterError.js"
+import * as internal from "./internal/configDocument.js"
+import type { ConfigError } from "./OpenRouterError.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -141,63 +138,6 @@ export type Document = typeof Document.Type
 /** The empty document: no file. @since 0.1.0 @category Constructors */
 export const empty: Document = {}
 
-const SECRET_NAME = /key|token|secret|password|authorization/i
-
-const valueAt = (root: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
-  let current = root
-  for (const segment of path) {
-    if (!Predicate.isRecord(current) && !Array.isArray(current)) return undefined
-    current = (current as Record<PropertyKey, unknown>)[segment]
-  }
-  return current
-}
-
-const show = (value: unknown, secret: boolean): string => {
-  if (value === undefined) return "nothing"
-  const kind = `a ${Array.isArray(value) ? "array" : typeof value}`
-  if (secret) return `${kind} (not shown: it may be a secret)`
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value)
-  let json: string | undefined
-  try {
-    json = JSON.stringify(value)
-  } catch {
-    // A bigint, a cycle or a value nested too deeply for the stack: only say what it is.
-  }
-  if (json === undefined) return kind
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json
-}
-
-/** How deeply a config may nest: a deeper (hostile) document would overflow the stack of code that walks it. */
-const MAX_DEPTH = 512
-
-/** The path to a value nested deeper than {@link MAX_DEPTH} (found without recursion), if any. */
-const tooDeep = (root: unknown): ReadonlyArray<string | number> | undefined => {
-  interface Node {
-    readonly value: unknown
-    readonly depth: number
-    readonly key: string | number
-    readonly parent: Node | undefined
-  }
-  const stack: Array<Node> = [{ value: root, depth: 1, key: "", parent: undefined }]
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    const { value } = node
-    if (typeof value !== "object" || value === null) continue
-    if (node.depth > MAX_DEPTH) {
-      const path: Array<string | number> = []
-      for (let at: Node | undefined = node; at?.parent !== undefined; at = at.parent) path.unshift(at.key)
-      return path
-    }
-    const push = (key: string | number, item: unknown) => {
-      if (typeof item === "object" && item !== null) stack.push({ value: item, depth: node.depth + 1, key, parent: node })
-    }
-    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) push(i, value[i])
-    else for (const [key, item] of Object.entries(value)) push(key, item)
-  }
-  return undefined
-}
-
-const where = (file: string | undefined): string => (file === undefined ? "config" : file)
-
 /**
  * Checks a parsed document against {@link Document}. A mismatch is a {@link ConfigError} naming
  * the JSON path, the value found (never a secret's) and what is allowed; so is a document nested
@@ -206,46 +146,10 @@ const where = (file: string | undefined): string => (file === undefined ? "confi
  * @since 0.1.0 @category Decoding
  */
 export const decode = (raw: unknown, file?: string): Either.Either<Document, ConfigError> => {
-  const deep = tooDeep(raw)
-  if (deep !== undefined) {
-    const at = jsonPath(deep.slice(0, 8))
-    return Either.left(
-      new ConfigError({
-        message: `${where(file)}: ${at === "" ? "the document" : at}: nested more than ${MAX_DEPTH} levels deep`,
-        path: at,
-        ...(file !== undefined ? { file } : {})
-      })
-    )
-  }
-  if (!Predicate.isRecord(raw) || Array.isArray(raw)) {
-    return Either.left(
-      new ConfigError({
-        message: `${where(file)}: the config must be an object, found ${show(raw, false)}`,
-        ...(file !== undefined ? { file } : {})
-      })
-    )
-  }
+  const shape = internal.shapeError(raw, file)
+  if (shape !== undefined) return Either.left(shape)
   return Schema.decodeUnknownEither(Document, { onExcessProperty: "preserve" })(raw).pipe(
-    Either.mapLeft((error) => {
-      // A union reports one issue per member: the deepest path says most, and the members that
-      // failed at that same path are the alternatives that were allowed there.
-      const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-      const depth = Math.max(...issues.map((issue) => issue.path.length))
-      const deepest = issues.filter((issue) => issue.path.length === depth)
-      const rawPath = deepest[0]?.path ?? []
-      const path = rawPath.map((segment) => (typeof segment === "number" ? segment : String(segment)))
-      const at = jsonPath(path)
-      const secret = path.some((segment) => typeof segment === "string" && SECRET_NAME.test(segment)) ||
-        path[0] === "env"
-      const expected = [...new Set(deepest.map((issue) => issue.message))].join(" or ")
-      return new ConfigError({
-        message: `${where(file)}: ${at === "" ? "the document" : at}: ${
-          expected === "is missing" ? "is missing (required)" : `${expected}, found ${show(valueAt(raw, rawPath), secret)}`
-        }`,
-        path: at,
-        ...(file !== undefined ? { file } : {})
-      })
-    })
+    Either.mapLeft((error) => internal.schemaError(raw, error, file))
   )
 }
 
@@ -266,63 +170,7 @@ export interface Parsed {
  *
  * @since 0.1.0 @category Decoding
  */
-export const stripDigitSeparators = (text: string): string => {
-  let out = ""
-  let quote: string | undefined
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] ?? ""
-    if (quote !== undefined) {
-      out += char
-      if (char === "\\") {
-        out += text[i + 1] ?? ""
-        i++
-      } else if (char === quote) quote = undefined
-      continue
-    }
-    if (char === "\"" || char === "'") {
-      quote = char
-      out += char
-      continue
-    }
-    if (char === "/" && text[i + 1] === "/") {
-      const end = text.indexOf("\n", i)
-      const stop = end < 0 ? text.length : end
-      out += text.slice(i, stop)
-      i = stop - 1
-      continue
-    }
-    if (char === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2)
-      const stop = end < 0 ? text.length : end + 2
-      out += text.slice(i, stop)
-      i = stop - 1
-      continue
-    }
-    if (char === "_" && /[0-9a-fA-F]/.test(text[i - 1] ?? "") && /[0-9a-fA-F]/.test(text[i + 1] ?? "") && !/[A-Za-z_$]/.test(previousWordStart(text, i))) continue
-    out += char
-  }
-  return out
-}
-
-// The first character of the word an index is in: a number starts with a digit (or a sign/dot).
-const previousWordStart = (text: string, index: number): string => {
-  let start = index
-  while (start > 0 && /[0-9A-Za-z_$.]/.test(text[start - 1] ?? "")) start--
-  return text[start] ?? ""
-}
-
-// JSON5, accepting digit separators when the plain parse fails on one. When the text without
-// separators still fails, that error is the real one (its column can be off by the separators
-// removed before it on the same line).
-const parseJson5 = (text: string): unknown => {
-  try {
-    return JSON5.parse(text)
-  } catch (cause) {
-    const stripped = stripDigitSeparators(text)
-    if (stripped === text) throw cause
-    return JSON5.parse(stripped)
-  }
-}
+export const stripDigitSeparators: (text: string) => string = internal.stripDigitSeparators
 
 /**
  * Parses JSON5 text. A syntax error names the file and `line:column`; a schema error names the
@@ -332,29 +180,8 @@ const parseJson5 = (text: string): unknown => {
  */
 export const parseText = (text: string, file?: string): Either.Either<Parsed, ConfigError> => {
   if (text.trim() === "") return Either.right({ raw: {}, document: empty })
-  let raw: unknown
-  try {
-    raw = parseJson5(text)
-  } catch (cause) {
-    const error = cause as { message?: unknown; lineNumber?: unknown; columnNumber?: unknown }
-    let line = typeof error.lineNumber === "number" ? error.lineNumber : undefined
-    let column = typeof error.columnNumber === "number" ? error.columnNumber : undefined
-    // JSON5 places an error at a line break (in a string, or the end of input after one) at
-    // column 0 of the next line: point at the end of the line the break ends instead.
-    if (line !== undefined && line > 1 && column === 0) {
-      column = (text.split("\n")[line - 2]?.length ?? 0) + 1
-      line--
-    }
-    const detail = String(error.message ?? cause).replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "")
-    const position = line !== undefined && column !== undefined ? `:${line}:${column}` : ""
-    return Either.left(
-      new ConfigError({
-        message: `${where(file)}${position}: JSON5 syntax error: ${detail}`,
-        ...(file !== undefined ? { file } : {}),
-        ...(line !== undefined ? { line } : {}),
-        ...(column !== undefined ? { column } : {})
-      })
-    )
-  }
-  return Either.map(decode(raw, file), (document) => ({ raw: raw as Record<string, unknown>, document }))
+  return Either.flatMap(
+    internal.parseJson5Text(text, file),
+    (raw) => Either.map(decode(raw, file), (document) => ({ raw: raw as Record<string, unknown>, document }))
+  )
 }

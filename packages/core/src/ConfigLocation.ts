@@ -1,5 +1,5 @@
 /**
- * Where the config file and the state directory are (ARCHITECTURE.md "Configuration"): the
+ * Where the config file and the state directory are, as OpenClaw finds them: the
  * `--config` flag, else `$OPENCLAW_CONFIG_PATH`, else `$OPENCLAW_STATE_DIR/openclaw.json`, else
  * `~/.openclaw/openclaw.json`. Pure: the home directory and environment are passed in.
  *

@@ -89,7 +89,7 @@ export const fromSlug = (slug: string): ModelRef => ({ slug, key: keyOf(slug) })
 export const format = (ref: ModelRef): string => ref.key
 
 /** Whether the ref is OpenRouter's automatic router. @since 0.1.0 @category Predicates */
-export const isAuto = (ref: ModelRef): boolean => ref.slug === "openrouter/auto"
+export const isAuto = (ref: ModelRef): boolean => ref.slug === DEFAULT
 
 const invalid = (input: string, reason: string): Either.Either<never, InvalidModelRef> =>
   Either.left(
@@ -161,7 +161,7 @@ export const resolve = (input: string, options: ResolveOptions = {}): Either.Eit
   const trimmed = input.trim()
   if (trimmed === "") return invalid(input, "it is empty")
   const lower = trimmed.toLowerCase()
-  if (lower === "openrouter:auto" || lower === "auto") return Either.right(fromSlug("openrouter/auto"))
+  if (lower === "openrouter:auto" || lower === "auto") return Either.right(fromSlug(DEFAULT))
   if (lower === "openrouter:free") {
     const free = options.document === undefined ? undefined : firstFreeModel(options.document)
     if (free === undefined) {

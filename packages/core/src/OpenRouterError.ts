@@ -3,8 +3,8 @@
  * body, headers) to a tag.
  *
  * Every error carries what a user needs to act on it (HTTP status, OpenRouter's `error.code`, the
- * message, the request id) and `exitCode`, the code the CLI exits with: 2 for bad input or
- * configuration (ours, before any request), 1 for a remote or runtime failure.
+ * message, the request id). Which exit code an error gives is the CLI's business (the runner maps
+ * tags to codes), not the error's.
  *
  * @since 0.1.0
  */
@@ -12,17 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import { redactDeep, redactSecrets } from "./Secret.js"
-
-/** @since 0.1.0 @category Exit codes */
-export const ExitCode = {
-  /** A remote or runtime failure. */
-  failure: 1,
-  /** Bad input or configuration: nothing was sent. */
-  badInput: 2,
-  /** Interrupted (Ctrl-C). */
-  interrupted: 130
-} as const
+import * as internal from "./internal/errorResponse.js"
 
 /**
  * A configuration problem: a broken config file (with `file`, `line`, `column`), a value of the
@@ -39,12 +29,7 @@ export class ConfigError extends Schema.TaggedError<ConfigError>("@openrouter-ef
     column: Schema.optional(Schema.Number),
     path: Schema.optional(Schema.String)
   }
-) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.badInput
-  }
-}
+) {}
 
 /**
  * Input we refuse before sending anything: an aspect ratio the model does not support, a bad
@@ -57,12 +42,7 @@ export class BadInput extends Schema.TaggedError<BadInput>("@openrouter-effect/c
   field: Schema.String,
   value: Schema.optional(Schema.String),
   allowed: Schema.optional(Schema.Array(Schema.String))
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.badInput
-  }
-}
+}) {}
 
 /**
  * A model ref that is not one of the accepted forms, or carries an `@profile` suffix.
@@ -76,12 +56,7 @@ export class InvalidModelRef extends Schema.TaggedError<InvalidModelRef>("@openr
     input: Schema.String,
     reason: Schema.String
   }
-) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.badInput
-  }
-}
+) {}
 
 /**
  * The fields every error decoded from an OpenRouter error response carries.
@@ -113,32 +88,17 @@ export const ApiErrorFields = {
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@openrouter-effect/core/InvalidRequest")(
   "InvalidRequest",
   ApiErrorFields
-) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+) {}
 
 /** 401: missing, invalid or disabled key. @since 0.1.0 @category Errors */
 export class AuthenticationError extends Schema.TaggedError<AuthenticationError>(
   "@openrouter-effect/core/AuthenticationError"
-)("AuthenticationError", ApiErrorFields) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+)("AuthenticationError", ApiErrorFields) {}
 
 /** 402: the balance or the key's limit cannot pay for the request. Never retried. @since 0.1.0 @category Errors */
 export class InsufficientCredits extends Schema.TaggedError<InsufficientCredits>(
   "@openrouter-effect/core/InsufficientCredits"
-)("InsufficientCredits", ApiErrorFields) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+)("InsufficientCredits", ApiErrorFields) {}
 
 /**
  * Why a 403 happened.
@@ -155,24 +115,14 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@openrouter-effect
   reason: ForbiddenReason,
   /** Moderation reasons (`metadata.reasons`). */
   reasons: Schema.optional(Schema.Array(Schema.String))
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+}) {}
 
 /** 404: unknown model or resource, or no endpoint matches the routing constraints. @since 0.1.0 @category Errors */
 export class NotFound extends Schema.TaggedError<NotFound>("@openrouter-effect/core/NotFound")("NotFound", {
   ...ApiErrorFields,
   /** True for "No endpoints found" / routing-constraint misses. */
   noEndpoints: Schema.Boolean
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+}) {}
 
 /** 429: rate limited. `retryAfter` from the headers or `availability.retry_after`. @since 0.1.0 @category Errors */
 export class RateLimited extends Schema.TaggedError<RateLimited>("@openrouter-effect/core/RateLimited")("RateLimited", {
@@ -182,12 +132,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@openrouter-ef
   limitSource: Schema.optional(Schema.String),
   /** False for a daily cap or when `availability.retryable` is false: waiting a little does not help. */
   retryable: Schema.Boolean
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+}) {}
 
 /** Who gave up: the server (408, 524) or this client (its own deadline). @since 0.1.0 @category Models */
 export const TimeoutSource = Schema.Literal("server", "client")
@@ -200,23 +145,13 @@ export class Timeout extends Schema.TaggedError<Timeout>("@openrouter-effect/cor
   code: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
   requestId: Schema.optional(Schema.String),
   timeoutMs: Schema.optional(Schema.Number)
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+}) {}
 
 /** 5xx (other than 524): OpenRouter or the upstream provider failed. @since 0.1.0 @category Errors */
 export class Upstream extends Schema.TaggedError<Upstream>("@openrouter-effect/core/Upstream")("Upstream", {
   ...ApiErrorFields,
   retryAfter: Schema.optional(Schema.DurationFromSelf)
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+}) {}
 
 /** A response we cannot use: not the documented shape, missing data, or an unexpected status. @since 0.1.0 @category Errors */
 export class MalformedResponse extends Schema.TaggedError<MalformedResponse>(
@@ -226,12 +161,7 @@ export class MalformedResponse extends Schema.TaggedError<MalformedResponse>(
   status: Schema.optional(Schema.Number),
   requestId: Schema.optional(Schema.String),
   body: Schema.optional(Schema.String)
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+}) {}
 
 /**
  * The request never got a response: connection refused, DNS failure, reset. `phase` says whether
@@ -247,12 +177,7 @@ export class TransportError extends Schema.TaggedError<TransportError>("@openrou
     code: Schema.optional(Schema.String),
     cause: Schema.optional(Schema.Defect)
   }
-) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return ExitCode.failure
-  }
-}
+) {}
 
 /** Any error decoded from an OpenRouter error response. @since 0.1.0 @category Models */
 export type ApiError =
@@ -304,71 +229,16 @@ export interface ErrorResponse {
   readonly now?: number
 }
 
-const MAX_DETAIL = 500
-
-const header = (headers: ErrorResponse["headers"], name: string): string | undefined => {
-  if (headers === undefined) return undefined
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === name) {
-      const value = headers[key]
-      if (value !== undefined && value.trim() !== "") return value.trim()
-    }
-  }
-  return undefined
-}
-
-const asRecord = (u: unknown): Record<string, unknown> | undefined =>
-  Predicate.isRecord(u) && !Array.isArray(u) ? u : undefined
-
-const asString = (u: unknown): string | undefined => (typeof u === "string" && u.trim() !== "" ? u : undefined)
-
-const parseBody = (body: unknown): unknown => {
-  if (typeof body !== "string") return body
-  try {
-    return JSON.parse(body)
-  } catch {
-    return body
-  }
-}
-
-const truncate = (text: string): string => (text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text)
-
-// JSON text of a value from a body; one too deeply nested for JSON.stringify's stack (or not JSON
-// at all) is named, not shown.
-const stringify = (value: unknown): string => {
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return Array.isArray(value) ? "[an array nested too deeply to show]" : `[${typeof value} that cannot be shown]`
-  }
-}
-
 /**
  * Reads `retry-after-ms` (milliseconds), then `Retry-After` (seconds, or an HTTP date when `now`
  * is given). Negative or unparsable values are ignored.
  *
  * @since 0.1.0 @category Parsing
  */
-export const retryAfterFromHeaders = (
+export const retryAfterFromHeaders: (
   headers: ErrorResponse["headers"],
   now?: number
-): Option.Option<Duration.Duration> => {
-  const ms = header(headers, "retry-after-ms")
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Option.some(Duration.millis(Number(ms)))
-  const value = header(headers, "retry-after")
-  if (value === undefined) return Option.none()
-  if (/^\d+(\.\d+)?$/.test(value)) return Option.some(Duration.seconds(Number(value)))
-  // Only an HTTP date (it names a weekday and a month) is read as one: Date.parse would read
-  // "-5" as a year.
-  if (now === undefined || !/[a-z]/i.test(value)) return Option.none()
-  const date = Date.parse(value)
-  if (Number.isNaN(date)) return Option.none()
-  return Option.some(Duration.millis(Math.max(0, date - now)))
-}
-
-const DAILY_LIMIT = /daily|per-day|per_day/i
-const KEY_LIMIT = /key limit (exceeded|reached|hit)|api key budget limit (exceeded|reached|hit)/i
-const NO_ENDPOINTS = /no endpoints found|no allowed providers|no models match/i
+) => Option.Option<Duration.Duration> = internal.retryAfterFromHeaders
 
 /**
  * Decodes an OpenRouter error response into its tag, following OpenRouter's status table:
@@ -384,49 +254,8 @@ const NO_ENDPOINTS = /no endpoints found|no allowed providers|no models match/i
  */
 export const fromResponse = (response: ErrorResponse): ApiError => {
   const status = response.status
-  const parsed = parseBody(response.body)
-  const root = asRecord(parsed)
-  const error = asRecord(root?.error) ?? root
-  const metadata = asRecord(error?.metadata)
-  const availability = asRecord(error?.availability)
-  const requestId = header(response.headers, "x-request-id") ?? header(response.headers, "request-id")
-  const code = typeof error?.code === "number" || typeof error?.code === "string" ? error.code : undefined
-  const errorType = asString(metadata?.error_type) ?? asString(error?.error_type)
-  const providerName = asString(metadata?.provider_name)
-  const rawValue = metadata?.raw
-  const raw = rawValue === undefined || rawValue === null
-    ? undefined
-    : redactSecrets(truncate(typeof rawValue === "string" ? rawValue : stringify(rawValue)))
-  const baseMessage = asString(error?.message) ?? asString(error?.detail) ??
-    (typeof parsed === "string" && parsed.trim() !== "" ? parsed : `HTTP ${status}`)
-  const details: Array<string> = []
-  if (providerName !== undefined) details.push(`provider ${providerName}`)
-  if (raw !== undefined) details.push(`upstream: ${raw}`)
-  const message = redactSecrets(truncate(baseMessage)) +
-    (details.length > 0 ? ` (${details.join("; ")})` : "") +
-    (requestId !== undefined ? ` [request_id=${requestId}]` : "")
-
-  const common = {
-    message,
-    status,
-    ...(code !== undefined ? { code } : {}),
-    ...(requestId !== undefined ? { requestId } : {}),
-    ...(errorType !== undefined ? { errorType } : {}),
-    ...(providerName !== undefined ? { providerName } : {}),
-    ...(raw !== undefined ? { raw } : {}),
-    ...(metadata !== undefined ? { metadata: redactDeep(metadata) } : {}),
-    ...(availability !== undefined ? { availability: redactDeep(availability) } : {})
-  }
-
-  const retryAfter = Option.orElse(
-    retryAfterFromHeaders(response.headers, response.now),
-    () =>
-      typeof availability?.retry_after === "number" && availability.retry_after >= 0
-        ? Option.some(Duration.seconds(availability.retry_after))
-        : Option.none()
-  )
-  const retryAfterField = Option.match(retryAfter, { onNone: () => ({}), onSome: (d) => ({ retryAfter: d }) })
-
+  const facts = internal.read(response)
+  const common = facts.common
   switch (status) {
     case 400:
     case 413:
@@ -436,50 +265,27 @@ export const fromResponse = (response: ErrorResponse): ApiError => {
       return new AuthenticationError(common)
     case 402:
       return new InsufficientCredits(common)
-    case 403: {
-      const reasons = Array.isArray(metadata?.reasons)
-        ? metadata.reasons.filter((r): r is string => typeof r === "string")
-        : undefined
-      const reason: ForbiddenReason = reasons !== undefined || metadata?.flagged_input !== undefined
-        ? "moderation"
-        : Array.isArray(metadata?.patterns)
-        ? "guardrail"
-        : KEY_LIMIT.test(baseMessage)
-        ? "key-limit"
-        : "permission"
-      return new Forbidden({ ...common, reason, ...(reasons !== undefined ? { reasons } : {}) })
-    }
+    case 403:
+      return new Forbidden({ ...common, ...facts.forbidden() })
     case 404:
-      return new NotFound({
-        ...common,
-        noEndpoints: NO_ENDPOINTS.test(baseMessage) || availability?.code === "no_endpoints"
-      })
+      return new NotFound({ ...common, noEndpoints: facts.noEndpoints() })
     case 408:
     case 524:
       return new Timeout({
-        message,
+        message: common.message,
         source: "server",
         status,
-        ...(code !== undefined ? { code } : {}),
-        ...(requestId !== undefined ? { requestId } : {})
+        ...(common.code !== undefined ? { code: common.code } : {}),
+        ...(common.requestId !== undefined ? { requestId: common.requestId } : {})
       })
-    case 429: {
-      const limitSource = asString(metadata?.limit_source)
-      const daily = (limitSource !== undefined && DAILY_LIMIT.test(limitSource)) || DAILY_LIMIT.test(baseMessage)
-      const retryable = !daily && availability?.retryable !== false
-      return new RateLimited({
-        ...common,
-        ...retryAfterField,
-        ...(limitSource !== undefined ? { limitSource } : {}),
-        retryable
-      })
-    }
+    case 429:
+      return new RateLimited({ ...common, ...facts.retryAfter, ...facts.rateLimit() })
     default:
-      if (status >= 500 && status <= 599) return new Upstream({ ...common, ...retryAfterField })
+      if (status >= 500 && status <= 599) return new Upstream({ ...common, ...facts.retryAfter })
       return new MalformedResponse({
-        message: `Unexpected HTTP ${status}: ${message}`,
+        message: `Unexpected HTTP ${status}: ${common.message}`,
         status,
-        ...(requestId !== undefined ? { requestId } : {})
+        ...(common.requestId !== undefined ? { requestId: common.requestId } : {})
       })
   }
 }

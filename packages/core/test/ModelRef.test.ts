@@ -56,7 +56,6 @@ describe("ModelRef: the examples of reference §1.1", () => {
     expect(error.input).toBe("openrouter/@preset/kimi-2-5@work")
     expect(error.message).toContain("@work")
     expect(error.message).toContain("no auth profiles")
-    expect(error.exitCode).toBe(2)
   })
 
   const invalid: ReadonlyArray<readonly [string, string]> = [

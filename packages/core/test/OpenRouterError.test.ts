@@ -209,7 +209,6 @@ describe("fromResponse: the example error bodies (openrouter-api.md §12.8)", ()
       expect(error._tag).toBe(c.tag)
       expect(error.status).toBe(c.status)
       expect(error.message).toBe(c.message)
-      expect(error.exitCode).toBe(1)
       expect(OpenRouterError.isOpenRouterError(error)).toBe(true)
       expect(error).toBeInstanceOf(Error)
       if (c.headers !== undefined && "x-request-id" in c.headers) {
@@ -246,7 +245,6 @@ describe("fromResponse: other statuses and shapes", () => {
     expect(e.status).toBe(524)
     expect(e.requestId).toBe("r-524")
     expect(e.message).toBe("Request timed out. Please try again later. [request_id=r-524]")
-    expect(e.exitCode).toBe(1)
   })
 
   it("500 → Upstream", () => {
@@ -291,7 +289,6 @@ describe("fromResponse: other statuses and shapes", () => {
     expect(e.status).toBe(418)
     expect(e.requestId).toBe("tea-1")
     expect(e.message).toBe("Unexpected HTTP 418: I'm a teapot [request_id=tea-1]")
-    expect(e.exitCode).toBe(1)
   })
 
   it("a non-JSON text body becomes the message", () => {
@@ -605,21 +602,12 @@ describe("retryAfterFromHeaders", () => {
   })
 })
 
-describe("exit codes", () => {
-  it("ConfigError, BadInput and InvalidModelRef exit with 2", () => {
-    expect(new OpenRouterError.ConfigError({ message: "broken", file: "openclaw.json", line: 3 }).exitCode).toBe(2)
-    expect(new OpenRouterError.BadInput({ message: "bad", field: "thinking", value: "x" }).exitCode).toBe(2)
-    expect(new OpenRouterError.InvalidModelRef({ message: "bad", input: "x@y", reason: "profile" }).exitCode).toBe(2)
-    expect(OpenRouterError.ExitCode.badInput).toBe(2)
-  })
-
-  it("remote and runtime errors exit with 1", () => {
-    expect(new OpenRouterError.TransportError({ message: "refused", phase: "connect" }).exitCode).toBe(1)
-    expect(new OpenRouterError.Timeout({ message: "deadline", source: "client", timeoutMs: 1000 }).exitCode).toBe(1)
-    for (const status of [400, 401, 402, 403, 404, 408, 418, 429, 500, 502, 503, 524]) {
-      expect(OpenRouterError.fromResponse({ status, body: "" }).exitCode).toBe(1)
-    }
-    expect(OpenRouterError.ExitCode.failure).toBe(1)
+describe("the guard", () => {
+  // Exit codes are the CLI's (runner ExitCode.byTag): the errors carry none.
+  it("errors carry no exit code", () => {
+    expect("exitCode" in new OpenRouterError.ConfigError({ message: "broken" })).toBe(false)
+    expect("exitCode" in OpenRouterError.fromResponse({ status: 500, body: "" })).toBe(false)
+    expect("ExitCode" in OpenRouterError).toBe(false)
   })
 
   it("isOpenRouterError rejects look-alikes", () => {
@@ -686,6 +674,5 @@ describe("fromResponse properties", () => {
     expect(error.status).toBe(status)
     expect(OpenRouterError.isOpenRouterError(error)).toBe(true)
     expect(typeof error.message).toBe("string")
-    expect(error.exitCode).toBe(1)
   })
 })

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { DEFAULT as AUTO } from "../ModelRef.js"
 import * as Thinking from "../Thinking.js"
 import { isRecord, type Transformer, withKey, withoutKeys } from "./Context.js"
 import { isActive as isDeepSeekV4Active } from "./DeepSeekV4.js"
@@ -16,7 +17,7 @@ import { isActive as isDeepSeekV4Active } from "./DeepSeekV4.js"
  */
 export const injectedLevel = (slug: string, level: Thinking.Level): Thinking.Level | undefined => {
   const lower = slug.trim().toLowerCase()
-  if (lower === "auto" || lower === "openrouter/auto") return undefined
+  if (lower === "auto" || lower === AUTO) return undefined
   if (lower.split("/")[0] === "x-ai") return undefined
   if (lower === "openrouter/hunter-alpha" || lower.startsWith("openrouter/hunter-alpha:")) return undefined
   return level
