@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ImageExtraction from "./ImageExtraction.js"
+import { writeFileAtomic } from "./internal/atomicFile.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
 
@@ -90,6 +91,8 @@ export interface Prepared {
   readonly headers: Readonly<Record<string, string>>
   readonly timeoutMs: number
   readonly model: string
+  /** The settings resolved for the call: where it goes and with which key. */
+  readonly settings: Settings.Media
 }
 
 /** @since 0.1.0 @category Models */
@@ -179,16 +182,22 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const media = yield* config.media({ kind: "image", model: options.model, timeoutMs: options.timeoutMs })
       const requestBody = yield* body(media.model.slug, options)
       const headers = {
-        ...HeaderPolicy.headers({ route: http.route, configured: media.headers }),
+        ...HeaderPolicy.headers({ route: media.route, configured: media.headers }),
         "content-type": "application/json"
       }
-      return { url: http.url("/chat/completions"), body: requestBody, headers, timeoutMs: media.timeoutMs, model: media.model.slug }
+      return {
+        url: http.url("/chat/completions", media),
+        body: requestBody,
+        headers,
+        timeoutMs: media.timeoutMs,
+        model: media.model.slug,
+        settings: media
+      }
     })
 
-  const generate: Service["generate"] = (options) =>
-    Effect.gen(function*() {
+  const generate: Service["generate"] = Effect.fn("Images.generate")(function*(options: GenerateOptions) {
       const prepared = yield* prepare(options)
-      yield* Effect.annotateCurrentSpan({ "openrouter.model": prepared.model, "openrouter.route": http.route.endpointClass })
+      yield* Effect.annotateCurrentSpan({ "openrouter.model": prepared.model, "openrouter.route": prepared.settings.route.endpointClass })
       const timeout = Duration.millis(prepared.timeoutMs)
       return yield* Effect.gen(function*() {
         const response = yield* http.execute(
@@ -196,7 +205,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             HttpClientRequest.setHeaders(prepared.headers),
             HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
           ),
-          { retryClass: "billable-post", timeout, operation: "images.generate" }
+          { retryClass: "billable-post", target: prepared.settings, timeout, operation: "images.generate" }
         )
         const requestId = response.headers["x-request-id"] ?? response.headers["request-id"] ?? response.headers["x-generation-id"]
         const text = yield* response.text.pipe(
@@ -229,7 +238,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             })
         })
       )
-    }).pipe(Effect.withSpan("Images.generate", { captureStackTrace: false }))
+    })
 
   return { prepare, generate }
 })
@@ -253,9 +262,7 @@ export const save = (
     const paths: Array<string> = []
     for (const image of images) {
       const path = `${directory.replace(/\/+$/, "")}/${image.fileName}`
-      const temporary = `${path}.${Date.now().toString(36)}.tmp`
-      yield* fs.writeFile(temporary, image.bytes)
-      yield* fs.rename(temporary, path)
+      yield* writeFileAtomic(path, image.bytes)
       paths.push(path)
     }
     return paths

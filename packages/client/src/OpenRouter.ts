@@ -1,6 +1,21 @@
 /**
  * Everything in one layer: config, route verifier, request shaping, HTTP, models, chat, images,
- * speech and video.
+ * speech, video polling and video.
+ *
+ * The service graph (each arrow: "is built from"):
+ *
+ * ```text
+ * Chat ─────────┬─> OpenRouterConfig ──> RouteVerifier
+ * Images ───────┤   (document, environment, overrides; settings resolved once per call)
+ * Speech ───────┤
+ * Videos ───────┼─> OpenRouterHttp ────> HttpClient (yours: undici, fetch, a test double)
+ *   │           │   (one transport: auth, redirects, connectTo, errors, retry schedules)
+ *   ├─> VideoPoller, VideoJobStore
+ * Chat ─> PayloadTransformers, Models
+ * ```
+ *
+ * The route policy, the request shaping and the polling are services: give your own as
+ * `routeVerifier`, `payloadTransformers` or `videoPoller` and every service uses it.
  *
  * ```ts
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -33,6 +48,7 @@ import * as OpenRouterConfig from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
 import * as Speech from "./Speech.js"
 import * as VideoJobStore from "./VideoJobStore.js"
+import * as VideoPoller from "./VideoPoller.js"
 import * as Videos from "./Videos.js"
 
 /** The services the layers provide. @since 0.1.0 @category Models */
@@ -47,9 +63,16 @@ export type Services =
   | Speech.Speech
   | Videos.Videos
   | VideoJobStore.VideoJobStore
+  | VideoPoller.VideoPoller
 
 /** Options beside the config. @since 0.1.0 @category Models */
 export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
+  /** The route policy (default `RouteVerifier.layer`): which base URLs are OpenRouter's. */
+  readonly routeVerifier?: Layer.Layer<RouteVerifier.RouteVerifier> | undefined
+  /** The request shaping (default `PayloadTransformers.layer`). */
+  readonly payloadTransformers?: Layer.Layer<PayloadTransformers.PayloadTransformers> | undefined
+  /** The polling of video jobs (default `VideoPoller.layer()`). */
+  readonly videoPoller?: Layer.Layer<VideoPoller.VideoPoller> | undefined
   /**
    * The state directory: `Models` caches the catalogue and `VideoJobStore` keeps video jobs under
    * it (needs a `FileSystem`); none keeps both in memory.
@@ -58,21 +81,24 @@ export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
 }
 
 const services = (options: Options) => {
-  const http = OpenRouterHttp.layerConfig(options)
-  const models = options.stateDir === undefined ? Models.layerMemory : Models.layer({ stateDir: options.stateDir })
-  const jobs = options.stateDir === undefined ? VideoJobStore.layerMemory : VideoJobStore.layerFile(options.stateDir)
+  const { baseUrl: _baseUrl, payloadTransformers, routeVerifier: _routeVerifier, stateDir, videoPoller, ...transport } = options
+  const http = OpenRouterHttp.layerConfig(transport)
+  const models = stateDir === undefined ? Models.layerMemory : Models.layer({ stateDir })
+  const jobs = stateDir === undefined ? VideoJobStore.layerMemory : VideoJobStore.layerFile(stateDir)
   return Layer.mergeAll(
     Chat.layer,
     Images.layer,
-    Speech.layer({ connectTo: options.connectTo, maxRetries: options.maxRetries, tracePropagation: options.tracePropagation }),
-    Videos.layer.pipe(Layer.provideMerge(jobs)),
-    RouteVerifier.layer,
-    PayloadTransformers.layer
+    Speech.layer,
+    Videos.layer.pipe(Layer.provideMerge(jobs))
   ).pipe(
     Layer.provideMerge(models),
-    Layer.provideMerge(http)
+    Layer.provideMerge(http),
+    Layer.provideMerge(Layer.merge(payloadTransformers ?? PayloadTransformers.layer, videoPoller ?? VideoPoller.layer()))
   )
 }
+
+// The route policy is provided beneath the config, which classifies every base URL with it.
+const verifierOf = (options: Options) => options.routeVerifier ?? RouteVerifier.layer
 
 /**
  * All services over an in-memory config (`document` and `environment`), on the `HttpClient` in
@@ -84,7 +110,8 @@ export const layer = (
   options: Options & { readonly document?: unknown; readonly environment?: Readonly<Record<string, string | undefined>> } = {}
 ): Layer.Layer<Services, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   services(options).pipe(
-    Layer.provideMerge(OpenRouterConfig.layer({ document: options.document, environment: options.environment ?? {} }))
+    Layer.provideMerge(OpenRouterConfig.layer({ document: options.document, environment: options.environment ?? {}, baseUrl: options.baseUrl })),
+    Layer.provideMerge(verifierOf(options))
   )
 
 /**
@@ -96,4 +123,7 @@ export const layerFile = (
   path?: string,
   options: Options = {}
 ): Layer.Layer<Services, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | FileSystem.FileSystem> =>
-  services(options).pipe(Layer.provideMerge(OpenRouterConfig.layerFile(path)))
+  services(options).pipe(
+    Layer.provideMerge(OpenRouterConfig.layerFile(path, { baseUrl: options.baseUrl })),
+    Layer.provideMerge(verifierOf(options))
+  )

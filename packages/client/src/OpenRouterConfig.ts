@@ -24,16 +24,18 @@
  * program.pipe(Effect.provide(OpenRouterConfig.layerConfig.pipe(Layer.provide(NodeFileSystem.layer))))
  * ```
  *
+ * Base URLs are classified by the `RouteVerifier` in context when the service is built, else the
+ * core's default policy: a host application swaps the route policy by providing its own. A
+ * `baseUrl` override (`Overrides`) applies to every call that names none.
+ *
  * The key never leaves `Redacted`: spans carry the model slug, the route class and the key's
  * source, never the key; a service that is logged or serialized shows its location and the names
  * of its variables and sections, never their values.
  *
  * @since 0.1.0
  */
-import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { ConfigDocument, ConfigLocation, Environment, OpenRouterError, Settings } from "@openrouter-effect/core"
-import * as Config from "effect/Config"
+import { ConfigDocument, ConfigLocation, Environment, type OpenRouterError, RouteVerifier, Settings } from "@openrouter-effect/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -41,6 +43,27 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
+import * as ConfigFile from "./internal/configFile.js"
+
+/**
+ * Every variable named by a `${NAME}` reference (upper-case names, as the core substitutes them)
+ * in any string of a raw document, at any depth. `$${NAME}` is an escaped literal and is not a
+ * reference.
+ *
+ * @since 0.1.0 @category Environment
+ */
+export const referencedNames: (raw: unknown) => ReadonlySet<string> = ConfigFile.referencedNames
+
+/**
+ * Reads the named environment variables through Effect's `Config` (so the current
+ * `ConfigProvider` decides where they come from: the process environment by default, a map in
+ * tests). A variable that is missing is absent from the snapshot; one that is set but empty stays
+ * empty (the core treats blank as unset). A provider cannot list its variables, so callers name
+ * them: {@link FIXED_NAMES} and {@link referencedNames}.
+ *
+ * @since 0.1.0 @category Environment
+ */
+export const snapshot: (names: Iterable<string>) => Effect.Effect<Environment.Environment> = ConfigFile.snapshot
 
 /**
  * The environment variables this provider reads by name, whatever the config says: the key, the
@@ -137,15 +160,32 @@ const ServiceProto = {
 // request. Calls that carry their own key are not cached (no secret in a cache key).
 const CACHE_SIZE = 64
 
-const build = (parts: Parts): Service => {
+/**
+ * What every resolution starts from, beside the document and the environment.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Overrides {
+  /**
+   * The base URL of every call that names none, over the config's (the CLI's `--base-url`, the
+   * `baseUrl` of `OpenRouter.layer`).
+   */
+  readonly baseUrl?: string | undefined
+}
+
+const build = (parts: Parts, overrides: Overrides, verifier: RouteVerifier.Service): Service => {
   const { document, environment } = parts
+  const baseUrl = overrides.baseUrl
+  const withBase = <C extends { readonly baseUrl?: string | undefined }>(call: C): C =>
+    baseUrl === undefined || call.baseUrl !== undefined ? call : { ...call, baseUrl }
   const cache = new Map<string, ReturnType<typeof Settings.resolveChat>>()
+  const resolveChat = (call: Settings.ChatCall = {}) => Settings.resolveChat(document, environment, withBase(call), verifier)
   const resolveChatCached = (call: Settings.ChatCall | undefined) => {
-    if (call?.apiKey !== undefined) return Settings.resolveChat(document, environment, call)
+    if (call?.apiKey !== undefined) return resolveChat(call)
     const key = JSON.stringify([call?.model, call?.baseUrl, call?.agentId, call?.thinking, call?.params])
     const hit = cache.get(key)
     if (hit !== undefined) return hit
-    const result = Settings.resolveChat(document, environment, call)
+    const result = resolveChat(call)
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(key, result)
     return result
@@ -161,17 +201,20 @@ const build = (parts: Parts): Service => {
       return options?.span === "caller" ? resolved : Effect.withSpan(resolved, "OpenRouterConfig.chat", { captureStackTrace: false })
     },
     media: (call) =>
-      Effect.suspend(() => Settings.resolveMedia(document, environment, call)).pipe(
+      Effect.suspend(() => Settings.resolveMedia(document, environment, withBase(call), verifier)).pipe(
         Effect.tap((media) => Effect.annotateCurrentSpan(commonAttributes(media))),
         Effect.withSpan("OpenRouterConfig.media", { captureStackTrace: false, attributes: { "openrouter.media.kind": call.kind } })
       ),
     speech: (call) =>
-      Effect.suspend(() => Settings.resolveSpeech(document, environment, call)).pipe(
+      Effect.suspend(() => Settings.resolveSpeech(document, environment, withBase(call ?? {}), verifier)).pipe(
         Effect.tap((speech) => Effect.annotateCurrentSpan(commonAttributes(speech))),
         Effect.withSpan("OpenRouterConfig.speech", { captureStackTrace: false })
       )
   } satisfies Service)
 }
+
+// The route policy in context, else the default one.
+const currentVerifier = Effect.map(Effect.serviceOption(RouteVerifier.RouteVerifier), Option.getOrElse(RouteVerifier.make))
 
 const rawOf = (document: unknown): Readonly<Record<string, unknown>> =>
   Predicate.isRecord(document) && !Array.isArray(document) ? document : {}
@@ -184,13 +227,13 @@ const rawOf = (document: unknown): Readonly<Record<string, unknown>> =>
  *
  * @since 0.1.0 @category Constructors
  */
-export const make = (options: {
+export const make = (options: Overrides & {
   readonly document?: ConfigDocument.Document | unknown
   readonly environment: Environment.Environment
   readonly location?: ConfigLocation.Location | undefined
   readonly fileFound?: boolean | undefined
 }): Effect.Effect<Service, OpenRouterError.ConfigError> =>
-  Effect.suspend(() => {
+  Effect.flatMap(currentVerifier, (verifier) => {
     const given = options.document ?? ConfigDocument.empty
     const decoded = ConfigDocument.decode(given, options.location?.file)
     return Either.match(decoded, {
@@ -202,7 +245,7 @@ export const make = (options: {
           raw: rawOf(given),
           document,
           environment: options.environment
-        }))
+        }, options, verifier))
     })
   })
 
@@ -212,112 +255,13 @@ export const make = (options: {
  *
  * @since 0.1.0 @category Layers
  */
-export const layer = (options: {
+export const layer = (options: Overrides & {
   readonly document?: unknown
   readonly environment?: Environment.Environment | undefined
 } = {}): Layer.Layer<OpenRouterConfig, OpenRouterError.ConfigError> =>
   Layer.effect(
     OpenRouterConfig,
-    make({ document: options.document, environment: options.environment ?? {} })
-  )
-
-const REFERENCE = /\$\$\{[A-Z_][A-Z0-9_]*\}|\$\{([A-Z_][A-Z0-9_]*)\}/g
-
-/**
- * Every variable named by a `${NAME}` reference (upper-case names, as the core substitutes them)
- * in any string of a raw document, at any depth. `$${NAME}` is an escaped literal and is not a
- * reference.
- *
- * @since 0.1.0 @category Environment
- */
-export const referencedNames = (raw: unknown): ReadonlySet<string> => {
-  const names = new Set<string>()
-  const seen = new Set<object>()
-  const visit = (value: unknown): void => {
-    if (typeof value === "string") {
-      for (const match of value.matchAll(REFERENCE)) {
-        if (match[1] !== undefined) names.add(match[1])
-      }
-      return
-    }
-    if (typeof value !== "object" || value === null || seen.has(value)) return
-    seen.add(value)
-    for (const item of Array.isArray(value) ? value : Object.values(value)) visit(item)
-  }
-  visit(raw)
-  return names
-}
-
-/**
- * Reads the named environment variables through Effect's `Config` (so the current
- * `ConfigProvider` decides where they come from: the process environment by default, a map in
- * tests). A variable that is missing is absent from the snapshot; one that is set but empty stays
- * empty (the core treats blank as unset). A provider cannot list its variables, so callers name
- * them: {@link FIXED_NAMES} and {@link referencedNames}.
- *
- * @since 0.1.0 @category Environment
- */
-export const snapshot = (names: Iterable<string>): Effect.Effect<Environment.Environment> =>
-  Effect.forEach(
-    new Set(names),
-    (name) =>
-      Config.option(Config.string(name)).pipe(
-        Effect.orElseSucceed(() => Option.none<string>()),
-        Effect.map((value) => [name, value] as const)
-      )
-  ).pipe(
-    Effect.map((entries) => {
-      const environment: Record<string, string> = {}
-      for (const [name, value] of entries) {
-        if (Option.isSome(value)) environment[name] = value.value
-      }
-      return environment
-    })
-  )
-
-const REASONS: Record<PlatformError.SystemErrorReason, string> = {
-  AlreadyExists: "it already exists",
-  BadResource: "it is not a readable file",
-  Busy: "the resource is busy",
-  InvalidData: "invalid data",
-  NotFound: "no such file",
-  PermissionDenied: "permission denied",
-  TimedOut: "timed out",
-  UnexpectedEof: "unexpected end of file",
-  Unknown: "unknown error",
-  WouldBlock: "the operation would block",
-  WriteZero: "nothing was written"
-}
-
-const unreadable = (file: string, error: PlatformError.PlatformError): OpenRouterError.ConfigError =>
-  new OpenRouterError.ConfigError({
-    message: error._tag === "SystemError"
-      ? `${file}: cannot read the config file: ${REASONS[error.reason]}${
-        error.description !== undefined ? ` (${error.description})` : ""
-      }`
-      : `${file}: cannot read the config file: ${error.message}`,
-    file
-  })
-
-const isNotFound = (error: PlatformError.PlatformError): boolean =>
-  error._tag === "SystemError" && error.reason === "NotFound"
-
-// The file's text, or none when there is no file.
-const readText = (
-  fs: FileSystem.FileSystem,
-  file: string
-): Effect.Effect<Option.Option<string>, OpenRouterError.ConfigError> =>
-  fs.exists(file).pipe(
-    Effect.flatMap((exists) =>
-      exists
-        ? fs.readFileString(file).pipe(
-          Effect.map(Option.some),
-          // Removed between the two calls: as if it never was.
-          Effect.catchIf(isNotFound, () => Effect.succeed(Option.none()))
-        )
-        : Effect.succeed(Option.none<string>())
-    ),
-    Effect.mapError((error) => unreadable(file, error))
+    make({ document: options.document, environment: options.environment ?? {}, baseUrl: options.baseUrl })
   )
 
 /**
@@ -335,10 +279,12 @@ const readText = (
  * @since 0.1.0 @category Constructors
  */
 export const makeFile = (
-  path?: string
+  path?: string,
+  overrides: Overrides = {}
 ): Effect.Effect<Service, OpenRouterError.ConfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
+    const verifier = yield* currentVerifier
     const fixed = yield* snapshot(FIXED_NAMES)
     const homeDir = Environment.get(fixed, "HOME") ?? "~"
     const location = ConfigLocation.resolve({ flag: path, environment: fixed, homeDir })
@@ -346,7 +292,7 @@ export const makeFile = (
       "openrouter.config.file": location.file,
       "openrouter.config.source": location.source
     })
-    const text = yield* readText(fs, location.file)
+    const text = yield* ConfigFile.readText(fs, location.file)
     const parsed: ConfigDocument.Parsed = Option.isNone(text)
       ? { raw: {}, document: ConfigDocument.empty }
       : yield* ConfigDocument.parseText(text.value, location.file)
@@ -359,7 +305,7 @@ export const makeFile = (
       raw: parsed.raw,
       document: parsed.document,
       environment: { ...fixed, ...more }
-    })
+    }, overrides, verifier)
   }).pipe(Effect.withSpan("OpenRouterConfig.load", { captureStackTrace: false }))
 
 /**
@@ -369,9 +315,10 @@ export const makeFile = (
  * @since 0.1.0 @category Layers
  */
 export const layerFile = (
-  path?: string
+  path?: string,
+  overrides: Overrides = {}
 ): Layer.Layer<OpenRouterConfig, OpenRouterError.ConfigError, FileSystem.FileSystem> =>
-  Layer.effect(OpenRouterConfig, makeFile(path))
+  Layer.effect(OpenRouterConfig, makeFile(path, overrides))
 
 /**
  * `layerFile()`: the location from the environment alone (`$OPENCLAW_CONFIG_PATH`, else

@@ -1,6 +1,7 @@
 /**
- * Retry classes (ARCHITECTURE.md "Retry classes"): every operation declares one, and the class
- * decides which failures are worth another attempt and how long to wait.
+ * Retry classes: every operation declares one, and the class decides which failures are worth
+ * another attempt and how long to wait. Each class's policy is a `Schedule` over the failure
+ * ({@link schedule}), which a layer or a single call can replace.
  *
  * - `chat`: 408, 429, 500, 502, 503, 524, 529 and transport failures before a response; not a 429
  *   that is a daily cap or says `availability.retryable: false`; never 400/401/402/403/404/413/422.
@@ -19,6 +20,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 
 /** @since 0.1.0 @category Models */
 export type RetryClass = "chat" | "idempotent-get" | "billable-post"
@@ -77,3 +79,39 @@ export const delay = (error: AttemptError, attempt: number): Effect.Effect<Durat
       return Effect.map(Random.nextRange(ceiling / 2, ceiling), (ms) => Duration.millis(Math.round(ms)))
     }
   })
+
+/**
+ * A retry policy: a `Schedule` fed each failed attempt's error. It decides whether to try again
+ * (by continuing) and how long to wait first (its delay).
+ *
+ * @since 0.1.0 @category Models
+ */
+export type Policy = Schedule.Schedule<unknown, AttemptError>
+
+/**
+ * The default policy of a class: retry while {@link isRetryable}, at most `maxRetries` times
+ * (default {@link DEFAULT_MAX_RETRIES}), waiting {@link delay} before each retry (the server's
+ * `Retry-After` / `retry-after-ms`, capped at {@link MAX_DELAY}, else jittered exponential
+ * backoff).
+ *
+ * @since 0.1.0 @category Policy
+ */
+export const schedule = (retryClass: RetryClass, options: { readonly maxRetries?: number | undefined } = {}): Policy =>
+  Schedule.identity<AttemptError>().pipe(
+    Schedule.whileInput((error: AttemptError) => isRetryable(retryClass, error)),
+    Schedule.intersect(Schedule.recurs(options.maxRetries ?? DEFAULT_MAX_RETRIES)),
+    Schedule.addDelayEffect(([error, attempt]) => delay(error, attempt))
+  )
+
+/**
+ * The default policy of every class.
+ *
+ * @since 0.1.0 @category Policy
+ */
+export const schedules = (
+  options: { readonly maxRetries?: number | undefined } = {}
+): Readonly<Record<RetryClass, Policy>> => ({
+  "chat": schedule("chat", options),
+  "idempotent-get": schedule("idempotent-get", options),
+  "billable-post": schedule("billable-post", options)
+})

@@ -10,16 +10,15 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as AudioResponse from "./AudioResponse.js"
+import { replaceFile } from "./internal/atomicFile.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
 
@@ -108,35 +107,16 @@ const timeoutOf = (ms: number, what: string) =>
   })
 
 /**
- * The transport options of speech's own HTTP service; the same as the shared service's, so
- * `OpenRouter.layer` passes its own.
- *
- * @since 0.1.0 @category Models
- */
-export type SpeechHttpOptions = Pick<OpenRouterHttp.Options, "connectTo" | "maxRetries" | "tracePropagation">
-
-/**
- * Builds the service. Speech gets its own HTTP service over the speech settings' base URL and key;
- * transcription uses the shared `OpenRouterHttp` (the general key order).
+ * Builds the service. Every call resolves its settings once and sends them as the call's target
+ * through the shared `OpenRouterHttp`: speech to the speech settings' base URL with the speech key
+ * order, transcription with the general key order (the chat settings).
  *
  * @since 0.1.0 @category Constructors
  */
-export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
-  Service,
-  OpenRouterError.ConfigError | Settings.ResolveError,
-  OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | HttpClient.HttpClient
-> =>
+export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHttp.OpenRouterHttp> =
   Effect.gen(function*() {
     const config = yield* OpenRouterConfig
     const http = yield* OpenRouterHttp.OpenRouterHttp
-    const defaults = yield* config.speech()
-    const speechHttp = yield* OpenRouterHttp.make({
-      baseUrl: defaults.baseUrl,
-      apiKey: Option.getOrUndefined(defaults.key.apiKey),
-      connectTo: options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"],
-      maxRetries: options.maxRetries,
-      tracePropagation: options.tracePropagation
-    })
 
     const prepare: Service["prepare"] = (call) =>
       Effect.gen(function*() {
@@ -155,17 +135,22 @@ export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
           ...(settings.speed !== undefined ? { speed: settings.speed } : {}),
           ...(settings.provider !== undefined ? { provider: settings.provider } : {})
         }
-        const headers = { ...HeaderPolicy.headers({ route: speechHttp.route }), "content-type": "application/json" }
-        return { url: speechHttp.url("/audio/speech"), body: requestBody, headers, settings }
+        const headers = { ...HeaderPolicy.headers({ route: settings.route }), "content-type": "application/json" }
+        return { url: http.url("/audio/speech", settings), body: requestBody, headers, settings }
       })
 
     const request = (prepared: PreparedSpeech) =>
-      speechHttp.execute(
+      http.execute(
         HttpClientRequest.post(prepared.url).pipe(
           HttpClientRequest.setHeaders(prepared.headers),
           HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
         ),
-        { retryClass: "billable-post", timeout: Duration.millis(prepared.settings.timeoutMs), operation: "speech.synthesize" }
+        {
+          retryClass: "billable-post",
+          target: prepared.settings,
+          timeout: Duration.millis(prepared.settings.timeoutMs),
+          operation: "speech.synthesize"
+        }
       )
 
     const audioOf = (prepared: PreparedSpeech, bytes: Uint8Array): Audio => ({
@@ -179,8 +164,7 @@ export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
     const readError = (error: { readonly message: string }) =>
       new OpenRouterError.TransportError({ message: `Reading the audio failed: ${error.message}`, phase: "response", cause: error })
 
-    const synthesize: Service["synthesize"] = (call) =>
-      Effect.gen(function*() {
+    const synthesize: Service["synthesize"] = Effect.fn("Speech.synthesize")(function*(call: SynthesizeOptions) {
         const prepared = yield* prepare(call)
         return yield* Effect.gen(function*() {
           const response = yield* request(prepared)
@@ -188,13 +172,11 @@ export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
           const checked = yield* AudioResponse.checkAudio(response.headers["content-type"], bytes, MAX_AUDIO_BYTES)
           return audioOf(prepared, checked)
         }).pipe(timeoutOf(prepared.settings.timeoutMs, "speech"))
-      }).pipe(Effect.withSpan("Speech.synthesize", { captureStackTrace: false }))
+      })
 
-    const synthesizeToFile: Service["synthesizeToFile"] = (call, path) =>
-      Effect.gen(function*() {
+    const synthesizeToFile: Service["synthesizeToFile"] = Effect.fn("Speech.synthesizeToFile")(function*(call: SynthesizeOptions, path: string) {
         const fs = yield* FileSystem.FileSystem
         const prepared = yield* prepare(call)
-        const temporary = `${path}.${Date.now().toString(36)}.partial`
         return yield* Effect.gen(function*() {
           const response = yield* request(prepared)
           // The content type is checked before a byte is written; the size as the bytes arrive.
@@ -202,39 +184,41 @@ export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
             return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
           }
           let size = 0
-          yield* response.stream.pipe(
-            Stream.mapError(readError),
-            Stream.mapEffect((chunk) => {
-              size += chunk.byteLength
-              return size > MAX_AUDIO_BYTES
-                ? Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter TTS API error: audio response exceeds ${MAX_AUDIO_BYTES} bytes` }))
-                : Effect.succeed(chunk)
-            }),
-            Stream.run(fs.sink(temporary)),
-            // The path cannot be written: bad input, not a remote failure.
-            Effect.catchTags({
-              SystemError: (error) => Effect.fail(cannotWrite(path, error.message)),
-              BadArgument: (error) => Effect.fail(cannotWrite(path, error.message))
-            })
-          )
-          const declared = AudioResponse.declaredLength(response.headers)
-          if (declared !== undefined && size !== declared) {
-            return yield* Effect.fail(readError({ message: `the audio ended after ${size} of ${declared} bytes` }))
-          }
-          if (size === 0) return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
-          yield* fs.rename(temporary, path).pipe(Effect.mapError((error) => cannotWrite(path, error.message)))
+          // Streamed into a temporary file renamed into place once whole: a failure at any point
+          // leaves nothing under `path`.
+          yield* replaceFile(path, (temporary) =>
+            Effect.gen(function*() {
+              yield* response.stream.pipe(
+                Stream.mapError(readError),
+                Stream.mapEffect((chunk) => {
+                  size += chunk.byteLength
+                  return size > MAX_AUDIO_BYTES
+                    ? Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter TTS API error: audio response exceeds ${MAX_AUDIO_BYTES} bytes` }))
+                    : Effect.succeed(chunk)
+                }),
+                Stream.run(fs.sink(temporary))
+              )
+              const declared = AudioResponse.declaredLength(response.headers)
+              if (declared !== undefined && size !== declared) {
+                return yield* Effect.fail(readError({ message: `the audio ended after ${size} of ${declared} bytes` }))
+              }
+              if (size === 0) return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
+            })).pipe(
+              // The path cannot be written: bad input, not a remote failure.
+              Effect.catchTags({
+                SystemError: (error) => Effect.fail(cannotWrite(path, error.message)),
+                BadArgument: (error) => Effect.fail(cannotWrite(path, error.message))
+              })
+            )
           return { ...audioOf(prepared, new Uint8Array(0)), path, size }
-        }).pipe(
-          Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)),
-          timeoutOf(prepared.settings.timeoutMs, "speech")
-        )
-      }).pipe(Effect.withSpan("Speech.synthesizeToFile", { captureStackTrace: false }))
+        }).pipe(timeoutOf(prepared.settings.timeoutMs, "speech"))
+      })
 
-    const transcribe: Service["transcribe"] = (call) =>
-      Effect.gen(function*() {
+    const transcribe: Service["transcribe"] = Effect.fn("Speech.transcribe")(function*(call: TranscribeOptions) {
         const format = yield* AudioResponse.transcriptionFormat(call.mimeType, call.fileName)
         const model = call.model?.trim() || TRANSCRIPTION_MODEL
-        const timeoutMs = call.timeoutMs ?? defaults.timeoutMs
+        const target = yield* config.chat()
+        const timeoutMs = call.timeoutMs ?? (yield* config.speech()).timeoutMs
         const requestBody = {
           model,
           input_audio: { data: Buffer.from(call.audio).toString("base64"), format },
@@ -243,11 +227,11 @@ export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
         }
         return yield* Effect.gen(function*() {
           const response = yield* http.execute(
-            HttpClientRequest.post(http.url("/audio/transcriptions")).pipe(
-              HttpClientRequest.setHeaders(HeaderPolicy.headers({ route: http.route })),
+            HttpClientRequest.post(http.url("/audio/transcriptions", target)).pipe(
+              HttpClientRequest.setHeaders(HeaderPolicy.headers({ route: target.route })),
               HttpClientRequest.bodyText(JSON.stringify(requestBody), "application/json")
             ),
-            { retryClass: "billable-post", timeout: Duration.millis(timeoutMs), operation: "speech.transcribe" }
+            { retryClass: "billable-post", target, timeout: Duration.millis(timeoutMs), operation: "speech.transcribe" }
           )
           const json = yield* response.json.pipe(
             Effect.mapError(() => new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response is not JSON" }))
@@ -258,13 +242,10 @@ export const make = (options: SpeechHttpOptions = {}): Effect.Effect<
           }
           return { text, model }
         }).pipe(timeoutOf(timeoutMs, "transcription"))
-      }).pipe(Effect.withSpan("Speech.transcribe", { captureStackTrace: false }))
+      })
 
     return { prepare, synthesize, synthesizeToFile, transcribe }
   })
 
 /** @since 0.1.0 @category Layers */
-export const layer = (
-  options: SpeechHttpOptions = {}
-): Layer.Layer<Speech, OpenRouterError.ConfigError | Settings.ResolveError, OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | HttpClient.HttpClient> =>
-  Layer.effect(Speech, make(options))
+export const layer: Layer.Layer<Speech, never, OpenRouterConfig | OpenRouterHttp.OpenRouterHttp> = Layer.effect(Speech, make)

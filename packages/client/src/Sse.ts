@@ -1,8 +1,8 @@
 /**
- * A linear Server-Sent Events decoder (reference §2.8, §12.3).
+ * A linear Server-Sent Events decoder (the WHATWG event-stream format as OpenRouter streams it).
  *
  * `@effect/experimental`'s `Sse` parser rescans its buffer from the start for every line, so its
- * cost grows with the square of the read size (ARCHITECTURE.md, "Performance notes"). This decoder
+ * cost grows with the square of the read size (measured in packages/bench/NOTES.md). This decoder
  * makes one pass over each read:
  *
  * - a line end (`\n`, `\r\n` or `\r`, including a `\r` that ends one read and a `\n` that starts

@@ -12,6 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import { writeFileAtomic } from "./internal/atomicFile.js"
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -61,12 +62,7 @@ export const VideoJobSchema: Schema.Schema<VideoJob> = Schema.Struct({
 export class StoreError extends Schema.TaggedError<StoreError>("@openrouter-effect/client/VideoJobStore/StoreError")(
   "StoreError",
   { message: Schema.String, path: Schema.optional(Schema.String) }
-) {
-  /** The code the CLI exits with. @since 0.1.0 */
-  get exitCode(): number {
-    return 1
-  }
-}
+) {}
 
 // ---------------------------------------------------------------------------------------------
 // Service
@@ -139,8 +135,8 @@ const encodeJob = Schema.encodeSync(VideoJobSchema)
 
 /**
  * A store keeping one JSON file per job at `<stateDir>/videos/<encodeURIComponent(id)>.json`, mode
- * 0600. Each write goes to a temporary file in the same directory which is then renamed over the
- * job's file, so a file is always either the old or the new job. `list` skips (and logs) files that
+ * 0600. Each write goes to a temporary file in the same directory (`*.tmp`, see `AtomicFile`)
+ * which is then renamed over the job's file, so a file is always either the old or the new job. `list` skips (and logs) files that
  * cannot be read or decoded; `get` reports them as a {@link StoreError} naming the file.
  *
  * @since 0.1.0 @category Constructors
@@ -169,21 +165,15 @@ export const makeFile = (stateDir: string): Effect.Effect<Service, never, FileSy
 
     const put = (job: VideoJob): Effect.Effect<void, StoreError> => {
       const path = pathOf(job.id)
-      const temporary = `${dir}/.${encodeURIComponent(job.id)}.${Date.now().toString(36)}${
-        Math.random().toString(36).slice(2, 10)
-      }.tmp`
-      return Effect.gen(function*() {
-        yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(
-          Effect.mapError(failure(dir, "create directory"))
+      return fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(
+        Effect.mapError(failure(dir, "create directory")),
+        Effect.zipRight(
+          writeFileAtomic(path, `${JSON.stringify(encodeJob(job), null, 2)}\n`, { mode: 0o600 }).pipe(
+            Effect.mapError(failure(path, "write")),
+            Effect.provideService(FileSystem.FileSystem, fs)
+          )
         )
-        const text = `${JSON.stringify(encodeJob(job), null, 2)}\n`
-        yield* fs.writeFileString(temporary, text, { mode: 0o600, flag: "wx" }).pipe(
-          Effect.mapError(failure(temporary, "write"))
-        )
-        // The mode given at creation is subject to the umask; make sure of 0600.
-        yield* fs.chmod(temporary, 0o600).pipe(Effect.mapError(failure(temporary, "chmod")))
-        yield* fs.rename(temporary, path).pipe(Effect.mapError(failure(path, "write")))
-      }).pipe(Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)))
+      )
     }
 
     const get = (id: string): Effect.Effect<Option.Option<VideoJob>, StoreError> => {

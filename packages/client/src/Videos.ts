@@ -1,17 +1,20 @@
 /**
- * Video generation (reference §13): capabilities, submit, a poller on a replaceable `Schedule`
- * under a deadline, resumable jobs, and a streamed download.
+ * Video generation (reference §13): capabilities, submit, polling through the `VideoPoller` in
+ * context, resumable jobs, and a streamed download.
  *
  * Money safety: the submit is `billable-post` (repeated only when the server provably did not get
  * it); the job handle is stored the moment the 202 arrives, before the first poll; polling and
  * downloading never submit again, whatever fails; `resume(jobId)` picks a job up after a crash,
  * a timeout or Ctrl-C.
  *
+ * Settings (model, deadline, base URL, key, download cap) are resolved once per call and passed
+ * to the transport as the call's target. {@link Service.prepare} builds the submit without sending
+ * it: a dry run prints exactly what {@link Service.submit} sends.
+ *
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -19,14 +22,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
+import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
-import * as AudioResponse from "./AudioResponse.js"
+import * as VideoDownload from "./internal/videoDownload.js"
+import * as VideoJobs from "./internal/videoJob.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
-import * as Retry from "./Retry.js"
-import { type VideoJob, VideoJobStore, type StoreError } from "./VideoJobStore.js"
+import { type StoreError, type VideoJob, VideoJobStore } from "./VideoJobStore.js"
+import * as VideoPoller from "./VideoPoller.js"
 import * as VideoRequest from "./VideoRequest.js"
 
 /** A job ended `failed`, `cancelled` or `expired`. @since 0.1.0 @category Errors */
@@ -34,38 +37,27 @@ export class VideoJobFailed extends Schema.TaggedError<VideoJobFailed>("@openrou
   message: Schema.String,
   jobId: Schema.String,
   status: Schema.String
-}) {
-  /** @since 0.1.0 */
-  get exitCode(): number {
-    return 1
-  }
-}
+}) {}
 
 /**
- * The default poll schedule: 2 s, growing ×1.5, at most 15 s between polls.
+ * The default poll schedule: 2 s, growing ×1.5, at most 15 s between polls
+ * (`VideoPoller.defaultSchedule`).
  *
  * @since 0.1.0 @category Schedules
  */
-export const defaultPollSchedule: Schedule.Schedule<unknown> = Schedule.exponential("2 seconds", 1.5).pipe(
-  Schedule.union(Schedule.spaced("15 seconds"))
-)
+export const defaultPollSchedule: Schedule.Schedule<unknown> = VideoPoller.defaultSchedule
 
 /** Where a job stands, for progress displays. @since 0.1.0 @category Models */
-export interface Progress {
-  readonly jobId: string
-  readonly status: string
-  readonly attempt: number
-  readonly elapsedMs: number
-}
+export type Progress = VideoPoller.Progress
 
 /** @since 0.1.0 @category Models */
 export interface PollOptions {
   /** The deadline; default `videoGenerationModel.timeoutMs`, else 10 minutes. */
   readonly timeoutMs?: number | undefined
-  readonly schedule?: Schedule.Schedule<unknown> | undefined
+  /** Replaces the `VideoPoller`'s schedule for this poll. */
+  readonly schedule?: VideoPoller.PollSchedule | undefined
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
-
 /** @since 0.1.0 @category Models */
 export interface DownloadOptions {
   /** Stream the video into this file (a temporary file, renamed when complete); else into memory under the media cap. */
@@ -99,15 +91,47 @@ export type VideoError =
   | Settings.ResolveError
   | OpenRouterError.BadInput
   | VideoJobFailed
+  | VideoPoller.PollExhausted
   | StoreError
+
+/**
+ * A submit as it would be sent: what {@link Service.prepare} answers and {@link Service.submit}
+ * sends.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Prepared {
+  readonly method: "POST"
+  readonly url: string
+  /** The request's headers, without `Authorization` (the transport adds it, to the target's origin only). */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Readonly<Record<string, unknown>>
+  /** The settings resolved for this call: model, deadline, base URL, route, key, download cap. */
+  readonly settings: Settings.Media
+}
+
+/** @since 0.1.0 @category Models */
+export interface PrepareOptions {
+  /**
+   * Where the model's capabilities come from: `"live"` (default) reads `/videos/models` (once per
+   * service) and falls back to the bundled table; `"bundled"` uses the bundled table only and
+   * sends nothing (a dry run).
+   */
+  readonly capabilities?: "live" | "bundled" | undefined
+}
 
 /** @since 0.1.0 @category Models */
 export interface Service {
   /** The model's capabilities: live from `/videos/models` (cached), else the bundled table. */
   readonly capabilities: (model: string) => Effect.Effect<VideoRequest.VideoCapabilities | undefined>
-  /** Checks and submits; the job is stored before this returns. */
+  /** Resolves the settings and checks and builds the submit, sending nothing. */
+  readonly prepare: (
+    request: VideoRequest.SubmitOptions,
+    options?: PrepareOptions
+  ) => Effect.Effect<Prepared, Settings.ResolveError | OpenRouterError.BadInput>
+  /** Checks and submits what {@link prepare} builds; the job is stored before this returns. */
   readonly submit: (options: VideoRequest.SubmitOptions & DownloadOptions) => Effect.Effect<VideoJob, VideoError>
-  /** Polls until the job completes, fails or the deadline passes. Never submits. */
+  /** Polls through the `VideoPoller` until the job completes, fails or the deadline passes. Never submits. */
   readonly poll: (job: VideoJob, options?: PollOptions) => Effect.Effect<VideoRequest.JobPayload, VideoError>
   readonly download: (job: VideoJob, completed: VideoRequest.JobPayload, options?: DownloadOptions) => Effect.Effect<VideoResult, VideoError>
   /** submit → poll → download. */
@@ -120,285 +144,149 @@ export interface Service {
 /** @since 0.1.0 @category Context */
 export class Videos extends Context.Tag("@openrouter-effect/client/Videos")<Videos, Service>() {}
 
-const POLL_REQUEST_TIMEOUT = Duration.seconds(60)
-const DOWNLOAD_IDLE_TIMEOUT = Duration.seconds(60)
-
-const malformed = (message = "OpenRouter video generation response malformed") => new OpenRouterError.MalformedResponse({ message })
-
-const extensionOf = (mimeType: string): string => {
-  const subtype = mimeType.split(";")[0]?.trim().split("/")[1] ?? "mp4"
-  return subtype === "quicktime" ? "mov" : subtype.split("+")[0] || "mp4"
-}
-
 /**
  * Builds the service.
  *
  * @since 0.1.0 @category Constructors
  */
-export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHttp | VideoJobStore | FileSystem.FileSystem> = Effect.gen(
-  function*() {
-    const config = yield* OpenRouterConfig
-    const http = yield* OpenRouterHttp
-    const store = yield* VideoJobStore
-    const fs = yield* FileSystem.FileSystem
-    const baseOrigin = new URL(http.baseUrl).origin
+export const make: Effect.Effect<
+  Service,
+  never,
+  OpenRouterConfig | OpenRouterHttp | VideoJobStore | VideoPoller.VideoPoller | FileSystem.FileSystem
+> = Effect.gen(function*() {
+  const config = yield* OpenRouterConfig
+  const http = yield* OpenRouterHttp
+  const store = yield* VideoJobStore
+  const poller = yield* VideoPoller.VideoPoller
+  const fs = yield* FileSystem.FileSystem
 
-    const resolve = (url: string) => new URL(url, `${http.baseUrl}/`).toString()
-    // A URL from a response that does not parse is a malformed response, not a defect.
-    const resolveFrom = (url: string) => Effect.try({ try: () => resolve(url), catch: () => malformed() })
-    // OpenRouter's headers go to OpenRouter's origin only; a CDN gets nothing of ours.
-    const headersFor = (url: string) => (new URL(url).origin === baseOrigin ? HeaderPolicy.headers({ route: http.route }) : {})
+  // A call's settings, resolved once per call (a base URL given to the layer, or the CLI's
+  // --base-url, is the config's override, so it holds for video as for chat).
+  const settingsFor = (model: string | undefined, timeoutMs?: number | undefined) =>
+    config.media({ kind: "video", model, timeoutMs })
 
-    const catalog = yield* Effect.cached(
-      http.execute(HttpClientRequest.get(http.url("/videos/models")), {
-        retryClass: "idempotent-get",
-        timeout: Duration.seconds(5),
-        operation: "videos.models"
-      }).pipe(
-        Effect.flatMap((response) => response.json),
-        Effect.map(VideoRequest.capabilitiesFromCatalog),
-        Effect.tapError((error) => Effect.logWarning(`The video model catalogue could not be read; using the bundled capabilities (${error._tag})`)),
-        Effect.orElseSucceed(() => new Map<string, VideoRequest.VideoCapabilities>())
+  const catalog = yield* Effect.cached(
+    http.execute(HttpClientRequest.get(http.url("/videos/models")), {
+      retryClass: "idempotent-get",
+      timeout: Duration.seconds(5),
+      operation: "videos.models"
+    }).pipe(
+      Effect.flatMap((response) => response.json),
+      Effect.map(VideoRequest.capabilitiesFromCatalog),
+      Effect.tapError((error) => Effect.logWarning(`The video model catalogue could not be read; using the bundled capabilities (${error._tag})`)),
+      Effect.orElseSucceed(() => new Map<string, VideoRequest.VideoCapabilities>())
+    )
+  )
+
+  const bundled = (model: string) => (model === VideoRequest.defaultModel ? VideoRequest.bundled : undefined)
+
+  const capabilities: Service["capabilities"] = (model) => Effect.map(catalog, (live) => live.get(model) ?? bundled(model))
+
+  const failed = (jobId: string, payload: VideoRequest.JobPayload) =>
+    Effect.zipRight(
+      store.update(jobId, { status: "failed", ...(payload.error !== undefined ? { error: payload.error } : {}) }),
+      Effect.fail(
+        new VideoJobFailed({ jobId, status: payload.status ?? "failed", message: payload.error ?? `OpenRouter video generation ${payload.status ?? "failed"}` })
       )
     )
 
-    const capabilities: Service["capabilities"] = (model) =>
-      Effect.map(catalog, (live) => live.get(model) ?? (model === VideoRequest.defaultModel ? VideoRequest.bundled : undefined))
+  const prepare: Service["prepare"] = (request, options = {}) =>
+    Effect.gen(function*() {
+      const settings = yield* settingsFor(request.model, request.timeoutMs)
+      const model = settings.model.slug
+      const known = options.capabilities === "bundled" ? bundled(model) : yield* capabilities(model)
+      const body = yield* VideoRequest.submitBody(model, request, known)
+      return {
+        method: "POST" as const,
+        url: http.url("/videos", settings),
+        headers: { ...HeaderPolicy.headers({ route: settings.route, configured: settings.headers }), "content-type": "application/json" },
+        body,
+        settings
+      }
+    })
 
-    const readJob = (response: HttpClientResponse.HttpClientResponse) =>
-      response.text.pipe(
-        Effect.mapError(() => malformed()),
-        Effect.flatMap((text) => {
-          let body: unknown
-          try {
-            body = JSON.parse(text)
-          } catch {
-            return Effect.fail(malformed())
-          }
-          return VideoRequest.parseJob(body)
-        })
+  const submit: Service["submit"] = (options) =>
+    Effect.gen(function*() {
+      const prepared = yield* prepare(options)
+      const response = yield* http.execute(
+        HttpClientRequest.post(prepared.url).pipe(
+          HttpClientRequest.setHeaders(prepared.headers),
+          HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
+        ),
+        { retryClass: "billable-post", target: prepared.settings, timeout: VideoJobs.REQUEST_TIMEOUT, operation: "videos.submit" }
       )
+      const payload = yield* VideoJobs.readJob(response)
+      if (payload.id === undefined || payload.pollingUrl === undefined) {
+        return yield* Effect.fail(VideoJobs.malformed("OpenRouter video generation response missing job details"))
+      }
+      const job: VideoJob = {
+        id: payload.id,
+        pollingUrl: payload.pollingUrl,
+        model: prepared.settings.model.slug,
+        baseUrl: prepared.settings.baseUrl,
+        submittedAt: yield* Clock.currentTimeMillis,
+        status: "submitted",
+        ...(options.output !== undefined ? { output: options.output } : {})
+      }
+      // Stored before anything else can fail: this job is paid for.
+      yield* store.put(job)
+      const status = VideoRequest.classifyStatus(payload.status)
+      if (status === "failed") return yield* failed(job.id, payload)
+      if (status === "unknown") return yield* Effect.fail(VideoJobs.malformed())
+      return job
+    }).pipe(Effect.withSpan("Videos.submit", { captureStackTrace: false }))
 
-    const failed = (jobId: string, payload: VideoRequest.JobPayload) =>
-      new VideoJobFailed({
-        jobId,
-        status: payload.status ?? "failed",
-        message: payload.error ?? `OpenRouter video generation ${payload.status ?? "failed"}`
+  const poll: Service["poll"] = (job, options = {}) =>
+    Effect.gen(function*() {
+      const settings = yield* settingsFor(job.model, options.timeoutMs)
+      const { headersFor, resolveFrom } = VideoJobs.urls(settings)
+      const url = yield* resolveFrom(job.pollingUrl)
+      const payload = yield* poller.poll(VideoJobs.check(http, settings, url, headersFor(url)), {
+        jobId: job.id,
+        timeoutMs: settings.timeoutMs,
+        schedule: options.schedule,
+        onProgress: options.onProgress
       })
+      return VideoRequest.classifyStatus(payload.status) === "failed" ? yield* failed(job.id, payload) : payload
+    }).pipe(Effect.withSpan("Videos.poll", { captureStackTrace: false, attributes: { "openrouter.video.job": job.id } }))
 
-    const submit: Service["submit"] = (options) =>
-      Effect.gen(function*() {
-        const media = yield* config.media({ kind: "video", model: options.model, timeoutMs: options.timeoutMs })
-        const model = media.model.slug
-        const body = yield* VideoRequest.submitBody(model, options, yield* capabilities(model))
-        const response = yield* http.execute(
-          HttpClientRequest.post(http.url("/videos")).pipe(
-            HttpClientRequest.setHeaders({ ...HeaderPolicy.headers({ route: http.route, configured: media.headers }), "content-type": "application/json" }),
-            HttpClientRequest.bodyText(JSON.stringify(body), "application/json")
-          ),
-          { retryClass: "billable-post", timeout: POLL_REQUEST_TIMEOUT, operation: "videos.submit" }
-        )
-        const payload = yield* readJob(response)
-        if (payload.id === undefined || payload.pollingUrl === undefined) {
-          return yield* Effect.fail(malformed("OpenRouter video generation response missing job details"))
-        }
-        const job: VideoJob = {
-          id: payload.id,
-          pollingUrl: payload.pollingUrl,
-          model,
-          baseUrl: http.baseUrl,
-          submittedAt: yield* Clock.currentTimeMillis,
-          status: "submitted",
-          ...(options.output !== undefined ? { output: options.output } : {})
-        }
-        // Stored before anything else can fail: this job is paid for.
-        yield* store.put(job)
-        const status = VideoRequest.classifyStatus(payload.status)
-        if (status === "failed") {
-          yield* store.update(job.id, { status: "failed", ...(payload.error !== undefined ? { error: payload.error } : {}) })
-          return yield* Effect.fail(failed(job.id, payload))
-        }
-        if (status === "unknown") return yield* Effect.fail(malformed())
-        return job
-      }).pipe(Effect.withSpan("Videos.submit", { captureStackTrace: false }))
+  const download: Service["download"] = (job, completed, options = {}) =>
+    Effect.gen(function*() {
+      const settings = yield* settingsFor(job.model)
+      return yield* VideoDownload.download(
+        { http, target: settings, fs, store, maxBytes: settings.maxBytes },
+        job,
+        completed,
+        options.output ?? job.output
+      )
+    }).pipe(Effect.withSpan("Videos.download", { captureStackTrace: false, attributes: { "openrouter.video.job": job.id } }))
 
-    const poll: Service["poll"] = (job, options = {}) =>
-      Effect.gen(function*() {
-        const media = yield* config.media({ kind: "video", model: job.model, timeoutMs: options.timeoutMs })
-        const deadline = media.timeoutMs
-        const url = yield* resolveFrom(job.pollingUrl)
-        const driver = yield* Schedule.driver(options.schedule ?? defaultPollSchedule)
-        const started = yield* Clock.currentTimeMillis
-        let attempt = 0
-        const loop: Effect.Effect<VideoRequest.JobPayload, VideoError> = Effect.gen(function*() {
-          for (;;) {
-            attempt++
-            const result = yield* Effect.either(
-              http.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headersFor(url))), {
-                retryClass: "idempotent-get",
-                timeout: POLL_REQUEST_TIMEOUT,
-                operation: "videos.poll"
-              })
-            )
-            let retryAfter: Duration.Duration | undefined
-            let status = "unreachable"
-            if (result._tag === "Left") {
-              const error = result.left
-              // A poll that fails for a transient reason is tried again inside the deadline; the
-              // job is never submitted again.
-              if (error._tag === "ConfigError" || !Retry.isRetryable("idempotent-get", error)) return yield* Effect.fail(error)
-              retryAfter = Option.getOrUndefined(Retry.serverDelay(error))
-            } else {
-              const payload = yield* readJob(result.right)
-              const retryHeader = result.right.headers["retry-after"]
-              if (retryHeader !== undefined && /^\d+$/.test(retryHeader)) retryAfter = Duration.min(Duration.seconds(Number(retryHeader)), Retry.MAX_DELAY)
-              status = payload.status ?? ""
-              const kind = VideoRequest.classifyStatus(payload.status)
-              if (kind === "completed") return payload
-              if (kind === "failed") {
-                yield* store.update(job.id, { status: "failed", ...(payload.error !== undefined ? { error: payload.error } : {}) })
-                return yield* Effect.fail(failed(job.id, payload))
-              }
-              if (kind !== "in_progress") return yield* Effect.fail(malformed())
-            }
-            const now = yield* Clock.currentTimeMillis
-            if (options.onProgress !== undefined) yield* options.onProgress({ jobId: job.id, status, attempt, elapsedMs: now - started })
-            // A Retry-After from the server replaces the schedule's next step.
-            if (retryAfter !== undefined) yield* Effect.sleep(retryAfter)
-            else yield* driver.next(undefined).pipe(Effect.orElse(() => Effect.never))
-          }
-        })
-        return yield* loop.pipe(
-          Effect.timeoutFail({
-            duration: Duration.millis(deadline),
-            onTimeout: () =>
-              new OpenRouterError.Timeout({
-                message: `OpenRouter video generation timed out after ${deadline}ms (job ${job.id} is still on the server: resume it with its id)`,
-                source: "client",
-                timeoutMs: deadline
-              })
-          })
-        )
-      }).pipe(Effect.withSpan("Videos.poll", { captureStackTrace: false, attributes: { "openrouter.video.job": job.id } }))
+  const finish = (job: VideoJob, options: PollOptions & DownloadOptions) =>
+    Effect.flatMap(poll(job, options), (completed) => download(job, completed, options))
 
-    const fetchVideo = (url: string) =>
-      http.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headersFor(url))), {
-        retryClass: "idempotent-get",
-        timeout: POLL_REQUEST_TIMEOUT,
-        operation: "videos.download"
-      })
+  const generate: Service["generate"] = (options) =>
+    Effect.flatMap(submit(options), (job) => finish(job, options)).pipe(Effect.withSpan("Videos.generate", { captureStackTrace: false }))
 
-    const download: Service["download"] = (job, completed, options = {}) =>
-      Effect.gen(function*() {
-        const media = yield* config.media({ kind: "video", model: job.model })
-        const contentUrl = resolve(`videos/${encodeURIComponent(completed.id ?? job.id)}/content?index=0`)
-        const unsigned = completed.unsignedUrls.find((u) => u.trim() !== "")
-        const first = unsigned === undefined ? contentUrl : yield* resolveFrom(unsigned)
-        // An expired unsigned URL (403/404) falls back to the content endpoint.
-        const response = yield* fetchVideo(first).pipe(
-          Effect.catchIf(
-            (error) => first !== contentUrl && "status" in error && (error.status === 403 || error.status === 404),
-            () => fetchVideo(contentUrl)
-          )
-        )
-        const contentType = response.headers["content-type"]
-        if (AudioResponse.isTextual(contentType ?? "")) return yield* Effect.fail(malformed(`OpenRouter generated video download answered ${contentType}, not a video`))
-        const mimeType = (contentType ?? "video/mp4").split(";")[0]?.trim() || "video/mp4"
-        const fileName = `video-1.${extensionOf(mimeType)}`
-        const bytes = response.stream.pipe(
-          Stream.mapError((error) =>
-            new OpenRouterError.TransportError({ message: `The video download broke: ${error.message}`, phase: "response", cause: error })
-          ),
-          Stream.timeoutFail(
-            () => new OpenRouterError.Timeout({ message: "The video download stalled for 60 s", source: "client" }),
-            DOWNLOAD_IDLE_TIMEOUT
-          )
-        )
-        const metadata = {
-          jobId: job.id,
-          status: completed.status ?? "completed",
-          generationId: completed.generationId,
-          cost: completed.usage?.cost,
-          isByok: completed.usage?.isByok
-        }
-        const model = completed.model ?? job.model
-        const output = options.output ?? job.output
-        // A body that ends short of its Content-Length was cut, even when the transport ends it quietly.
-        const declared = AudioResponse.declaredLength(response.headers)
-        const cut = (size: number) =>
-          new OpenRouterError.TransportError({ message: `The video download broke after ${size} of ${declared} bytes`, phase: "response" })
-        if (output !== undefined) {
-          const temporary = `${output}.${job.id.replace(/[^A-Za-z0-9]/g, "")}.partial`
-          let size = 0
-          const written = yield* Stream.tap(bytes, (chunk) => Effect.sync(() => {
-            size += chunk.byteLength
-          })).pipe(
-            Stream.run(fs.sink(temporary)),
-            Effect.catchTags({
-              SystemError: (error) => Effect.fail(new OpenRouterError.BadInput({ field: "output", value: output, message: `Cannot write ${output}: ${error.message}` })),
-              BadArgument: (error) => Effect.fail(new OpenRouterError.BadInput({ field: "output", value: output, message: `Cannot write ${output}: ${error.message}` }))
-            }),
-            Effect.map(() => size),
-            Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore))
-          )
-          if (declared !== undefined && written !== declared) {
-            yield* fs.remove(temporary).pipe(Effect.ignore)
-            return yield* Effect.fail(cut(written))
-          }
-          if (written === 0) {
-            yield* fs.remove(temporary).pipe(Effect.ignore)
-            return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
-          }
-          yield* fs.rename(temporary, output).pipe(
-            Effect.mapError((error) => new OpenRouterError.BadInput({ field: "output", value: output, message: `Cannot write ${output}: ${error.message}` }))
-          )
-          yield* store.update(job.id, { status: "downloaded", output })
-          return { file: output, size: written, mimeType, fileName, model, metadata }
-        }
-        const chunks: Array<Uint8Array> = []
-        let size = 0
-        let tooLarge = false
-        yield* bytes.pipe(
-          Stream.takeWhile((chunk) => {
-            size += chunk.byteLength
-            tooLarge = size > media.maxBytes
-            if (!tooLarge) chunks.push(chunk)
-            return !tooLarge
-          }),
-          Stream.runDrain
-        )
-        if (tooLarge) {
-          if (unsigned !== undefined && /^https?:\/\//i.test(unsigned)) {
-            yield* store.update(job.id, { status: "completed" })
-            return { url: unsigned, size: 0, mimeType, fileName, model, metadata }
-          }
-          return yield* Effect.fail(malformed(`OpenRouter generated video download exceeds ${media.maxBytes} bytes`))
-        }
-        if (declared !== undefined && size !== declared) return yield* Effect.fail(cut(size))
-        if (size === 0) return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
-        yield* store.update(job.id, { status: "downloaded" })
-        return { bytes: Buffer.concat(chunks), size, mimeType, fileName, model, metadata }
-      }).pipe(Effect.withSpan("Videos.download", { captureStackTrace: false, attributes: { "openrouter.video.job": job.id } }))
+  const resume: Service["resume"] = (jobId, options = {}) =>
+    Effect.gen(function*() {
+      const job = yield* store.get(jobId)
+      if (Option.isNone(job)) {
+        return yield* Effect.fail(new OpenRouterError.BadInput({ field: "jobId", value: jobId, message: `No stored video job ${jobId}` }))
+      }
+      return yield* finish(job.value, options)
+    }).pipe(Effect.withSpan("Videos.resume", { captureStackTrace: false, attributes: { "openrouter.video.job": jobId } }))
 
-    const finish = (job: VideoJob, options: PollOptions & DownloadOptions) =>
-      Effect.flatMap(poll(job, options), (completed) => download(job, completed, options))
+  return { capabilities, prepare, submit, poll, download, generate, resume, jobs: store.list }
+})
 
-    const generate: Service["generate"] = (options) =>
-      Effect.flatMap(submit(options), (job) => finish(job, options)).pipe(Effect.withSpan("Videos.generate", { captureStackTrace: false }))
-
-    const resume: Service["resume"] = (jobId, options = {}) =>
-      Effect.gen(function*() {
-        const job = yield* store.get(jobId)
-        if (Option.isNone(job)) {
-          return yield* Effect.fail(new OpenRouterError.BadInput({ field: "jobId", value: jobId, message: `No stored video job ${jobId}` }))
-        }
-        return yield* finish(job.value, options)
-      }).pipe(Effect.withSpan("Videos.resume", { captureStackTrace: false, attributes: { "openrouter.video.job": jobId } }))
-
-    return { capabilities, submit, poll, download, generate, resume, jobs: store.list }
-  }
-)
-
-/** @since 0.1.0 @category Layers */
-export const layer: Layer.Layer<Videos, never, OpenRouterConfig | OpenRouterHttp | VideoJobStore | FileSystem.FileSystem> =
-  Layer.effect(Videos, make)
+/**
+ * The service; polls go through the `VideoPoller` in context (`VideoPoller.layer()` for the
+ * default schedule).
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layer: Layer.Layer<
+  Videos,
+  never,
+  OpenRouterConfig | OpenRouterHttp | VideoJobStore | VideoPoller.VideoPoller | FileSystem.FileSystem
+> = Layer.effect(Videos, make)

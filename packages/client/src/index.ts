@@ -7,7 +7,11 @@
 /** @since 0.1.0 */
 export * as Chat from "./Chat.js"
 /** @since 0.1.0 */
+export * as AtomicFile from "./AtomicFile.js"
+/** @since 0.1.0 */
 export * as AudioResponse from "./AudioResponse.js"
+/** @since 0.1.0 */
+export * as ChatResponse from "./ChatResponse.js"
 /** @since 0.1.0 */
 export * as ImageExtraction from "./ImageExtraction.js"
 /** @since 0.1.0 */
@@ -28,6 +32,8 @@ export * as Speech from "./Speech.js"
 export * as Sse from "./Sse.js"
 /** @since 0.1.0 */
 export * as VideoJobStore from "./VideoJobStore.js"
+/** @since 0.1.0 */
+export * as VideoPoller from "./VideoPoller.js"
 /** @since 0.1.0 */
 export * as VideoRequest from "./VideoRequest.js"
 /** @since 0.1.0 */

@@ -237,10 +237,12 @@ describe("spans", () => {
       Effect.map(() => {
         const named = (name: string) => spans.find((span) => span.name === name)
         const attributes = (name: string) => Object.fromEntries(named(name)?.attributes ?? [])
-        // One span per chat call: the settings and the HTTP exchange annotate it, with no span of their own.
+        // One span per chat call: the settings and the HTTP exchange annotate it, with no span of
+        // their own. The route is the one the call resolved: no base URL configured is "default"
+        // (OpenRouter's own, host- and exact-verified).
         expect(attributes("Chat.complete")).toMatchObject({
           "openrouter.model": "openai/gpt-4o",
-          "openrouter.route": "openrouter",
+          "openrouter.route": "default",
           "openrouter.cache": "MISS",
           "http.status": 200,
           "openrouter.retries": 0,

@@ -8,6 +8,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Catalog, Thinking } from "@openrouter-effect/core"
 import { Deferred, Duration, Effect, FastCheck as fc, Fiber, Layer, Logger, Redacted, TestClock } from "effect"
+import * as ModelsParse from "../src/internal/modelsParse.js"
 import * as Models from "../src/Models.js"
 import * as OpenRouterHttp from "../src/OpenRouterHttp.js"
 
@@ -259,7 +260,7 @@ describe("Models parsing (§1.3, §8.1)", () => {
   })
 
   it("keeps unknown fields of an entry", () => {
-    const [decoded] = Models.decodeEntries([claude])
+    const [decoded] = ModelsParse.decodeEntries([claude])
     expect(decoded?.model["canonical_slug"]).toBe("anthropic/claude-4.5-sonnet-20250929")
     expect(decoded?.model["knowledge_cutoff"]).toBe("2025-07-31")
     expect(decoded?.raw).toBe(claude)
@@ -303,15 +304,15 @@ describe("Models parsing (§1.3, §8.1)", () => {
   })
 
   it("prices: strict decimal strings × 1e6; anything else is 0", () => {
-    expect(Models.perMillion("0.000003")).toBe(3)
-    expect(Models.perMillion(" 1e-6 ")).toBe(1)
-    expect(Models.perMillion(0.0000025)).toBe(2.5)
-    expect(Models.perMillion("-1")).toBe(0)
-    expect(Models.perMillion("free")).toBe(0)
-    expect(Models.perMillion("0x10")).toBe(0)
-    expect(Models.perMillion("")).toBe(0)
-    expect(Models.perMillion(null)).toBe(0)
-    expect(Models.perMillion("1e400")).toBe(0)
+    expect(ModelsParse.perMillion("0.000003")).toBe(3)
+    expect(ModelsParse.perMillion(" 1e-6 ")).toBe(1)
+    expect(ModelsParse.perMillion(0.0000025)).toBe(2.5)
+    expect(ModelsParse.perMillion("-1")).toBe(0)
+    expect(ModelsParse.perMillion("free")).toBe(0)
+    expect(ModelsParse.perMillion("0x10")).toBe(0)
+    expect(ModelsParse.perMillion("")).toBe(0)
+    expect(ModelsParse.perMillion(null)).toBe(0)
+    expect(ModelsParse.perMillion("1e400")).toBe(0)
   })
 
   it("a body without a data array has no models", () => {
@@ -407,7 +408,7 @@ describe("Models service (memory)", () => {
 
       // unknown: Catalog.describe's defaults
       const unknown = yield* models.find("acme/never-heard-of-it")
-      expect(unknown).toEqual(Models.fromCatalogEntry(Catalog.describe("acme/never-heard-of-it")))
+      expect(unknown).toEqual(ModelsParse.fromCatalogEntry(Catalog.describe("acme/never-heard-of-it")))
       expect(unknown).toMatchObject({ name: "acme/never-heard-of-it", reasoning: false, contextWindow: 200_000, maxTokens: 8192 })
 
       // a malformed entry was skipped, so its id is unknown

@@ -43,7 +43,6 @@ const roundTrip = (store: VideoJobStore.Service) =>
     expect(Exit.isFailure(missing)).toBe(true)
     const error = yield* Effect.flip(store.update("nope", { status: "failed" }))
     expect(error._tag).toBe("StoreError")
-    expect(error.exitCode).toBe(1)
   })
 
 describe("VideoJobStore (memory)", () => {

@@ -26,6 +26,7 @@ interface Seen {
   readonly headers: Readonly<Record<string, string>>
   /** TestClock time of the request. */
   readonly at: number
+  readonly body: string | undefined
 }
 
 /** A scripted OpenRouter: a function from the request to a Response, with everything recorded. */
@@ -33,7 +34,8 @@ const scripted = (answer: (request: Seen, count: number) => Response) => {
   const seen: Array<Seen> = []
   const client = HttpClient.make((request, url) =>
     Effect.map(Clock.currentTimeMillis, (at) => {
-      const record = { method: request.method, url: url.toString(), headers: { ...request.headers }, at }
+      const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : undefined
+      const record = { method: request.method, url: url.toString(), headers: { ...request.headers }, at, body }
       seen.push(record)
       return HttpClientResponse.fromWeb(request, answer(record, seen.length))
     }))
@@ -232,6 +234,44 @@ describe("cross-origin rules and the download", () => {
         expect(error._tag).toBe("BadInput")
       }
       expect(script.seen.filter((s) => s.method === "POST")).toHaveLength(0)
+    }).pipe(Effect.provide(script.layer))
+  })
+})
+
+describe("prepare", () => {
+  it.effect("prepare answers what submit sends: URL, headers (no Authorization), body, the call's settings", () => {
+    const script = scripted(jobScript(0))
+    return Effect.gen(function*() {
+      const videos = yield* Videos.Videos
+      const request = { prompt: "a cat", duration: 7, resolution: "720P", timeoutMs: 90_000 }
+      const prepared = yield* videos.prepare(request)
+      expect(prepared).toMatchObject({
+        method: "POST",
+        url: "https://openrouter.ai/api/v1/videos",
+        body: { model: "google/veo-3.1-fast", prompt: "a cat", duration: 8, resolution: "720p" },
+        settings: { model: { slug: "google/veo-3.1-fast" }, timeoutMs: 90_000, baseUrl: "https://openrouter.ai/api/v1" }
+      })
+      expect(Object.keys(prepared.headers).map((name) => name.toLowerCase())).not.toContain("authorization")
+      yield* videos.submit(request)
+      const [sent] = script.seen.filter((s) => s.method === "POST")
+      expect(sent?.url).toBe(prepared.url)
+      expect(JSON.parse(sent?.body ?? "null")).toEqual(prepared.body)
+      // Beside what prepare lists: the key, and the body's length (set by the platform).
+      const { authorization, "content-length": _length, ...rest } = sent?.headers ?? {}
+      expect(authorization).toBe(`Bearer ${KEY}`)
+      expect(rest).toEqual(Object.fromEntries(Object.entries(prepared.headers).map(([name, value]) => [name.toLowerCase(), value])))
+    }).pipe(Effect.provide(script.layer))
+  })
+
+  it.effect("prepare with the bundled capabilities sends nothing; a bad request is refused the same way", () => {
+    const script = scripted(jobScript(0))
+    return Effect.gen(function*() {
+      const videos = yield* Videos.Videos
+      const prepared = yield* videos.prepare({ prompt: "x", duration: 5 }, { capabilities: "bundled" })
+      expect(prepared.body).toMatchObject({ duration: 6 })
+      const error = yield* Effect.flip(videos.prepare({ prompt: "x", aspectRatio: "1:1" }, { capabilities: "bundled" }))
+      expect(error).toMatchObject({ _tag: "BadInput", field: "aspectRatio" })
+      expect(script.seen).toEqual([])
     }).pipe(Effect.provide(script.layer))
   })
 })

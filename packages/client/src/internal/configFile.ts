@@ -1,0 +1,113 @@
+/**
+ * The machinery of `OpenRouterConfig`: which variables a document refers to, the environment
+ * snapshot through Effect's `Config`, and reading the file with errors that name it.
+ *
+ * @internal
+ */
+import type * as PlatformError from "@effect/platform/Error"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type { Environment } from "@openrouter-effect/core"
+import { OpenRouterError } from "@openrouter-effect/core"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+
+const REFERENCE = /\$\$\{[A-Z_][A-Z0-9_]*\}|\$\{([A-Z_][A-Z0-9_]*)\}/g
+
+/**
+ * Every variable named by a `${NAME}` reference (upper-case names, as the core substitutes them)
+ * in any string of a raw document, at any depth. `$${NAME}` is an escaped literal and is not a
+ * reference.
+ *
+ * @since 0.1.0 @category Environment
+ */
+export const referencedNames = (raw: unknown): ReadonlySet<string> => {
+  const names = new Set<string>()
+  const seen = new Set<object>()
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") {
+      for (const match of value.matchAll(REFERENCE)) {
+        if (match[1] !== undefined) names.add(match[1])
+      }
+      return
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) return
+    seen.add(value)
+    for (const item of Array.isArray(value) ? value : Object.values(value)) visit(item)
+  }
+  visit(raw)
+  return names
+}
+
+/**
+ * Reads the named environment variables through Effect's `Config` (so the current
+ * `ConfigProvider` decides where they come from: the process environment by default, a map in
+ * tests). A variable that is missing is absent from the snapshot; one that is set but empty stays
+ * empty (the core treats blank as unset). A provider cannot list its variables, so callers name
+ * them: {@link FIXED_NAMES} and {@link referencedNames}.
+ *
+ * @since 0.1.0 @category Environment
+ */
+export const snapshot = (names: Iterable<string>): Effect.Effect<Environment.Environment> =>
+  Effect.forEach(
+    new Set(names),
+    (name) =>
+      Config.option(Config.string(name)).pipe(
+        Effect.orElseSucceed(() => Option.none<string>()),
+        Effect.map((value) => [name, value] as const)
+      )
+  ).pipe(
+    Effect.map((entries) => {
+      const environment: Record<string, string> = {}
+      for (const [name, value] of entries) {
+        if (Option.isSome(value)) environment[name] = value.value
+      }
+      return environment
+    })
+  )
+
+const REASONS: Record<PlatformError.SystemErrorReason, string> = {
+  AlreadyExists: "it already exists",
+  BadResource: "it is not a readable file",
+  Busy: "the resource is busy",
+  InvalidData: "invalid data",
+  NotFound: "no such file",
+  PermissionDenied: "permission denied",
+  TimedOut: "timed out",
+  UnexpectedEof: "unexpected end of file",
+  Unknown: "unknown error",
+  WouldBlock: "the operation would block",
+  WriteZero: "nothing was written"
+}
+
+const unreadable = (file: string, error: PlatformError.PlatformError): OpenRouterError.ConfigError =>
+  new OpenRouterError.ConfigError({
+    message: error._tag === "SystemError"
+      ? `${file}: cannot read the config file: ${REASONS[error.reason]}${
+        error.description !== undefined ? ` (${error.description})` : ""
+      }`
+      : `${file}: cannot read the config file: ${error.message}`,
+    file
+  })
+
+const isNotFound = (error: PlatformError.PlatformError): boolean =>
+  error._tag === "SystemError" && error.reason === "NotFound"
+
+// The file's text, or none when there is no file.
+export const readText = (
+  fs: FileSystem.FileSystem,
+  file: string
+): Effect.Effect<Option.Option<string>, OpenRouterError.ConfigError> =>
+  fs.exists(file).pipe(
+    Effect.flatMap((exists) =>
+      exists
+        ? fs.readFileString(file).pipe(
+          Effect.map(Option.some),
+          // Removed between the two calls: as if it never was.
+          Effect.catchIf(isNotFound, () => Effect.succeed(Option.none()))
+        )
+        : Effect.succeed(Option.none<string>())
+    ),
+    Effect.mapError((error) => unreadable(file, error))
+  )
+
