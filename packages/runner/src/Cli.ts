@@ -1,7 +1,7 @@
 /**
  * The `openrouter-effect` command line (@effect/cli): global options, `config show`, `onboard`
- * and `models set|list`. `run(argv)` answers the exit code: 0 success, 1 a remote or runtime
- * failure, 2 bad input or configuration, 130 interrupted. Expected errors print one line.
+ * and `models set|list`. `run(argv)` answers the exit code (see `ExitCode`): 0 success, 1 a remote
+ * or runtime failure, 2 bad input or configuration, 130 interrupted. Expected errors print one line.
  *
  * @since 0.1.0
  */
@@ -25,9 +25,7 @@ import * as Option from "effect/Option"
 import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
 import * as Argv from "./Argv.js"
-
-/** Exit codes. @since 0.1.0 @category Constants */
-export const ExitCode = { ok: 0, failure: 1, badInput: 2, interrupted: 130 } as const
+import { ExitCode, ofError } from "./ExitCode.js"
 
 const config = Options.text("config").pipe(Options.withDescription("the config file (default: the OpenClaw location rules)"), Options.optional)
 const baseUrl = Options.text("base-url").pipe(Options.withDescription("overrides models.providers.openrouter.baseUrl"), Options.optional)
@@ -52,9 +50,13 @@ export class HttpStack extends Context.Tag("@openrouter-effect/runner/HttpStack"
 const context = Effect.gen(function*() {
   const globals = yield* root
   const http = yield* HttpStack
-  const environment = { ...process.env }
-  // Loaded here rather than at start-up: `--help` and `--version` never need it.
-  const ConfigLocation = yield* Effect.promise(() => import("@openrouter-effect/core/ConfigLocation"))
+  // Loaded here rather than at start-up: `--help` and `--version` never need them.
+  const [ConfigLocation, OpenRouterConfig] = yield* Effect.promise(() =>
+    Promise.all([import("@openrouter-effect/core/ConfigLocation"), import("@openrouter-effect/client/OpenRouterConfig")])
+  )
+  // The variables that locate the config and pick the key, through Effect's Config (the same
+  // snapshot the client's config service takes).
+  const environment = yield* OpenRouterConfig.snapshot(OpenRouterConfig.FIXED_NAMES)
   const location = ConfigLocation.resolve({ flag: Option.getOrUndefined(globals.config), environment, homeDir: homedir() })
   return {
     location,
@@ -125,14 +127,6 @@ export type Environment =
   | Path.Path
   | CommandExecutor.CommandExecutor
 
-// The error taxonomy (Schema classes) is loaded only when a command failed.
-const tagged = (error: unknown) =>
-  Effect.map(
-    Effect.promise(() => import("@openrouter-effect/core/OpenRouterError")),
-    (OpenRouterError): { readonly exitCode: number; readonly message: string } | undefined =>
-      OpenRouterError.isOpenRouterError(error) ? { exitCode: error.exitCode, message: error.message } : undefined
-  )
-
 // stderr carries messages built from what was typed or what a server answered: a key pasted in the
 // wrong place (a model ref, an unknown argument echoed by @effect/cli) is masked there too.
 const redactArgs = (args: ReadonlyArray<unknown>) => args.map((arg) => (typeof arg === "string" ? Secret.redactSecrets(arg) : arg))
@@ -172,7 +166,8 @@ export const run = (
     if (Option.isSome(failure)) {
       const error = failure.value
       if (ValidationError.isValidationError(error)) return ExitCode.badInput // @effect/cli printed it
-      const known = yield* tagged(error)
+      // Known by its tag (ExitCode.byTag): no error class is loaded to read the code.
+      const known = ofError(error)
       if (known !== undefined) {
         yield* Console.error(`openrouter-effect: ${known.message}`)
         if (argv.includes("--verbose")) yield* Console.error(Cause.pretty(exit.cause))

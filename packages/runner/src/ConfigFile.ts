@@ -1,13 +1,13 @@
 /**
  * Reading and writing the config file for the CLI's editing commands. Reads keep the raw JSON5
- * document (before `${VAR}` substitution); writes are atomic (a temporary file in the same
- * directory, then a rename), mode 0600, and keep the previous file as `<file>.bak` (also 0600,
- * written the same way).
+ * document (before `${VAR}` substitution); writes are atomic (the client's `AtomicFile`: a
+ * temporary file `<name>.<random>.tmp` in the same directory, then a rename), mode 0600, and keep
+ * the previous file as `<file>.bak` (also 0600, written the same way).
  *
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import type * as PlatformError from "@effect/platform/Error"
+import * as AtomicFile from "@openrouter-effect/client/AtomicFile"
 import * as ConfigDocument from "@openrouter-effect/core/ConfigDocument"
 import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Effect from "effect/Effect"
@@ -56,14 +56,6 @@ export const save = (file: string, document: unknown): Effect.Effect<void, OpenR
     // place: a failure, an interruption or a crash at any point leaves each name either as it was
     // or complete. A temporary file is removed when its step fails (a crash may leave one, never
     // under a final name).
-    const replace = (final: string, write: (temporary: string) => Effect.Effect<void, PlatformError.PlatformError>) => {
-      const temporary = `${final}.${process.pid}.tmp`
-      return Effect.gen(function*() {
-        yield* write(temporary)
-        yield* fs.chmod(temporary, 0o600)
-        yield* fs.rename(temporary, final)
-      }).pipe(Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore)))
-    }
-    if (yield* fs.exists(file)) yield* replace(`${file}.bak`, (temporary) => fs.copyFile(file, temporary))
-    yield* replace(file, (temporary) => fs.writeFileString(temporary, `${JSON5.stringify(document, null, 2)}\n`, { mode: 0o600 }))
+    if (yield* fs.exists(file)) yield* AtomicFile.replace(`${file}.bak`, (temporary) => fs.copyFile(file, temporary), { mode: 0o600 })
+    yield* AtomicFile.writeFile(file, `${JSON5.stringify(document, null, 2)}\n`, { mode: 0o600 })
   }).pipe(Effect.mapError((error) => configError(file, `cannot write the config file: ${error.message}`)))

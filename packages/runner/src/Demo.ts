@@ -12,6 +12,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Chat, Images, OpenRouter, Speech, Videos } from "@openrouter-effect/client"
+import { CANONICAL_BASE_URL } from "@openrouter-effect/core/RouteVerifier"
 import * as Server from "@openrouter-effect/simulator/Server"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -23,7 +24,7 @@ import * as Stream from "effect/Stream"
 export const DEMO_KEY = "sk-or-v1-demo-0000000000000000000000000000000000000000000000000000000000000000"
 
 /** The logical base URL the demo client uses (reached through `connectTo`). @since 0.1.0 @category Constants */
-export const LOGICAL_BASE_URL = "https://openrouter.ai/api/v1"
+export const LOGICAL_BASE_URL = CANONICAL_BASE_URL
 
 /** The config document of the demo: only what it needs. @since 0.1.0 @category Constants */
 export const DOCUMENT = { agents: { defaults: { params: { responseCache: true } } } } as const

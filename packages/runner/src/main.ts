@@ -8,6 +8,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Cli from "./Cli.js"
 import * as Argv from "./Argv.js"
+import { ExitCode } from "./ExitCode.js"
 
 // undici is imported when a command that sends builds this layer, not at start-up: `--version`,
 // `--help`, `config show` and dry runs never load it.
@@ -20,7 +21,7 @@ const fiber = Effect.runFork(Cli.run(effective, NodeContext.layer, http))
 // Ctrl-C interrupts the command (a video job prints how to resume it) and exits 130.
 let interrupted = false
 const onSignal = () => {
-  if (interrupted) process.exit(Cli.ExitCode.interrupted)
+  if (interrupted) process.exit(ExitCode.interrupted)
   interrupted = true
   fiber.unsafeInterruptAsFork(fiber.id())
 }
@@ -28,7 +29,7 @@ process.once("SIGINT", onSignal)
 process.once("SIGTERM", onSignal)
 
 fiber.addObserver((exit) => {
-  process.exitCode = interrupted ? Cli.ExitCode.interrupted : Exit.isSuccess(exit) ? exit.value : Cli.ExitCode.failure
+  process.exitCode = interrupted ? ExitCode.interrupted : Exit.isSuccess(exit) ? exit.value : ExitCode.failure
   process.removeListener("SIGINT", onSignal)
   process.removeListener("SIGTERM", onSignal)
 })

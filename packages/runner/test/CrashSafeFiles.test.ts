@@ -56,7 +56,7 @@ const expectUntouched = (at: { readonly dir: string; readonly file: string }, ba
   expect(readFileSync(`${at.file}.bak`, "utf8")).toBe(bak === "old" ? OLD_BAK : OLD)
   const others = readdirSync(at.dir).filter((name) => name !== "openclaw.json" && name !== "openclaw.json.bak")
   if (leftovers === "none") expect(others).toEqual([])
-  else for (const name of others) expect(name).toMatch(/^openclaw\.json(\.bak)?\.\d+\.tmp$/)
+  else for (const name of others) expect(name).toMatch(/^openclaw\.json(\.bak)?\.[0-9a-f]{16}\.tmp$/)
 }
 
 const NEW_DOCUMENT = { gateway: { port: 18789 }, env: { OPENROUTER_API_KEY: KEY }, agents: { defaults: { model: { primary: "openrouter/auto" } } } }
@@ -254,7 +254,7 @@ describe("(b) a process killed while saving the config", () => {
       expect(await child.kill()).toBe("SIGKILL")
       expectCompleteLoopDocument(readFileSync(at.file, "utf8"))
       expectCompleteLoopDocument(readFileSync(`${at.file}.bak`, "utf8"))
-      for (const name of readdirSync(at.dir)) expect(name).toMatch(/^openclaw\.json(\.bak)?(\.\d+\.tmp)?$/)
+      for (const name of readdirSync(at.dir)) expect(name).toMatch(/^openclaw\.json(\.bak)?(\.[0-9a-f]{16}\.tmp)?$/)
     }
   }, 90_000)
 })

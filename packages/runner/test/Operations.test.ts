@@ -129,6 +129,20 @@ describe("--dry-run", () => {
     const tts = await dry(["tts", "--dry-run", "Hello"])
     expect(tts.body).toEqual({ model: "hexgrad/kokoro-82m", input: "Hello", voice: "af_alloy", response_format: "mp3" })
   }, 30_000)
+
+  it("--base-url holds for every command's dry run, speech included (it used to keep the canonical URL)", async () => {
+    const base = "http://127.0.0.1:9/api/v1"
+    for (const [argv, path] of [
+      [["tts", "--dry-run", "Hello"], "/audio/speech"],
+      [["chat", "--dry-run", "hi"], "/chat/completions"],
+      [["image", "--dry-run", "a cat"], "/chat/completions"],
+      [["video", "--dry-run", "a cat"], "/videos"]
+    ] as const) {
+      const out = await dry(["--base-url", base, ...argv])
+      expect(out.url).toBe(`${base}${path}`)
+      expect(out.headers).not.toHaveProperty("HTTP-Referer")
+    }
+  }, 30_000)
 })
 
 describe("media commands", () => {

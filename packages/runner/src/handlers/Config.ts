@@ -5,7 +5,7 @@
  */
 import * as Prompt from "@effect/cli/Prompt"
 import * as Models from "@openrouter-effect/client/Models"
-import * as ConfigDocument from "@openrouter-effect/core/ConfigDocument"
+import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as ConfigEdit from "@openrouter-effect/core/ConfigEdit"
 import * as ModelRef from "@openrouter-effect/core/ModelRef"
 import { ConfigError } from "@openrouter-effect/core/OpenRouterError"
@@ -28,22 +28,20 @@ const printEdit = (file: string, edit: ConfigEdit.Edit) =>
 /** Runs `config show`. @since 0.1.0 @category Commands */
 export const show = (context: Context) =>
   Effect.gen(function*() {
-    const { location, environment } = context
-    const loaded = yield* ConfigFile.load(location.file)
-    const document = yield* ConfigDocument.decode(loaded.raw, location.file)
-    const chat = yield* Settings.resolveChat(document, environment, { baseUrl: context.baseUrl })
+    const config = yield* OpenRouterConfig.OpenRouterConfig
+    const chat = yield* config.chat()
     yield* Console.log([
-      ...ShowConfig.configuration(location, loaded.exists ? "read" : "missing", chat),
+      ...ShowConfig.configuration(context.location, config.fileFound ? "read" : "missing", chat),
       "",
       ...ShowConfig.catalogue(chat.model.slug)
     ].join("\n"))
-  })
+  }).pipe(Effect.provide(OpenRouterConfig.layerFile(context.location.file, { baseUrl: context.baseUrl })))
 
 /** Runs `onboard`: the key from the flag, else `OPENROUTER_API_KEY`, else a hidden prompt. @since 0.1.0 @category Commands */
 export const onboard = (context: Context, args: { readonly apiKey: Option.Option<Redacted.Redacted<string>> }) =>
   Effect.gen(function*() {
     const { location, environment } = context
-    const fromEnvironment = environment["OPENROUTER_API_KEY"]?.trim()
+    const fromEnvironment = environment[Settings.API_KEY_VARIABLE]?.trim()
     const key = Option.isSome(args.apiKey)
       ? Redacted.value(args.apiKey.value)
       : fromEnvironment !== undefined && fromEnvironment !== ""
@@ -52,7 +50,7 @@ export const onboard = (context: Context, args: { readonly apiKey: Option.Option
       ? Redacted.value(yield* Prompt.run(Prompt.hidden({ message: "Enter OpenRouter API key" })))
       : yield* Effect.fail(
         new ConfigError({
-          message: "No API key: pass --openrouter-api-key KEY, set OPENROUTER_API_KEY, or run onboard in a terminal to be prompted"
+          message: `No API key: pass --openrouter-api-key KEY, set ${Settings.API_KEY_VARIABLE}, or run onboard in a terminal to be prompted`
         })
       )
     const loaded = yield* ConfigFile.load(location.file)
@@ -73,14 +71,14 @@ export const modelsSet = (context: Context, args: { readonly ref: string }) =>
 /** Runs `models list`: the bundled catalogue plus the live one, the default marked. @since 0.1.0 @category Commands */
 export const modelsList = (context: Context, args: { readonly json: boolean }) =>
   Effect.gen(function*() {
-    const loaded = yield* ConfigFile.load(context.location.file)
-    const document = yield* ConfigDocument.decode(loaded.raw, context.location.file)
-    const chat = yield* Settings.resolveChat(document, context.environment, { baseUrl: context.baseUrl })
-    const models = yield* provideServices(
+    const { chat, models } = yield* provideServices(
       context,
       false,
       Models.layer({ stateDir: context.location.stateDir }),
-      Effect.flatMap(Models.Models, (service) => service.list)
+      Effect.gen(function*() {
+        const config = yield* OpenRouterConfig.OpenRouterConfig
+        return { chat: yield* config.chat(), models: yield* Effect.flatMap(Models.Models, (service) => service.list) }
+      })
     )
     if (args.json) {
       yield* Console.log(JSON.stringify(models.map((model) => ({ ...model, primary: model.id === chat.model.slug })), null, 2))

@@ -4,7 +4,6 @@
  * @since 0.1.0
  */
 import * as Images from "@openrouter-effect/client/Images"
-import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
@@ -39,9 +38,7 @@ const generate = (args: Args) =>
     }
     if (args.dryRun) {
       const prepared = yield* images.prepare(options)
-      const config = yield* OpenRouterConfig.OpenRouterConfig
-      const media = yield* config.media({ kind: "image", model: options.model })
-      return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(media.key) }, prepared.body)
+      return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
     }
     const result = yield* images.generate(options)
     yield* ensureDir(args.out)

@@ -20,7 +20,6 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ConfigFile from "../ConfigFile.js"
 
 /** The global options, resolved, and the HTTP client the commands that send use. @since 0.1.0 @category Models */
 export interface Context {
@@ -76,19 +75,19 @@ export const definedOnly = (record: Record<string, unknown>): Record<string, unk
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
 
 /**
- * The configuration and HTTP services every sending command builds on, from the config file
- * the global options point at, over `client`: the context's HTTP stack, or {@link refusingClient}
- * for a dry run. Each command adds only its own service on top (chat does not build speech or
- * video), so a command loads and builds no more than it uses.
+ * The configuration and HTTP services every sending command builds on: the config file the global
+ * options point at (read once, its variables through Effect's `Config`), `--base-url` as the
+ * config's override, and `client`: the context's HTTP stack, or {@link refusingClient} for a dry
+ * run. Each command adds only its own service on top (chat does not build speech or video), so a
+ * command loads and builds no more than it uses.
  *
  * @since 0.1.0 @category Layers
  */
 export const foundation = (context: Context, client: Layer.Layer<HttpClient.HttpClient>) =>
-  Effect.map(ConfigFile.load(context.location.file), (loaded) =>
-    OpenRouterHttp.layerConfig({ baseUrl: context.baseUrl, connectTo: context.connectTo }).pipe(
-      Layer.provideMerge(OpenRouterConfig.layer({ document: loaded.raw, environment: context.environment })),
-      Layer.provideMerge(client)
-    ))
+  OpenRouterHttp.layerConfig({ connectTo: context.connectTo }).pipe(
+    Layer.provideMerge(OpenRouterConfig.layerFile(context.location.file, { baseUrl: context.baseUrl })),
+    Layer.provideMerge(client)
+  )
 
 /** The HTTP stack of a command: the refusing client for a dry run. @since 0.1.0 @category Layers */
 export const clientOf = (context: Context, dryRun: boolean): Layer.Layer<HttpClient.HttpClient> =>
@@ -105,5 +104,4 @@ export const provideServices = <A, E, R, ROut, E2, RIn>(
   services: Layer.Layer<ROut, E2, RIn>,
   effect: Effect.Effect<A, E, R>
 ) =>
-  Effect.flatMap(foundation(context, clientOf(context, dryRun)), (base) =>
-    Effect.provide(effect, services.pipe(Layer.provideMerge(base))))
+  Effect.provide(effect, services.pipe(Layer.provideMerge(foundation(context, clientOf(context, dryRun)))))

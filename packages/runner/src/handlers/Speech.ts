@@ -27,14 +27,13 @@ export interface TranscribeArgs {
   readonly language: Option.Option<string>
 }
 
-const services = (context: Context) => Speech.layer({ connectTo: context.connectTo })
 
 /** Runs `tts`. @since 0.1.0 @category Commands */
 export const tts = (context: Context, args: TtsArgs) =>
   provideServices(
     context,
     args.dryRun,
-    services(context),
+    Speech.layer,
     Effect.gen(function*() {
       const speech = yield* Speech.Speech
       const options = { text: args.text, model: opt(args.model), voice: opt(args.voice), format: opt(args.format), speed: opt(args.speed) }
@@ -51,7 +50,7 @@ export const transcribe = (context: Context, args: TranscribeArgs) =>
   provideServices(
     context,
     false,
-    services(context),
+    Speech.layer,
     Effect.gen(function*() {
       const speech = yield* Speech.Speech
       const audio = yield* readFile(args.file)

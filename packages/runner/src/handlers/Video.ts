@@ -5,11 +5,9 @@
  *
  * @since 0.1.0
  */
-import * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
-import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
-import * as OpenRouterHttp from "@openrouter-effect/client/OpenRouterHttp"
 import * as VideoJobStore from "@openrouter-effect/client/VideoJobStore"
+import * as VideoPoller from "@openrouter-effect/client/VideoPoller"
 import * as VideoRequest from "@openrouter-effect/client/VideoRequest"
 import * as Videos from "@openrouter-effect/client/Videos"
 import * as Console from "effect/Console"
@@ -35,7 +33,8 @@ export interface Args {
   readonly dryRun: boolean
 }
 
-const services = (context: Context) => Videos.layer.pipe(Layer.provideMerge(VideoJobStore.layerFile(context.location.stateDir)))
+const services = (context: Context) =>
+  Videos.layer.pipe(Layer.provideMerge(VideoJobStore.layerFile(context.location.stateDir)), Layer.provide(VideoPoller.layer()))
 
 /** `resume` and `jobs` send for real: there is no dry run of them. */
 const withVideos = <A, E, R>(context: Context, effect: Effect.Effect<A, E, R>) => provideServices(context, false, services(context), effect)
@@ -61,11 +60,9 @@ const generate = (args: Args) =>
     const frames = [[args.firstFrame, "first_frame"], [args.lastFrame, "last_frame"]] as const
     for (const [path, role] of frames) if (Option.isSome(path)) images.push({ bytes: yield* readFile(path.value), mimeType: mimeOf(path.value), role })
     for (const path of args.reference) images.push({ bytes: yield* readFile(path), mimeType: mimeOf(path), role: "reference_image" })
-    const config = yield* OpenRouterConfig.OpenRouterConfig
-    const media = yield* config.media({ kind: "video", model: opt(args.model), timeoutMs: opt(args.timeoutMs) })
     const options = definedOnly({
       prompt: args.prompt.value,
-      model: media.model.slug,
+      model: opt(args.model),
       duration: opt(args.duration),
       resolution: opt(args.resolution),
       aspectRatio: opt(args.aspectRatio),
@@ -74,26 +71,21 @@ const generate = (args: Args) =>
       seed: opt(args.seed),
       timeoutMs: opt(args.timeoutMs)
     }) as unknown as VideoRequest.SubmitOptions
+    const videos = yield* Videos.Videos
     if (args.dryRun) {
-      const http = yield* OpenRouterHttp.OpenRouterHttp
-      const capabilities = media.model.slug === VideoRequest.defaultModel ? VideoRequest.bundled : undefined
-      const body = yield* VideoRequest.submitBody(media.model.slug, options, capabilities)
-      return yield* printDryRun(
-        http.url("/videos"),
-        { ...HeaderPolicy.headers({ route: http.route, configured: media.headers }), "content-type": "application/json", ...authorization(media.key) },
-        body
-      )
+      // Exactly what submit would send; the bundled capabilities, as a dry run reads no catalogue.
+      const prepared = yield* videos.prepare(options, { capabilities: "bundled" })
+      return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
     }
     yield* ensureDir(args.out)
-    const videos = yield* Videos.Videos
     const job = yield* videos.submit({ ...options, output: `${args.out}/video.mp4` })
     yield* Console.error(`submitted video job ${job.id}`)
     const result = yield* Effect.flatMap(
-      videos.poll(job, { timeoutMs: opt(args.timeoutMs), onProgress: progressLine, schedule: Videos.defaultPollSchedule }),
+      videos.poll(job, { timeoutMs: opt(args.timeoutMs), onProgress: progressLine }),
       (completed) => videos.download(job, completed)
     ).pipe(
       Effect.onInterrupt(() => Console.error(`\n${resumeHint(job.id)}`)),
-      Effect.tapError((error) => (error._tag === "Timeout" ? Console.error(`\n${resumeHint(job.id)}`) : Effect.void))
+      Effect.tapError((error) => (error._tag === "Timeout" || error._tag === "PollExhausted" ? Console.error(`\n${resumeHint(job.id)}`) : Effect.void))
     )
     yield* finish(result)
   })
