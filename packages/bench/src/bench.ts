@@ -12,15 +12,22 @@
  * - Runs are interleaved (A B C … A B C …), `--reps` times, after each candidate's warm-up; the
  *   report gives medians and min–max, checks the targets and writes RESULTS.md and results.svg.
  *
+ * - `--baseline <git-rev>` builds the packages at that revision in a temporary worktree
+ *   (src/baseline.ts) and runs them as one more chat, stream and steady candidate, `ours@<rev>`,
+ *   bundled from the same source as `ours`; the report adds new/old ratios of the medians and
+ *   nothing is written.
+ *
  *   npm run bench [-- --reps 5 --requests 2000 --only chat,stream,steady,pipeline,download,startup --smoke]
+ *   npm run bench [-- --only chat,stream --reps 3 --baseline de1b751 --candidates ours]
  */
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { cpus, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { build } from "esbuild"
-import { chart, evaluate, type Figures } from "./report.js"
+import { build, type BuildOptions } from "esbuild"
+import * as Baseline from "./baseline.js"
+import { type BaselineRow, baselineTable, cell, chart, evaluate, type Figures, median } from "./report.js"
 import * as Startup from "./startup.js"
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -37,9 +44,21 @@ const streamWords = smoke ? 200 : 20_000
 const onlyIndex = process.argv.indexOf("--only")
 const sections = new Set((onlyIndex >= 0 ? process.argv[onlyIndex + 1] ?? "" : "chat,stream,steady,pipeline,download,startup").split(","))
 const KEY = "sk-or-v1-bench-000000000000000000000000000000"
+const stringArg = (name: string) => {
+  const index = process.argv.indexOf(name)
+  const value = index >= 0 ? process.argv[index + 1] : undefined
+  if (index >= 0 && (value === undefined || value.startsWith("--"))) throw new Error(`${name} needs a value`)
+  return value
+}
+const baselineRev = stringArg("--baseline")
+const candidatesArg = stringArg("--candidates")
 
 /** The chat candidates, in the order of the tables. */
-const chatCandidates = ["undici", "fetch", "effect-platform", "openai", "openrouter-sdk", "effect-ai", "ours"] as const
+const allChatCandidates = ["undici", "fetch", "effect-platform", "openai", "openrouter-sdk", "effect-ai", "ours"] as const
+// --candidates keeps some of them (ours always stays: it is what the targets and the baseline are about).
+const keptCandidates: ReadonlyArray<string> = candidatesArg === undefined
+  ? allChatCandidates
+  : allChatCandidates.filter((name) => name === "ours" || candidatesArg.split(",").includes(name))
 const peers = ["openai", "openrouter-sdk", "effect-ai"]
 
 // ---- install and build -------------------------------------------------------------------------
@@ -65,8 +84,8 @@ const entries: Record<string, string> = {
   "download-ours": "candidates/download-ours.ts",
   "download-sdk": "candidates/download-sdk.ts"
 }
-await build({
-  entryPoints: Object.entries(entries).map(([out, path]) => ({ in: join(benchDir, path), out })),
+// Shared by the build of `ours` and of `ours@<rev>` (--baseline): both bundled exactly alike.
+const bundleOptions = {
   outdir: outDir,
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -77,7 +96,32 @@ await build({
   nodePaths: [join(benchDir, "peers/node_modules"), join(benchDir, "../../node_modules")],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: "error"
-})
+} satisfies BuildOptions
+await build({ ...bundleOptions, entryPoints: Object.entries(entries).map(([out, path]) => ({ in: join(benchDir, path), out })) })
+
+// ---- the baseline build (--baseline <git-rev>) ---------------------------------------------------
+
+const repoRoot = join(benchDir, "../..")
+const baseline = baselineRev === undefined ? undefined : Baseline.prepare(repoRoot, baselineRev)
+if (baseline !== undefined) {
+  try {
+    // The same source and options as `ours`; only @openrouter-effect/* resolves in the worktree.
+    await build({
+      ...bundleOptions,
+      entryPoints: [{ in: join(benchDir, entries.ours!), out: baseline.label }],
+      plugins: [Baseline.resolveFrom(baseline.root)]
+    })
+  } finally {
+    // The bundle is self-contained (nothing is external): the worktree is not needed to run it.
+    baseline.cleanup()
+  }
+}
+const chatCandidates: ReadonlyArray<string> = baseline === undefined ? keptCandidates : [...keptCandidates, baseline.label]
+/** The order of one repetition: with a baseline, the two builds swap places every other repetition. */
+const repetitionOrder = (rep: number): ReadonlyArray<string> => {
+  if (baseline === undefined || rep % 2 === 0) return chatCandidates
+  return chatCandidates.map((name) => (name === "ours" ? baseline.label : name === baseline.label ? "ours" : name))
+}
 
 // ---- processes ---------------------------------------------------------------------------------
 
@@ -102,14 +146,6 @@ const runCandidate = (name: string, spec: Record<string, unknown>) =>
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()))
     child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}")) : reject(new Error(`${name} exited ${code}`))))
   })
-
-const median = (values: ReadonlyArray<number>) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
-}
-const fmt = (value: number) => (Number.isNaN(value) ? "–" : value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2))
-const cell = (values: ReadonlyArray<number> | undefined) =>
-  values === undefined || values.length === 0 ? "–" : values.length === 1 ? fmt(values[0]!) : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`
 
 /** samples[scenario][candidate] = one value per repetition. */
 const samples = new Map<string, Map<string, Array<number>>>()
@@ -149,7 +185,7 @@ if (chatSections.length > 0) {
   try {
     for (let rep = 0; rep < reps; rep++) {
       for (const { spec, take } of specs) {
-        for (const name of chatCandidates) {
+        for (const name of repetitionOrder(rep)) {
           const result = await runCandidate(name, spec)
           for (const [scenario, metric] of take) record(scenario, name, result[metric])
         }
@@ -284,6 +320,33 @@ const figures: Figures = {
 }
 const targets = evaluate(figures)
 
+// With --baseline: the build after (`ours`) over the build before (`ours@<rev>`), medians of the
+// interleaved repetitions; the issue's gate is 0.95× for chat c64 and the stream.
+const baselineRows = (label: string): ReadonlyArray<BaselineRow> => {
+  const row = (scenario: string, higherIsBetter: boolean, gate?: number): BaselineRow => ({
+    scenario,
+    after: samples.get(scenario)?.get("ours") ?? [],
+    before: samples.get(scenario)?.get(label) ?? [],
+    higherIsBetter,
+    ...(gate === undefined ? {} : { gate })
+  })
+  return [
+    row(SCENARIOS.c1, true),
+    row(SCENARIOS.c64, true, 0.95),
+    row(SCENARIOS.p99, false),
+    row(SCENARIOS.stream, true, 0.95),
+    row(SCENARIOS.streamRss, false),
+    row(SCENARIOS.steady, false)
+  ]
+}
+const baselineSection = baseline === undefined ? [] : [
+  `## The working tree (ours) against ${baseline.label} (${baseline.commit.slice(0, 12)})`,
+  "",
+  "Both builds bundled from the same candidate source, in the same run, interleaved (the two swap places every other repetition).",
+  "",
+  ...baselineTable(baselineRows(baseline.label), "ours", baseline.label)
+]
+
 const cpu = cpus()
 const lines = [
   `Machine: ${cpu[0]?.model ?? "?"} × ${cpu.length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${reps} interleaved repetitions (start-up ${startupRounds} rounds, downloads at most 3), medians (min–max).`,
@@ -291,6 +354,7 @@ const lines = [
   "## Chat, streaming and steady state",
   "",
   ...table([SCENARIOS.c1, SCENARIOS.c64, SCENARIOS.p99, SCENARIOS.stream, SCENARIOS.streamRss, SCENARIOS.steady], chatCandidates),
+  ...baselineSection,
   "## Request shaping",
   "",
   ...table([PIPELINE], ["ours", "JSON.stringify"]),
@@ -315,7 +379,8 @@ const lines = [
 ]
 const report = lines.join("\n")
 console.log(report)
-if (!smoke && onlyIndex < 0) {
+// Only a full run of the working tree is written: never with --smoke, --only, --baseline or --candidates.
+if (!smoke && onlyIndex < 0 && baseline === undefined && candidatesArg === undefined) {
   const notes = readFileSync(join(benchDir, "NOTES.md"), "utf8")
   writeFileSync(
     join(benchDir, "RESULTS.md"),

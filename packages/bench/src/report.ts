@@ -111,3 +111,63 @@ export const chart = (targets: ReadonlyArray<Target>): string => {
     ""
   ].join("\n")
 }
+
+// ---- medians and the comparison with a baseline build ------------------------------------------
+
+/** The median (of an even count, the upper of the two middle values); NaN when empty. */
+export const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
+/** A figure as the tables print it: thousands grouped from 100 up, two decimals below. */
+export const fmt = (value: number): string =>
+  Number.isNaN(value) ? "–" : value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2)
+
+/** A table cell: the median and, over several repetitions, the min–max. */
+export const cell = (values: ReadonlyArray<number> | undefined): string =>
+  values === undefined || values.length === 0
+    ? "–"
+    : values.length === 1
+    ? fmt(values[0]!)
+    : `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`
+
+/** One scenario measured for the build after (`ours`) and the build before (`ours@<rev>`). */
+export interface BaselineRow {
+  readonly scenario: string
+  /** One value per repetition, in the order they ran. */
+  readonly after: ReadonlyArray<number>
+  readonly before: ReadonlyArray<number>
+  /** Requests/s and chunks/s: higher is better; latency, RSS and heap ratios: lower is better. */
+  readonly higherIsBetter: boolean
+  /** The least acceptable new/old ratio of the medians, for the scenarios that have one. */
+  readonly gate?: number
+}
+
+/** new/old of the medians, and the same ratio repetition by repetition (the runs were interleaved). */
+export const ratios = (row: BaselineRow): { readonly ofMedians: number; readonly perRep: ReadonlyArray<number> } => ({
+  ofMedians: median(row.after) / median(row.before),
+  perRep: row.after.slice(0, row.before.length).map((value, i) => value / row.before[i]!)
+})
+
+/** The markdown table of the build after against the build before, one line per scenario. */
+export const baselineTable = (rows: ReadonlyArray<BaselineRow>, after: string, before: string): ReadonlyArray<string> => {
+  const present = rows.filter((row) => row.after.length > 0 && row.before.length > 0)
+  if (present.length === 0) return []
+  return [
+    `| scenario | ${after} | ${before} | ${after} / ${before} (medians) | per repetition | |`,
+    "|---|---|---|---|---|---|",
+    ...present.map((row) => {
+      const { ofMedians, perRep } = ratios(row)
+      const verdict = Number.isNaN(ofMedians)
+        ? "not measured"
+        : row.gate !== undefined
+        ? `${ofMedians >= row.gate ? "met" : "**missed**"} (≥ ${row.gate.toFixed(2)}×)`
+        : row.higherIsBetter
+        ? "higher is better"
+        : "lower is better"
+      return `| ${row.scenario} | ${cell(row.after)} | ${cell(row.before)} | ${Number.isNaN(ofMedians) ? "–" : `${ofMedians.toFixed(3)}×`} | ${perRep.map((r) => r.toFixed(2)).join(", ")} | ${verdict} |`
+    }),
+    ""
+  ]
+}
