@@ -39,7 +39,6 @@ import { ConfigDocument, ConfigLocation, Environment, type OpenRouterError, Rout
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
@@ -116,43 +115,12 @@ export class OpenRouterConfig extends Context.Tag("@openrouter-effect/client/Ope
   Service
 >() {}
 
-// Span attributes of resolved settings: what was chosen and where the key came from, never the key.
-const commonAttributes = (
-  settings: Pick<Settings.Common, "route" | "key"> & { readonly model: { readonly slug: string } }
-) => ({
-  "openrouter.model": settings.model.slug,
-  "openrouter.route": settings.route.endpointClass,
-  "openrouter.route.host_verified": settings.route.hostVerified,
-  "openrouter.key.source": settings.key.source
-})
-
 interface Parts {
   readonly location: ConfigLocation.Location | undefined
   readonly fileFound: boolean
   readonly raw: Readonly<Record<string, unknown>>
   readonly document: ConfigDocument.Document
   readonly environment: Environment.Environment
-}
-
-// What a service shows when it is logged, serialized or ends up in a span's exit: where the file
-// is, which variables and sections there are; never a value (the environment and the document
-// may hold the key).
-const ServiceProto = {
-  toJSON(this: Service) {
-    return {
-      _id: "OpenRouterConfig",
-      location: this.location,
-      fileFound: this.fileFound,
-      variables: Object.keys(this.environment).sort(),
-      sections: Object.keys(this.raw)
-    }
-  },
-  toString(this: Service & { toJSON(): unknown }) {
-    return Inspectable.format(this.toJSON())
-  },
-  [Inspectable.NodeInspectSymbol](this: Service & { toJSON(): unknown }) {
-    return this.toJSON()
-  }
 }
 
 // Resolution is a pure function of the document, the environment snapshot (both fixed for the
@@ -190,24 +158,24 @@ const build = (parts: Parts, overrides: Overrides, verifier: RouteVerifier.Servi
     cache.set(key, result)
     return result
   }
-  return Object.assign(Object.create(ServiceProto) as object, {
+  return Object.assign(Object.create(ConfigFile.ServiceProto) as object, {
     ...parts,
     chat: (call, options) => {
       const resolved = Effect.suspend(() => resolveChatCached(call)).pipe(
         Effect.tap((chat) =>
-          Effect.annotateCurrentSpan({ ...commonAttributes(chat), "openrouter.model.source": chat.modelSource })
+          Effect.annotateCurrentSpan({ ...ConfigFile.commonAttributes(chat), "openrouter.model.source": chat.modelSource })
         )
       )
       return options?.span === "caller" ? resolved : Effect.withSpan(resolved, "OpenRouterConfig.chat", { captureStackTrace: false })
     },
     media: (call) =>
       Effect.suspend(() => Settings.resolveMedia(document, environment, withBase(call), verifier)).pipe(
-        Effect.tap((media) => Effect.annotateCurrentSpan(commonAttributes(media))),
+        Effect.tap((media) => Effect.annotateCurrentSpan(ConfigFile.commonAttributes(media))),
         Effect.withSpan("OpenRouterConfig.media", { captureStackTrace: false, attributes: { "openrouter.media.kind": call.kind } })
       ),
     speech: (call) =>
       Effect.suspend(() => Settings.resolveSpeech(document, environment, withBase(call ?? {}), verifier)).pipe(
-        Effect.tap((speech) => Effect.annotateCurrentSpan(commonAttributes(speech))),
+        Effect.tap((speech) => Effect.annotateCurrentSpan(ConfigFile.commonAttributes(speech))),
         Effect.withSpan("OpenRouterConfig.speech", { captureStackTrace: false })
       )
   } satisfies Service)

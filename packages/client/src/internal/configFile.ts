@@ -1,16 +1,19 @@
 /**
  * The machinery of `OpenRouterConfig`: which variables a document refers to, the environment
- * snapshot through Effect's `Config`, and reading the file with errors that name it.
+ * snapshot through Effect's `Config`, reading the file with errors that name it, and how the
+ * service shows itself in logs and spans (never a value).
  *
  * @internal
  */
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import type { Environment } from "@openrouter-effect/core"
+import type { Environment, Settings } from "@openrouter-effect/core"
 import { OpenRouterError } from "@openrouter-effect/core"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
+import type { Service } from "../OpenRouterConfig.js"
 
 const REFERENCE = /\$\$\{[A-Z_][A-Z0-9_]*\}|\$\{([A-Z_][A-Z0-9_]*)\}/g
 
@@ -110,4 +113,36 @@ export const readText = (
     ),
     Effect.mapError((error) => unreadable(file, error))
   )
+
+
+// Span attributes of resolved settings: what was chosen and where the key came from, never the key.
+export const commonAttributes = (
+  settings: Pick<Settings.Common, "route" | "key"> & { readonly model: { readonly slug: string } }
+) => ({
+  "openrouter.model": settings.model.slug,
+  "openrouter.route": settings.route.endpointClass,
+  "openrouter.route.host_verified": settings.route.hostVerified,
+  "openrouter.key.source": settings.key.source
+})
+
+// What a service shows when it is logged, serialized or ends up in a span's exit: where the file
+// is, which variables and sections there are; never a value (the environment and the document
+// may hold the key).
+export const ServiceProto = {
+  toJSON(this: Service) {
+    return {
+      _id: "OpenRouterConfig",
+      location: this.location,
+      fileFound: this.fileFound,
+      variables: Object.keys(this.environment).sort(),
+      sections: Object.keys(this.raw)
+    }
+  },
+  toString(this: Service & { toJSON(): unknown }) {
+    return Inspectable.format(this.toJSON())
+  },
+  [Inspectable.NodeInspectSymbol](this: Service & { toJSON(): unknown }) {
+    return this.toJSON()
+  }
+}
 

@@ -15,13 +15,12 @@
  *
  * @since 0.1.0
  */
-import { sha256Hex } from "../internal/sha256.js"
+import * as Encoding from "../internal/replayEncoding.js"
+import * as Reasoning from "../internal/replayReasoning.js"
 import type { Body, Transformer } from "./Context.js"
 import { hasToolCalls, isRecord, mapMessages, messagesOf, roleOf, withKey, withoutKeys } from "./Context.js"
 
 type JsonRecord = Readonly<Record<string, unknown>>
-
-const isNonEmptyString = (u: unknown): u is string => typeof u === "string" && u.trim() !== ""
 
 const isAssistant = (message: JsonRecord): boolean => roleOf(message) === "assistant"
 
@@ -39,73 +38,6 @@ const mapArray = (items: ReadonlyArray<unknown>, f: (item: unknown) => unknown):
 // ---------------------------------------------------------------------------------------------
 // Reasoning fields
 // ---------------------------------------------------------------------------------------------
-
-const REASONING_KEYS = ["reasoning_details", "reasoning", "reasoning_content", "reasoning_text"]
-
-const cleanMessageReasoning = (message: JsonRecord): JsonRecord => {
-  if (!REASONING_KEYS.some((key) => Object.hasOwn(message, key))) return message
-  // A working copy of the entries, so that a moved value can take the moved key's place.
-  const entries: Array<[string, unknown]> = Object.entries(message)
-  let changed = false
-  const indexOf = (key: string): number => entries.findIndex(([name]) => name === key)
-  const valueOf = (key: string): unknown => {
-    const index = indexOf(key)
-    return index === -1 ? undefined : entries[index]![1]
-  }
-  const remove = (key: string): void => {
-    const index = indexOf(key)
-    if (index === -1) return
-    entries.splice(index, 1)
-    changed = true
-  }
-  // `reasoning` takes `from`'s value: in its own place when it exists, else in `from`'s place.
-  const moveToReasoning = (from: string): void => {
-    const index = indexOf(from)
-    if (index === -1) return
-    const value = entries[index]![1]
-    const target = indexOf("reasoning")
-    if (target === -1) {
-      entries[index] = ["reasoning", value]
-    } else {
-      entries[target] = ["reasoning", value]
-      entries.splice(index, 1)
-    }
-    changed = true
-  }
-
-  // 1. A string `reasoning_details` becomes `reasoning` unless there already is one; any other
-  //    non-array `reasoning_details` goes. An array is kept as the same object.
-  if (indexOf("reasoning_details") !== -1) {
-    const details = valueOf("reasoning_details")
-    if (typeof details === "string") {
-      if (!isNonEmptyString(valueOf("reasoning")) && isNonEmptyString(details)) moveToReasoning("reasoning_details")
-      else remove("reasoning_details")
-    } else if (!Array.isArray(details)) {
-      remove("reasoning_details")
-    }
-  }
-  // 2. and 3. Blank or non-string `reasoning` and `reasoning_content` go.
-  if (indexOf("reasoning") !== -1 && !isNonEmptyString(valueOf("reasoning"))) remove("reasoning")
-  if (indexOf("reasoning_content") !== -1 && !isNonEmptyString(valueOf("reasoning_content"))) {
-    remove("reasoning_content")
-  }
-  // 4. `reasoning_text` becomes `reasoning` when there is neither `reasoning` nor
-  //    `reasoning_content` (after steps 1–3, `reasoning` then does not exist, so it takes
-  //    `reasoning_text`'s place); otherwise it goes.
-  if (indexOf("reasoning_text") !== -1) {
-    const text = valueOf("reasoning_text")
-    if (
-      !isNonEmptyString(valueOf("reasoning")) && !isNonEmptyString(valueOf("reasoning_content")) &&
-      isNonEmptyString(text)
-    ) {
-      moveToReasoning("reasoning_text")
-    } else {
-      remove("reasoning_text")
-    }
-  }
-  // fromEntries defines properties, so an own "__proto__" key stays a plain key.
-  return changed ? Object.fromEntries(entries) : message
-}
 
 /**
  * Normalises the reasoning fields of every assistant message, for every model:
@@ -127,7 +59,7 @@ const cleanMessageReasoning = (message: JsonRecord): JsonRecord => {
  * @category Transformers
  */
 export const cleanReasoningFields = (body: Body): Body =>
-  mapMessages(body, (message) => isAssistant(message) ? cleanMessageReasoning(message) : message)
+  mapMessages(body, (message) => isAssistant(message) ? Reasoning.cleanMessageReasoning(message) : message)
 
 // ---------------------------------------------------------------------------------------------
 // Gemini thought signatures
@@ -142,51 +74,6 @@ export const cleanReasoningFields = (body: Body): Body =>
  */
 export const isGeminiModel = (slug: string): boolean => typeof slug === "string" && slug.toLowerCase().includes("gemini")
 
-const STANDARD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-const URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-// The value of each base64 character; the decoder accepts both alphabets, the re-encoding check
-// then refuses a string that mixes them.
-const SEXTET: ReadonlyMap<string, number> = new Map([
-  ...Array.from(STANDARD_ALPHABET, (char, index) => [char, index] as const),
-  ["-", 62],
-  ["_", 63]
-])
-
-const SIGNATURE_CHARACTERS = /^[A-Za-z0-9+/=_-]+$/
-
-const decodeBase64 = (text: string): Array<number> => {
-  const bytes: Array<number> = []
-  let buffer = 0
-  let bits = 0
-  for (const char of text) {
-    buffer = ((buffer << 6) | (SEXTET.get(char) ?? 0)) & 0xffff
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      bytes.push((buffer >> bits) & 0xff)
-    }
-  }
-  return bytes
-}
-
-// Unpadded.
-const encodeBase64 = (bytes: ReadonlyArray<number>, alphabet: string): string => {
-  let out = ""
-  let buffer = 0
-  let bits = 0
-  for (const byte of bytes) {
-    buffer = ((buffer << 8) | byte) & 0xffff
-    bits += 8
-    while (bits >= 6) {
-      bits -= 6
-      out += alphabet[(buffer >> bits) & 0x3f]
-    }
-  }
-  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 0x3f]
-  return out
-}
-
 /**
  * Whether a value is a valid base64 thought signature (§10.2): a string that is non-empty after
  * trimming; that, once whitespace is removed, contains only `[A-Za-z0-9+/=_-]`; that decodes to
@@ -198,17 +85,7 @@ const encodeBase64 = (bytes: ReadonlyArray<number>, alphabet: string): string =>
  * @since 0.1.0
  * @category Predicates
  */
-export const isValidBase64Signature = (value: unknown): value is string => {
-  if (typeof value !== "string" || value.trim() === "") return false
-  const compact = value.replace(/\s+/g, "")
-  if (!SIGNATURE_CHARACTERS.test(compact)) return false
-  const alphabet = compact.includes("-") || compact.includes("_") ? URL_ALPHABET : STANDARD_ALPHABET
-  const unpadded = compact.replace(/=+$/, "")
-  // Re-encoding never puts `=` anywhere but at the end.
-  if (unpadded.includes("=")) return false
-  const bytes = decodeBase64(unpadded)
-  return bytes.length > 0 && encodeBase64(bytes, alphabet) === unpadded
-}
+export const isValidBase64Signature: (value: unknown) => value is string = Encoding.isValidBase64Signature
 
 const SIGNATURE_KEYS = ["thought_signature", "thoughtSignature"]
 
@@ -315,10 +192,6 @@ export const isMistralModel = (slug: string): boolean => {
   return MISTRAL_PREFIXES.some((prefix) => bare.startsWith(prefix))
 }
 
-const STRICT9 = /^[A-Za-z0-9]{9}$/
-
-const NON_ALPHANUMERIC = /[^A-Za-z0-9]/g
-
 /**
  * The nine-character form of one tool-call id (Mistral's "strict9", §10.3): the id without its
  * non-alphanumerics (ASCII letters and digits are kept, anything else goes), cut to 9 characters;
@@ -330,52 +203,7 @@ const NON_ALPHANUMERIC = /[^A-Za-z0-9]/g
  * @since 0.1.0
  * @category Tool call ids
  */
-export const strictToolCallId = (id: string): string => {
-  const alphanumeric = id.replace(NON_ALPHANUMERIC, "")
-  if (alphanumeric.length >= 9) return alphanumeric.slice(0, 9)
-  return sha256Hex(alphanumeric === "" ? "sanitized" : alphanumeric).slice(0, 9)
-}
-
-// Every string tool-call id of the request, once each, in order of appearance.
-const toolCallIdsOf = (messages: ReadonlyArray<unknown>): Array<string> => {
-  const ids = new Set<string>()
-  for (const message of messages) {
-    if (!isRecord(message)) continue
-    const role = roleOf(message)
-    if (role === "assistant" && hasToolCalls(message)) {
-      for (const call of message.tool_calls as ReadonlyArray<unknown>) {
-        if (isRecord(call) && typeof call.id === "string") ids.add(call.id)
-      }
-    } else if (role === "tool" && typeof message.tool_call_id === "string") {
-      ids.add(message.tool_call_id)
-    }
-  }
-  return [...ids]
-}
-
-// original id → new id, injective. Ids that already are nine alphanumerics are reserved first so
-// that they keep themselves (which also makes the rewrite idempotent). A collision is resolved
-// with the first 9 hex characters of SHA-256(`${original}:${n}`) for n = 1, 2, … until unused.
-const strictIdMapping = (ids: ReadonlyArray<string>): ReadonlyMap<string, string> => {
-  const mapping = new Map<string, string>()
-  const used = new Set<string>()
-  for (const id of ids) {
-    if (STRICT9.test(id)) {
-      mapping.set(id, id)
-      used.add(id)
-    }
-  }
-  for (const id of ids) {
-    if (mapping.has(id)) continue
-    let candidate = strictToolCallId(id)
-    for (let attempt = 1; used.has(candidate); attempt++) {
-      candidate = sha256Hex(`${id}:${attempt}`).slice(0, 9)
-    }
-    mapping.set(id, candidate)
-    used.add(candidate)
-  }
-  return mapping
-}
+export const strictToolCallId: (id: string) => string = Encoding.strictToolCallId
 
 /**
  * Rewrites every assistant `tool_calls[].id` and every tool message's `tool_call_id` to nine
@@ -391,7 +219,7 @@ const strictIdMapping = (ids: ReadonlyArray<string>): ReadonlyMap<string, string
 export const sanitizeMistralToolCallIds = (body: Body): Body => {
   const messages = messagesOf(body)
   if (messages === undefined) return body
-  const mapping = strictIdMapping(toolCallIdsOf(messages))
+  const mapping = Encoding.strictIdMapping(Encoding.toolCallIdsOf(messages))
   if ([...mapping].every(([from, to]) => from === to)) return body
   const rewrite = (id: string): string => mapping.get(id) ?? id
   return mapMessages(body, (message) => {
