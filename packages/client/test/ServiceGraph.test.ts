@@ -2,6 +2,7 @@
 // shaping are services every call consumes through their tags (replacing one changes what is
 // sent), the retry schedule is replaceable per layer and per call, and every service sends to the
 // base URL the layer was given (speech included).
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -125,6 +126,16 @@ describe("one transport", () => {
       expect(Exit.isFailure(exit)).toBe(true)
       expect(sim.journal.list({ path: "/models" })).toHaveLength(1)
     }).pipe(Effect.provide(client())))
+
+  it.live("transformClient wraps the platform client every service sends through", () =>
+    Effect.gen(function*() {
+      yield* Effect.flatMap(Chat.Chat, (chat) => chat.complete(hello, { model: "openai/gpt-4o" }))
+      yield* Effect.flatMap(Speech.Speech, (speech) => speech.synthesize({ text: "Hello" }))
+      for (const path of ["/chat/completions", "/audio/speech"]) {
+        const [entry] = sim.journal.list({ path })
+        expect(entry?.headers["x-host-trace"]).toBe("on")
+      }
+    }).pipe(Effect.provide(client({ transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-host-trace", "on")) }))))
 
   it.live("the policy as a platform HttpClient: authorization to the base origin, errors decoded", () =>
     Effect.gen(function*() {
