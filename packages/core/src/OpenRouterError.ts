@@ -244,7 +244,10 @@ export const retryAfterFromHeaders: (
  * Decodes an OpenRouter error response into its tag, following OpenRouter's status table:
  * 400/413/422 → InvalidRequest, 401 → AuthenticationError, 402 → InsufficientCredits,
  * 403 → Forbidden (moderation, guardrail, key limit, permission), 404 → NotFound,
- * 408/524 → Timeout, 429 → RateLimited, other 5xx → Upstream, anything else → MalformedResponse.
+ * 408/524 → Timeout, 429 → RateLimited, other 5xx → Upstream, anything else → MalformedResponse;
+ * except that a 401 whose message speaks of a spending or credit limit ("Key limit exceeded",
+ * "insufficient credits", "credit") is InsufficientCredits, as OpenClaw classifies billing by the
+ * message.
  *
  * The message is OpenRouter's `error.message`, with the upstream provider's name and
  * `metadata.raw` appended when present (the top-level message is often only "Provider returned
@@ -262,7 +265,11 @@ export const fromResponse = (response: ErrorResponse): ApiError => {
     case 422:
       return new InvalidRequest(common)
     case 401:
-      return new AuthenticationError(common)
+      // OpenClaw reads billing from the message: "Key limit exceeded" or "insufficient credits"
+      // on a 401 is not a bad key. Only the 401 is re-read: a 403 key limit stays Forbidden
+      // (key-limit), and a 429 or a 403 may mention credits without being about them ("Add 10
+      // credits to unlock…", "No credits were charged").
+      return facts.billing() ? new InsufficientCredits(common) : new AuthenticationError(common)
     case 402:
       return new InsufficientCredits(common)
     case 403:

@@ -86,10 +86,20 @@ export interface Chat extends Common {
   /** `agents.defaults.model.fallbacks`, when the model is the configured one (not the call's). */
   readonly fallbacks: ReadonlyArray<ModelRef.ModelRef>
   readonly thinking: Thinking.Level
+  /**
+   * Where {@link Chat.thinking} came from: the call's level, the model's configured default
+   * (`agents.defaults.models["<ref>"].params.thinking`, the legacy duplicated key too) or the
+   * bundled catalogue's default for the model. Only `"default"` may be replaced by a live
+   * catalogue's default.
+   */
+  readonly thinkingSource: ThinkingSource
   /** The merged params (§2.3, §11): provider-wide beneath model beneath the effective extra params. */
   readonly params: Params.Params
   readonly responseCache: ResponseCache.Settings
 }
+
+/** Where a chat call's thinking level came from. @since 0.1.0 @category Models */
+export type ThinkingSource = "call" | "model-config" | "default"
 
 /** Options of a chat call. @since 0.1.0 @category Models */
 export interface ChatCall {
@@ -192,8 +202,8 @@ export const prepare: (
 
 /**
  * Resolves a chat call: model (call → `agents.defaults.model` → `openrouter/auto`), key, base URL
- * and route, thinking level (call → the model's default), the layered params and the
- * response-cache settings.
+ * and route, thinking level (call → `agents.defaults.models["<ref>"].params.thinking` → the
+ * model's catalogue default), the layered params and the response-cache settings.
  *
  * @since 0.1.0 @category Resolution
  */

@@ -396,6 +396,64 @@ describe("fromResponse: other statuses and shapes", () => {
     expect(e.reason).toBe("key-limit")
   })
 
+  describe("billing by the message on a 401 (issue 16)", () => {
+    const billing401 = [
+      "Key limit exceeded",
+      "Key limit exceeded (daily limit). Raise it in the dashboard.",
+      "API key budget limit reached",
+      "insufficient credits",
+      "Insufficient credits for this key",
+      "This request requires more credits, or fewer max_tokens.",
+      "credit",
+      "Your credit limit was hit",
+      "Spending limit exceeded for this key"
+    ]
+    for (const message of billing401) {
+      it(`401 ${JSON.stringify(message)} → InsufficientCredits, not AuthenticationError`, () => {
+        const e = expectTag(
+          OpenRouterError.fromResponse({ status: 401, body: { error: { message, code: 401 } }, headers: withId }),
+          "InsufficientCredits"
+        )
+        expect(e.status).toBe(401)
+        expect(e.code).toBe(401)
+        expect(e.message).toBe(`${message} [request_id=${REQUEST_ID}]`)
+      })
+    }
+
+    for (const message of ["No auth credentials found", "User not found.", "Invalid API key", "Missing Authentication header", "Incredible"]) {
+      it(`401 ${JSON.stringify(message)} stays AuthenticationError`, () => {
+        expectTag(OpenRouterError.fromResponse({ status: 401, body: { error: { message, code: 401 } } }), "AuthenticationError")
+      })
+    }
+
+    it("a 403 key limit stays Forbidden with reason key-limit", () => {
+      const e = expectTag(
+        OpenRouterError.fromResponse({ status: 403, body: { error: { message: "Key limit exceeded", code: 403 } } }),
+        "Forbidden"
+      )
+      expect(e.reason).toBe("key-limit")
+    })
+
+    it("a 429 that mentions credits stays RateLimited; a 403 moderation that mentions credits stays Forbidden", () => {
+      expectTag(OpenRouterError.fromResponse({ status: 429, body: bodies.dailyCap }), "RateLimited")
+      expect(expectTag(OpenRouterError.fromResponse({ status: 403, body: bodies.moderation }), "Forbidden").reason).toBe("moderation")
+    })
+
+    it.prop(
+      "a 401 is InsufficientCredits when its message names a key limit or credits, AuthenticationError when it names neither",
+      [fc.string({ maxLength: 20 }), fc.constantFrom("", "Key limit exceeded", "insufficient credits", "credit", "credentials", "key"), fc.string({ maxLength: 20 })],
+      ([before, middle, after]) => {
+        const message = `${before} ${middle} ${after}`
+        const error = OpenRouterError.fromResponse({ status: 401, body: { error: { message } } })
+        if (["Key limit exceeded", "insufficient credits", "credit"].includes(middle)) {
+          expect(error._tag).toBe("InsufficientCredits")
+        } else if (!/credit|limit/i.test(message)) {
+          expect(error._tag).toBe("AuthenticationError")
+        }
+      }
+    )
+  })
+
   it("403 otherwise → permission", () => {
     const e = expectTag(
       OpenRouterError.fromResponse({ status: 403, body: { error: { message: "Insufficient permissions", code: 403 } } }),

@@ -4,8 +4,10 @@ import * as RouteVerifier from "../src/RouteVerifier.js"
 import type { Body, TransformContext } from "../src/transform/Context.js"
 import {
   cleanReasoningFields,
+  dropPlainReasoning,
   isGeminiModel,
   isMistralModel,
+  isSignedReasoningOnlyModel,
   isValidBase64Signature,
   replayHygiene,
   sanitizeGemini,
@@ -173,7 +175,7 @@ describe("reasoning fields (every model)", () => {
         { type: "reasoning.text", text: "t", signature: CLAUDE_ID, format: "anthropic-claude-v1", index: 0 },
         { type: "reasoning.encrypted", data: "not base64!", format: "openai-responses-v1" }
       ]
-      const message = { role: "assistant", content: null, reasoning_details: details, reasoning: "r" }
+      const message = { role: "assistant", content: null, reasoning_details: details }
       const body = bodyOf(message)
       const output = run(slug, body)
       expect(output).toBe(body)
@@ -209,6 +211,99 @@ describe("reasoning fields (every model)", () => {
   it("cleanReasoningFields on its own", () => {
     const body = bodyOf({ role: "assistant", reasoning_details: "d" })
     expect(cleanReasoningFields(body)).toEqual(bodyOf({ role: "assistant", reasoning: "d" }))
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Non-replayable reasoning on Anthropic and xAI routes (issue 16, item 2)
+// ---------------------------------------------------------------------------------------------
+
+describe("plain-text reasoning on anthropic/* and x-ai/* (issue 16)", () => {
+  const SIGNED_ONLY = ["anthropic/claude-sonnet-4-6", "x-ai/grok-4.1-fast", "openrouter/anthropic/claude-opus-4-7", "X-AI/Grok-4"]
+  const DETAILS = [
+    { type: "reasoning.text", text: "t", signature: "sig-1", format: "anthropic-claude-v1", index: 0 },
+    { type: "reasoning.encrypted", data: "opaque", format: "xai-responses-v1", index: 1 }
+  ]
+  const withRoute = (slug: string, baseUrl: string | undefined): TransformContext => ({
+    ...contextFor(slug),
+    route: RouteVerifier.classify(baseUrl)
+  })
+
+  const plain: ReadonlyArray<readonly [string, Rec]> = [
+    ["a string reasoning", { role: "assistant", content: "a", reasoning: "thought" }],
+    ["a string reasoning_content", { role: "assistant", content: "a", reasoning_content: "thought" }],
+    ["a string reasoning_text", { role: "assistant", content: "a", reasoning_text: "thought" }],
+    ["a string reasoning_details", { role: "assistant", content: "a", reasoning_details: "thought" }],
+    [
+      "all four at once",
+      { role: "assistant", reasoning: "r", content: "a", reasoning_content: "rc", reasoning_text: "t", reasoning_details: "d" }
+    ]
+  ]
+  for (const slug of SIGNED_ONLY) {
+    for (const [name, message] of plain) {
+      it(`${slug}: ${name} goes out with none of the four fields`, () => {
+        const output = cleanOne(message, slug)
+        expect(output).toEqual({ role: "assistant", content: "a" })
+        expect(Object.keys(output)).toEqual(["role", "content"])
+      })
+    }
+
+    it(`${slug}: a signed or encrypted reasoning_details array is replayed verbatim, the plain text beside it dropped`, () => {
+      const message = { role: "assistant", reasoning: "r", content: null, reasoning_details: DETAILS, reasoning_content: "rc" }
+      const output = cleanOne(message, slug)
+      expect(output).toEqual({ role: "assistant", content: null, reasoning_details: DETAILS })
+      expect(output.reasoning_details).toBe(DETAILS)
+    })
+  }
+
+  it("only assistant turns are touched", () => {
+    const body = bodyOf({ role: "user", content: "q", reasoning: "r" }, { role: "tool", tool_call_id: "c", reasoning_content: "x" })
+    expect(run("anthropic/claude-sonnet-4-6", body)).toBe(body)
+  })
+
+  for (const slug of ["openai/gpt-5", "deepseek/deepseek-v4-pro", "google/gemini-2.5-pro", "someone/anthropic-like", "x-ai-fan/model"]) {
+    it(`${slug}: a string reasoning_details becomes reasoning, string reasoning / reasoning_content are kept, an empty reasoning_content dropped`, () => {
+      expect(cleanOne({ role: "assistant", content: "a", reasoning_details: "d" }, slug)).toEqual({
+        role: "assistant",
+        content: "a",
+        reasoning: "d"
+      })
+      expect(cleanOne({ role: "assistant", content: "a", reasoning: "r", reasoning_content: "rc" }, slug)).toEqual({
+        role: "assistant",
+        content: "a",
+        reasoning: "r",
+        reasoning_content: "rc"
+      })
+      expect(cleanOne({ role: "assistant", content: "a", reasoning_content: "" }, slug)).toEqual({ role: "assistant", content: "a" })
+    })
+  }
+
+  // Like the other replay fixes (DeepSeek V4, the Anthropic prefill), only on an exact-verified route.
+  for (const baseUrl of ["https://proxy.example.com/v1", "http://localhost:8080/v1", "https://eu.openrouter.ai/api/v1"]) {
+    it(`an unverified route (${baseUrl}) keeps the plain text, cleaned as for any model`, () => {
+      const body = bodyOf({ role: "assistant", content: "a", reasoning: "r", reasoning_details: "d" })
+      const output = replayHygiene(withRoute("anthropic/claude-sonnet-4-6", baseUrl))(body)
+      expect(messageOut(output)).toEqual({ role: "assistant", content: "a", reasoning: "r" })
+    })
+  }
+
+  for (const baseUrl of [undefined, "https://openrouter.ai/api/v1", "https://openrouter.ai/v1/"]) {
+    it(`an exact-verified route (${String(baseUrl)}) drops it`, () => {
+      const body = bodyOf({ role: "assistant", content: "a", reasoning: "r" })
+      expect(messageOut(replayHygiene(withRoute("x-ai/grok-4", baseUrl))(body))).toEqual({ role: "assistant", content: "a" })
+    })
+  }
+
+  it("isSignedReasoningOnlyModel", () => {
+    for (const slug of SIGNED_ONLY) expect(isSignedReasoningOnlyModel(slug)).toBe(true)
+    for (const slug of ["openai/gpt-5", "anthropic", "x-ai", "openrouter/openrouter/anthropic/x", "my/anthropic/x", ""]) {
+      expect(isSignedReasoningOnlyModel(slug)).toBe(false)
+    }
+  })
+
+  it("dropPlainReasoning on its own", () => {
+    const body = bodyOf({ role: "assistant", reasoning_details: 3, reasoning: "", content: "a" })
+    expect(dropPlainReasoning(body)).toEqual(bodyOf({ role: "assistant", content: "a" }))
   })
 })
 
@@ -554,11 +649,73 @@ describe("Mistral tool-call ids", () => {
       { role: "tool", content: "r3", tool_call_id: "call_1" }
     )
     const output = run(slug, body)
-    expect(ids(output)).toEqual(["callabc12", "78d66c1f7", "78d66c1f7", "callabc12", "78d66c1f7", "78d66c1f7"])
+    // The second turn's call_1 is a call of its own: SHA-256("call_1:1"), and its result follows it.
+    expect(ids(output)).toEqual(["callabc12", "78d66c1f7", "78d66c1f7", "callabc12", "afd4d6fde", "afd4d6fde"])
     expect(messagesOut(output)[0]).toBe(user)
     // key order kept
     expect(Object.keys(messageOut(output, 5))).toEqual(["role", "content", "tool_call_id"])
     expect(Object.keys((messageOut(output, 1).tool_calls as Array<Rec>)[0]!)).toEqual(["id", "type", "function"])
+  })
+
+  it("issue 16: two calls with the same raw id in one turn get two distinct ids, paired with the results in order", () => {
+    const body = bodyOf(
+      { role: "user", content: "edit twice" },
+      { role: "assistant", content: null, tool_calls: [call("edit:22", "edit"), call("edit:22", "edit")] },
+      { role: "tool", tool_call_id: "edit:22", content: "first" },
+      { role: "tool", tool_call_id: "edit:22", content: "second" },
+      { role: "assistant", content: "done" }
+    )
+    const output = run(slug, body)
+    const [first, second, firstResult, secondResult] = ids(output)
+    expect(first).toMatch(/^[A-Za-z0-9]{9}$/)
+    expect(second).toMatch(/^[A-Za-z0-9]{9}$/)
+    expect(first).not.toBe(second)
+    expect(firstResult).toBe(first)
+    expect(secondResult).toBe(second)
+    // edit22 is six alphanumerics: SHA-256("edit22"), then SHA-256("edit:22:1") for the repeat.
+    expect(ids(output)).toEqual(["abe926ef6", "333908d92", "abe926ef6", "333908d92"])
+    expect(messageOut(output, 2).content).toBe("first")
+    expect(run(slug, output)).toBe(output)
+  })
+
+  it("issue 16: a tool result with tool_call_id and a matching tool_use_id maps both to the same id", () => {
+    const body = bodyOf(
+      { role: "assistant", tool_calls: [call("edit:22"), call("edit:22")] },
+      { role: "tool", tool_call_id: "edit:22", tool_use_id: "edit:22", content: "a" },
+      { role: "tool", tool_use_id: "edit:22", tool_call_id: "edit:22", content: "b" }
+    )
+    const output = run(slug, body)
+    const [first, second] = ids(output)
+    expect(messageOut(output, 1)).toEqual({ role: "tool", tool_call_id: first, tool_use_id: first, content: "a" })
+    expect(messageOut(output, 2)).toEqual({ role: "tool", tool_use_id: second, tool_call_id: second, content: "b" })
+    expect(Object.keys(messageOut(output, 2))).toEqual(["role", "tool_use_id", "tool_call_id", "content"])
+  })
+
+  it("a tool_use_id alone pairs like a tool_call_id; distinct tool_call_id and tool_use_id are resolved one after the other", () => {
+    const body = bodyOf(
+      { role: "assistant", tool_calls: [call("toolu_01A"), call("call_1")] },
+      { role: "tool", tool_use_id: "toolu_01A" },
+      { role: "tool", tool_call_id: "call_1", tool_use_id: "other" }
+    )
+    const output = run(slug, body)
+    const [a, b] = ids(output)
+    expect(messageOut(output, 1).tool_use_id).toBe(a)
+    expect(messageOut(output, 2).tool_call_id).toBe(b)
+    const other = messageOut(output, 2).tool_use_id
+    expect(other).toMatch(/^[A-Za-z0-9]{9}$/)
+    expect([a, b]).not.toContain(other)
+  })
+
+  it("a second result for the same call (no call left to pair with) gets an id of its own", () => {
+    const body = bodyOf(
+      { role: "assistant", tool_calls: [call("abcdefghi")] },
+      { role: "tool", tool_call_id: "abcdefghi" },
+      { role: "tool", tool_call_id: "abcdefghi" }
+    )
+    const [callId, result, extra] = ids(run(slug, body))
+    expect([callId, result]).toEqual(["abcdefghi", "abcdefghi"])
+    expect(extra).toMatch(/^[A-Za-z0-9]{9}$/)
+    expect(extra).not.toBe("abcdefghi")
   })
 
   it("an empty or symbol-only id becomes the hash of \"sanitized\"", () => {
@@ -761,11 +918,18 @@ const messageArb = shuffledRecord(
     reasoning_text: textArb,
     tool_calls: fc.oneof({ arbitrary: fc.array(toolCallArb, { maxLength: 3 }), weight: 3 }, { arbitrary: fc.jsonValue({ maxDepth: 1 }), weight: 1 }),
     tool_call_id: idArb,
+    tool_use_id: fc.oneof({ arbitrary: idArb, weight: 2 }, { arbitrary: fc.constant("same"), weight: 1 }),
     thought_signature: signatureArb,
     thoughtSignature: signatureArb
   },
   ["role"]
 )
+
+// A tool_use_id of "same" is replaced by the message's tool_call_id, so that matching pairs occur.
+const withMatchingUseIds = (messages: ReadonlyArray<unknown>): ReadonlyArray<unknown> =>
+  messages.map((message) =>
+    isRec(message) && message.tool_use_id === "same" ? { ...message, tool_use_id: message.tool_call_id } : message
+  )
 
 const bodyArb: fc.Arbitrary<Body> = fc.oneof(
   {
@@ -775,7 +939,7 @@ const bodyArb: fc.Arbitrary<Body> = fc.oneof(
         messages: fc.array(
           fc.oneof({ arbitrary: messageArb, weight: 6 }, { arbitrary: fc.jsonValue({ maxDepth: 1 }), weight: 1 }),
           { maxLength: 6 }
-        ),
+        ).map(withMatchingUseIds),
         stream: fc.boolean()
       },
       ["messages"]
@@ -787,7 +951,9 @@ const bodyArb: fc.Arbitrary<Body> = fc.oneof(
 
 const GEMINI_SLUGS = ["google/gemini-2.5-pro", "gemini-2.5-flash", "openrouter/google/gemini-3-pro-preview"]
 const MISTRAL_SLUGS = ["mistralai/mistral-large-2411", "openrouter/mistralai/devstral-small", "codestral-2501", "mixtral-8x7b"]
-const OTHER_SLUGS = ["anthropic/claude-sonnet-4-6", "x-ai/grok-4", "openai/gpt-5", "deepseek/deepseek-v4-pro", "openrouter/auto"]
+const SIGNED_ONLY_SLUGS = ["anthropic/claude-sonnet-4-6", "x-ai/grok-4", "openrouter/anthropic/claude-opus-4-7"]
+const OTHER_SLUGS = [...SIGNED_ONLY_SLUGS, "openai/gpt-5", "deepseek/deepseek-v4-pro", "openrouter/auto"]
+const BASE_URLS = [undefined, "https://openrouter.ai/api/v1", "https://openrouter.ai/v1", "https://eu.openrouter.ai/api/v1", "https://proxy.example.com/v1", "http://localhost:1234"]
 
 const slugArb = fc.oneof(fc.constantFrom(...GEMINI_SLUGS, ...MISTRAL_SLUGS, ...OTHER_SLUGS), fc.string({ maxLength: 20 }))
 const nonGeminiSlugArb = fc.oneof(
@@ -934,36 +1100,86 @@ describe("replayHygiene properties", () => {
   )
 
   it.prop(
-    "on Mistral slugs, tool-call ids become nine alphanumerics, consistently and without merging",
+    "on Mistral slugs, every call gets its own nine alphanumerics, results pair with calls in order, distinct ids never merge",
     [fc.constantFrom(...MISTRAL_SLUGS), bodyArb],
     ([slug, body]) => {
       const output = run(slug, body)
       const before = Array.isArray(body.messages) ? body.messages : []
       const after = Array.isArray(output.messages) ? output.messages : []
-      const pairs: Array<readonly [string, unknown]> = []
+      const backward = new Map<unknown, string>()
+      const callIds = new Set<unknown>()
+      const pending = new Map<string, Array<unknown>>()
+      const firstSeen = new Set<string>()
+      // Every rewritten id: nine alphanumerics, never shared by two raw ids, and the first use of a
+      // raw id that already is nine alphanumerics keeps it.
+      const rewritten = (from: string, to: unknown): void => {
+        expect(isStrict9(to)).toBe(true)
+        expect(backward.get(to) ?? from).toBe(from)
+        backward.set(to, from)
+        if (!firstSeen.has(from) && isStrict9(from)) expect(to).toBe(from)
+        firstSeen.add(from)
+      }
+      // Results: the earliest call with the raw id not yet taken, else an id no call has.
+      const resulted = (from: string, to: unknown): void => {
+        const queue = pending.get(from) ?? []
+        if (queue.length > 0) expect(to).toBe(queue.shift())
+        else expect(callIds.has(to)).toBe(false)
+        rewritten(from, to)
+      }
       before.forEach((message, index) => {
         const out = after[index]
         if (!isRec(message) || !isRec(out)) return
         if (message.role === "assistant" && Array.isArray(message.tool_calls)) {
           message.tool_calls.forEach((call, position) => {
             const outCall = (out.tool_calls as ReadonlyArray<unknown>)[position]
-            if (isRec(call) && typeof call.id === "string" && isRec(outCall)) pairs.push([call.id, outCall.id])
+            if (!isRec(call) || typeof call.id !== "string" || !isRec(outCall)) return
+            expect(callIds.has(outCall.id)).toBe(false)
+            callIds.add(outCall.id)
+            rewritten(call.id, outCall.id)
+            pending.set(call.id, [...(pending.get(call.id) ?? []), outCall.id])
           })
         }
-        if (message.role === "tool" && typeof message.tool_call_id === "string") {
-          pairs.push([message.tool_call_id, out.tool_call_id])
+        if (message.role !== "tool") return
+        const callId = message.tool_call_id
+        const useId = message.tool_use_id
+        if (typeof callId === "string") resulted(callId, out.tool_call_id)
+        if (typeof useId === "string") {
+          if (useId === callId) expect(out.tool_use_id).toBe(out.tool_call_id)
+          else resulted(useId, out.tool_use_id)
         }
+        if (typeof callId !== "string") expect(out.tool_call_id).toBe(callId)
+        if (typeof useId !== "string") expect(out.tool_use_id).toBe(useId)
       })
-      const forward = new Map<string, unknown>()
-      const backward = new Map<unknown, string>()
-      for (const [from, to] of pairs) {
-        expect(isStrict9(to)).toBe(true)
-        if (isStrict9(from)) expect(to).toBe(from)
-        expect(forward.get(from) ?? to).toBe(to)
-        expect(backward.get(to) ?? from).toBe(from)
-        forward.set(from, to)
-        backward.set(to, from)
+    },
+    PROPERTY
+  )
+
+  it.prop(
+    "on anthropic/* and x-ai/* over an exact-verified route, assistant turns carry no plain-text reasoning; elsewhere they are only cleaned",
+    [fc.constantFrom(...SIGNED_ONLY_SLUGS), fc.constantFrom(...BASE_URLS), bodyArb],
+    ([slug, baseUrl, body]) => {
+      const route = RouteVerifier.classify(baseUrl)
+      const output = replayHygiene({ ...contextFor(slug), route })(body)
+      if (!route.exactVerified) {
+        expect(output).toEqual(run("openai/gpt-5", body))
+        return
       }
+      const before = Array.isArray(body.messages) ? body.messages : []
+      const after = Array.isArray(output.messages) ? output.messages : []
+      before.forEach((message, index) => {
+        const out = after[index]
+        if (!isRec(message) || message.role !== "assistant") {
+          expect(out).toBe(message)
+          return
+        }
+        const rec = out as Rec
+        for (const key of ["reasoning", "reasoning_content", "reasoning_text"]) expect(Object.hasOwn(rec, key)).toBe(false)
+        if (Array.isArray(message.reasoning_details)) expect(rec.reasoning_details).toBe(message.reasoning_details)
+        else expect(Object.hasOwn(rec, "reasoning_details")).toBe(false)
+        const rest = (r: Rec) =>
+          Object.keys(r).filter((key) => !["reasoning", "reasoning_content", "reasoning_text", "reasoning_details"].includes(key))
+        expect(rest(rec)).toEqual(rest(message))
+      })
     },
     PROPERTY
   )

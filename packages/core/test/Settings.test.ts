@@ -3,6 +3,7 @@ import { Either, FastCheck as fc, Option, Redacted } from "effect"
 import * as ConfigDocument from "../src/ConfigDocument.js"
 import * as ConfigLocation from "../src/ConfigLocation.js"
 import * as Environment from "../src/Environment.js"
+import * as PayloadTransformers from "../src/PayloadTransformers.js"
 import * as Settings from "../src/Settings.js"
 
 const KEY_ENV = "sk-or-v1-environment-0000000000000001"
@@ -224,6 +225,98 @@ describe("Config: layered params and routing (§2.3, §11)", () => {
     expect(ok(Settings.resolveChat(ConfigDocument.empty, {}, { model: "moonshotai/kimi-k2.6" })).thinking).toBe("low")
     expect(ok(Settings.resolveChat(ConfigDocument.empty, {}, { thinking: "ultra" })).thinking).toBe("high")
     expect(fail(Settings.resolveChat(ConfigDocument.empty, {}, { thinking: "lots" }))._tag).toBe("BadInput")
+  })
+})
+
+describe("Config: per-model thinking default (issue 16)", () => {
+  const modelDoc = (key: string, thinking: string) =>
+    doc(`{ agents: { defaults: { models: { ${JSON.stringify(key)}: { params: { thinking: ${JSON.stringify(thinking)} } } } } } }`)
+
+  it("agents.defaults.models[\"<ref>\"].params.thinking beats the catalogue default", () => {
+    const configured = modelDoc("openrouter/moonshotai/kimi-k2.6", "high")
+    const chat = ok(Settings.resolveChat(configured, {}, { model: "moonshotai/kimi-k2.6" }))
+    expect(chat).toMatchObject({ thinking: "high", thinkingSource: "model-config" })
+    // Lower than the catalogue's default too.
+    const off = ok(Settings.resolveChat(modelDoc("openrouter/moonshotai/kimi-k2.6", "off"), {}, { model: "moonshotai/kimi-k2.6" }))
+    expect(off).toMatchObject({ thinking: "off", thinkingSource: "model-config" })
+  })
+
+  it("a per-call level beats it", () => {
+    const configured = modelDoc("openrouter/moonshotai/kimi-k2.6", "high")
+    const chat = ok(Settings.resolveChat(configured, {}, { model: "moonshotai/kimi-k2.6", thinking: "minimal" }))
+    expect(chat).toMatchObject({ thinking: "minimal", thinkingSource: "call" })
+  })
+
+  it("it applies to its own model only", () => {
+    const configured = modelDoc("openrouter/moonshotai/kimi-k2.6", "high")
+    expect(ok(Settings.resolveChat(configured, {}, { model: "openai/gpt-4o" }))).toMatchObject({ thinkingSource: "default" })
+    expect(ok(Settings.resolveChat(ConfigDocument.empty, {}))).toMatchObject({ thinking: "off", thinkingSource: "default" })
+  })
+
+  it("is read under the legacy duplicated key openrouter/openrouter/<slug>, the canonical key first", () => {
+    expect(ok(Settings.resolveChat(modelDoc("openrouter/openrouter/auto", "medium"), {}))).toMatchObject({
+      model: { slug: "openrouter/auto" },
+      thinking: "medium",
+      thinkingSource: "model-config"
+    })
+    const both = doc(`{ agents: { defaults: { models: {
+      "openrouter/openrouter/fusion": { params: { thinking: "low" } },
+      "openrouter/fusion": { params: { thinking: "xhigh" } },
+    } } } }`)
+    expect(ok(Settings.resolveChat(both, {}, { model: "openrouter/fusion" })).thinking).toBe("xhigh")
+  })
+
+  it("applies to the configured primary model, and accepts the aliases a call accepts", () => {
+    const configured = doc(`{ agents: { defaults: {
+      model: "openrouter/anthropic/claude-sonnet-4-6",
+      models: { "openrouter/anthropic/claude-sonnet-4-6": { params: { thinking: "ultrathink", temperature: 0.2 } } },
+    } } }`)
+    const chat = ok(Settings.resolveChat(configured, {}))
+    expect(chat).toMatchObject({ thinking: "high", thinkingSource: "model-config" })
+    expect(ok(Settings.resolveChat(modelDoc("openrouter/openai/gpt-4o", " On "), {}, { model: "openai/gpt-4o" })).thinking).toBe("low")
+    const bool = doc(`{ agents: { defaults: { models: { "openrouter/openai/gpt-4o": { params: { thinking: false } } } } } }`)
+    expect(ok(Settings.resolveChat(bool, {}, { model: "openai/gpt-4o" })).thinking).toBe("off")
+  })
+
+  it("a blank value is no setting", () => {
+    const blank = modelDoc("openrouter/moonshotai/kimi-k2.6", "  ")
+    expect(ok(Settings.resolveChat(blank, {}, { model: "moonshotai/kimi-k2.6" }))).toMatchObject({
+      thinking: "low",
+      thinkingSource: "default"
+    })
+  })
+
+  it("an unknown level is a ConfigError naming the key; a call's level does not hide it", () => {
+    for (const call of [{}, { thinking: "high" }]) {
+      const error = fail(Settings.resolveChat(modelDoc("openrouter/openai/gpt-4o", "lots"), {}, { model: "openai/gpt-4o", ...call }))
+      expect(error._tag).toBe("ConfigError")
+      expect(error).toMatchObject({ path: `agents.defaults.models["openrouter/openai/gpt-4o"].params.thinking` })
+      expect(error.message).toContain(`"lots"`)
+      expect(error.message).toContain("off, minimal, low, medium, high, xhigh, adaptive, max")
+    }
+    const numeric = doc(`{ agents: { defaults: { models: { "openrouter/openai/gpt-4o": { params: { thinking: 3 } } } } } }`)
+    expect(fail(Settings.resolveChat(numeric, {}, { model: "openai/gpt-4o" }))._tag).toBe("ConfigError")
+  })
+
+  const LEVELS = ["off", "minimal", "low", "medium", "high", "xhigh", "adaptive", "max"] as const
+
+  it.prop(
+    "call → model config → catalogue default, for every pair of levels",
+    [fc.option(fc.constantFrom(...LEVELS), { nil: undefined }), fc.option(fc.constantFrom(...LEVELS), { nil: undefined }), fc.boolean()],
+    ([configured, call, legacy]) => {
+      const key = legacy ? "openrouter/openrouter/auto" : "openrouter/auto"
+      const document = configured === undefined ? ConfigDocument.empty : modelDoc(key, configured)
+      const chat = ok(Settings.resolveChat(document, {}, call === undefined ? {} : { thinking: call }))
+      expect(chat.thinking).toBe(call ?? configured ?? "off")
+      expect(chat.thinkingSource).toBe(call !== undefined ? "call" : configured !== undefined ? "model-config" : "default")
+    }
+  )
+
+  it("becomes the request's reasoning effort, never a `thinking` field of the body", () => {
+    const chat = ok(Settings.resolveChat(modelDoc("openrouter/openai/gpt-4o", "high"), {}, { model: "openai/gpt-4o" }))
+    const shaped = ok(PayloadTransformers.shape(PayloadTransformers.contextOf(chat), { messages: [{ role: "user", content: "q" }] }))
+    expect(shaped.body.reasoning).toEqual({ effort: "high" })
+    expect(shaped.body).not.toHaveProperty("thinking")
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * Reading an OpenRouter error response (status, body, headers) into the facts the error tags are
  * built from: the message shown, the fields every API error carries, Retry-After, and the
- * heuristics that pick a 403's reason, a 404's "no endpoints" and a 429's retryability.
+ * heuristics that pick a 403's reason, a 404's "no endpoints", a 429's retryability and a 401
+ * that is about money.
  * `OpenRouterError.fromResponse` turns these into a tag.
  *
  * @internal
@@ -72,6 +73,16 @@ export const retryAfterFromHeaders = (headers: Headers, now?: number): Option.Op
 const DAILY_LIMIT = /daily|per-day|per_day/i
 const KEY_LIMIT = /key limit (exceeded|reached|hit)|api key budget limit (exceeded|reached|hit)/i
 const NO_ENDPOINTS = /no endpoints found|no allowed providers|no models match/i
+// A message about money rather than identity (OpenClaw classifies billing by the text, issue 16):
+// a key's spending limit, or credits. `\bcredits?\b` does not match "credentials".
+const BILLING = new RegExp(
+  [
+    KEY_LIMIT.source,
+    /spend(ing)? limit|budget limit|credit limit/.source,
+    /insufficient (credits?|funds|balance)|requires more credits|\bcredits?\b/.source
+  ].join("|"),
+  "i"
+)
 
 /** The fields of `OpenRouterError.ApiErrorFields`, as read from a response. @internal */
 export interface Common {
@@ -98,6 +109,8 @@ export interface Facts {
   }
   /** A 404 because routing left no provider. */
   readonly noEndpoints: () => boolean
+  /** The message speaks of a spending or credit limit (a 401 that is really a billing error). */
+  readonly billing: () => boolean
   /** A 429: `metadata.limit_source`, and whether waiting a little helps (not for a daily cap). */
   readonly rateLimit: () => { readonly limitSource?: string; readonly retryable: boolean }
 }
@@ -175,6 +188,7 @@ export const read = (response: {
       return { reason, ...(reasons !== undefined ? { reasons } : {}) }
     },
     noEndpoints: () => NO_ENDPOINTS.test(baseMessage) || availability?.code === "no_endpoints",
+    billing: () => BILLING.test(baseMessage),
     rateLimit: () => {
       const limitSource = asString(metadata?.limit_source)
       const daily = (limitSource !== undefined && DAILY_LIMIT.test(limitSource)) || DAILY_LIMIT.test(baseMessage)

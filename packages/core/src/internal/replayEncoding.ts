@@ -1,12 +1,25 @@
 /**
  * The encodings behind `ReplayHygiene`: checking a Gemini thought signature is well-formed base64
- * (either alphabet, re-encoding to itself), and Mistral's nine-character tool-call ids with a
- * collision-free mapping over a request.
+ * (either alphabet, re-encoding to itself), and Mistral's nine-character tool-call ids, handed out
+ * over a request without collisions; and the Gemini sanitation of one message.
  *
  * @internal
  */
-import { hasToolCalls, isRecord, roleOf } from "../transform/Context.js"
+import { hasToolCalls, isRecord, roleOf, withKey, withoutKeys } from "../transform/Context.js"
 import { sha256Hex } from "./sha256.js"
+
+type JsonRecord = Readonly<Record<string, unknown>>
+
+/** `f` over an array; the array itself when no item changed. @internal */
+export const mapArray = (items: ReadonlyArray<unknown>, f: (item: unknown) => unknown): ReadonlyArray<unknown> => {
+  let changed = false
+  const next = items.map((item) => {
+    const mapped = f(item)
+    if (mapped !== item) changed = true
+    return mapped
+  })
+  return changed ? next : items
+}
 
 const STANDARD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 const URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -77,7 +90,8 @@ export const strictToolCallId = (id: string): string => {
   return sha256Hex(alphanumeric === "" ? "sanitized" : alphanumeric).slice(0, 9)
 }
 
-// Every string tool-call id of the request, once each, in order of appearance.
+// Every string tool-call id of the request (assistant `tool_calls[].id`, tool results'
+// `tool_call_id` and `tool_use_id`), once each, in order of appearance.
 /** @internal */
 export const toolCallIdsOf = (messages: ReadonlyArray<unknown>): Array<string> => {
   const ids = new Set<string>()
@@ -88,35 +102,117 @@ export const toolCallIdsOf = (messages: ReadonlyArray<unknown>): Array<string> =
       for (const call of message.tool_calls as ReadonlyArray<unknown>) {
         if (isRecord(call) && typeof call.id === "string") ids.add(call.id)
       }
-    } else if (role === "tool" && typeof message.tool_call_id === "string") {
-      ids.add(message.tool_call_id)
+    } else if (role === "tool") {
+      if (typeof message.tool_call_id === "string") ids.add(message.tool_call_id)
+      if (typeof message.tool_use_id === "string") ids.add(message.tool_use_id)
     }
   }
   return [...ids]
 }
 
-// original id → new id, injective. Ids that already are nine alphanumerics are reserved first so
-// that they keep themselves (which also makes the rewrite idempotent). A collision is resolved
-// with the first 9 hex characters of SHA-256(`${original}:${n}`) for n = 1, 2, … until unused.
-/** @internal */
-export const strictIdMapping = (ids: ReadonlyArray<string>): ReadonlyMap<string, string> => {
-  const mapping = new Map<string, string>()
-  const used = new Set<string>()
-  for (const id of ids) {
-    if (STRICT9.test(id)) {
-      mapping.set(id, id)
-      used.add(id)
-    }
-  }
-  for (const id of ids) {
-    if (mapping.has(id)) continue
-    let candidate = strictToolCallId(id)
-    for (let attempt = 1; used.has(candidate); attempt++) {
-      candidate = sha256Hex(`${id}:${attempt}`).slice(0, 9)
-    }
-    mapping.set(id, candidate)
-    used.add(candidate)
-  }
-  return mapping
+/**
+ * Hands out the strict ids of one request, in message order (OpenClaw's occurrence-aware
+ * resolver, issue 16): every tool call gets an id of its own, even when an assistant turn repeats a
+ * raw id (`edit:22` twice), and a tool result takes the id of the earliest call with its raw id
+ * that no earlier result took, so results pair with their calls in order. A result with no such
+ * call gets an id of its own.
+ *
+ * @internal
+ */
+export interface StrictIdAllocator {
+  readonly call: (raw: string) => string
+  readonly result: (raw: string) => string
 }
 
+// Ids that already are nine alphanumerics are reserved first, so that the first call (or
+// unpaired result) with that raw id keeps it; that also makes the rewrite idempotent. Any other id
+// gets strictToolCallId(raw) when unused, else the first 9 hex characters of
+// SHA-256(`${raw}:${n}`) for n = 1, 2, … until unused, so no two allocations ever share an id
+// (injective: distinct raw ids never merge).
+/** @internal */
+export const strictIdAllocator = (messages: ReadonlyArray<unknown>): StrictIdAllocator => {
+  const reserved = new Set(toolCallIdsOf(messages).filter((id) => STRICT9.test(id)))
+  const used = new Set(reserved)
+  const claimed = new Set<string>()
+  const pending = new Map<string, Array<string>>()
+  const allocate = (raw: string): string => {
+    if (reserved.has(raw) && !claimed.has(raw)) {
+      claimed.add(raw)
+      return raw
+    }
+    let candidate = strictToolCallId(raw)
+    for (let attempt = 1; used.has(candidate); attempt++) {
+      candidate = sha256Hex(`${raw}:${attempt}`).slice(0, 9)
+    }
+    used.add(candidate)
+    return candidate
+  }
+  return {
+    call: (raw) => {
+      const id = allocate(raw)
+      const queue = pending.get(raw)
+      if (queue === undefined) pending.set(raw, [id])
+      else queue.push(id)
+      return id
+    },
+    result: (raw) => pending.get(raw)?.shift() ?? allocate(raw)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gemini thought signatures on one message
+// ---------------------------------------------------------------------------------------------
+
+const SIGNATURE_KEYS = ["thought_signature", "thoughtSignature"]
+
+const withoutInvalidSignatures = (record: JsonRecord): JsonRecord =>
+  withoutKeys(
+    record,
+    SIGNATURE_KEYS.filter((key) => Object.hasOwn(record, key) && !isValidBase64Signature(record[key]))
+  )
+
+const GEMINI_DETAIL_FORMAT = "google-gemini-v1"
+
+// A `reasoning_details` entry survives unless it declares another format and carries a string
+// signature (`signature`, else `data`) that is not valid base64.
+const keepReasoningDetail = (entry: unknown): boolean => {
+  if (!isRecord(entry)) return true
+  const format = entry.format
+  if (typeof format !== "string" || format === GEMINI_DETAIL_FORMAT) return true
+  const signature = typeof entry.signature === "string"
+    ? entry.signature
+    : typeof entry.data === "string"
+    ? entry.data
+    : undefined
+  return signature === undefined || isValidBase64Signature(signature)
+}
+
+const sanitizeToolCall = (toolCall: unknown): unknown => {
+  if (!isRecord(toolCall)) return toolCall
+  const next = withoutInvalidSignatures(toolCall)
+  const fn = next.function
+  if (!isRecord(fn)) return next
+  const nextFn = withoutInvalidSignatures(fn)
+  return nextFn === fn ? next : withKey(next, "function", nextFn)
+}
+
+/** The Gemini sanitation of one assistant message (see `ReplayHygiene.sanitizeGemini`). @internal */
+export const sanitizeGeminiMessage = (message: JsonRecord): JsonRecord => {
+  let next = withoutInvalidSignatures(message)
+  const content = next.content
+  if (Array.isArray(content)) {
+    const blocks = mapArray(content, (block) => isRecord(block) ? withoutInvalidSignatures(block) : block)
+    if (blocks !== content) next = withKey(next, "content", blocks)
+  }
+  const toolCalls = next.tool_calls
+  if (Array.isArray(toolCalls)) {
+    const calls = mapArray(toolCalls, sanitizeToolCall)
+    if (calls !== toolCalls) next = withKey(next, "tool_calls", calls)
+  }
+  const details = next.reasoning_details
+  if (Array.isArray(details)) {
+    const kept = details.filter(keepReasoningDetail)
+    if (kept.length !== details.length) next = withKey(next, "reasoning_details", kept)
+  }
+  return next
+}

@@ -1,9 +1,11 @@
 /**
  * How `ReplayHygiene` cleans one assistant message's reasoning fields before replay: empty ones
- * dropped, misplaced text moved where OpenRouter reads it, key order kept.
+ * dropped, misplaced text moved where OpenRouter reads it, key order kept; and how plain-text
+ * reasoning is dropped for the providers that accept only signed reasoning.
  *
  * @internal
  */
+import { withoutKeys } from "../transform/Context.js"
 
 type JsonRecord = Readonly<Record<string, unknown>>
 
@@ -77,3 +79,15 @@ export const cleanMessageReasoning = (message: JsonRecord): JsonRecord => {
   return changed ? Object.fromEntries(entries) : message
 }
 
+
+const PLAIN_REASONING_KEYS = ["reasoning", "reasoning_content", "reasoning_text"]
+
+/**
+ * The message without its plain-text reasoning: `reasoning`, `reasoning_content`,
+ * `reasoning_text`, and `reasoning_details` unless it is an array (signed or encrypted entries
+ * are replayed exactly). The message itself when it has none.
+ *
+ * @internal
+ */
+export const withoutPlainReasoning = (message: JsonRecord): JsonRecord =>
+  withoutKeys(message, Array.isArray(message.reasoning_details) ? PLAIN_REASONING_KEYS : REASONING_KEYS)

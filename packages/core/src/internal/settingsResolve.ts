@@ -159,13 +159,39 @@ const primaryOf = (selection: unknown): string | undefined =>
     ? selection.primary
     : undefined
 
-const modelEntryParams = (document: ConfigDocument.Document, ref: ModelRef.ModelRef): Params.Params | undefined => {
+// The model's entry in `agents.defaults.models`: under its canonical key, else under the legacy
+// duplicated key (`openrouter/openrouter/<slug>`), with the key it was found under.
+const modelEntry = (
+  document: ConfigDocument.Document,
+  ref: ModelRef.ModelRef
+): { readonly key: string; readonly params: Params.Params | undefined } | undefined => {
   const models = document.agents?.defaults?.models
   if (models === undefined) return undefined
   for (const key of ModelRef.configKeys(ref)) {
-    if (Object.hasOwn(models, key)) return models[key]?.params
+    if (Object.hasOwn(models, key)) return { key, params: models[key]?.params }
   }
   return undefined
+}
+
+// The model's own default level, `agents.defaults.models[key].params.thinking` (issue 16): a level
+// or one of its aliases (a boolean reads as its word, `true` → low); blank or absent is none. Any
+// other value is a ConfigError naming the key, rather than a silently ignored setting.
+const modelThinking = (
+  entry: ReturnType<typeof modelEntry>
+): Either.Either<Thinking.Level | undefined, ConfigError> => {
+  const value = entry?.params?.thinking
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+    return Either.right(undefined)
+  }
+  const level = typeof value === "string" || typeof value === "boolean" ? Thinking.normalize(String(value)) : undefined
+  if (level !== undefined) return Either.right(level)
+  const path = Environment.jsonPath(["agents", "defaults", "models", entry!.key, "params", "thinking"])
+  return Either.left(
+    new ConfigError({
+      message: `${path}: unknown thinking level ${JSON.stringify(value)}; use one of ${Thinking.levels.join(", ")}`,
+      path
+    })
+  )
 }
 
 /** @internal */
@@ -191,13 +217,18 @@ export const resolveChat = (
     if (modelSource !== "call" && typeof selection === "object") {
       for (const ref of selection.fallbacks ?? []) fallbacks.push(yield* ModelRef.resolve(ref, { document: doc }))
     }
-    const thinking = call.thinking !== undefined
-      ? yield* Thinking.parse(call.thinking)
-      : Thinking.defaultLevel(model.slug)
+    const entry = modelEntry(doc, model)
+    // call → the model's configured default → the catalogue's default for the model.
+    const configuredThinking = yield* modelThinking(entry)
+    const [thinking, thinkingSource] = call.thinking !== undefined
+      ? [yield* Thinking.parse(call.thinking), "call" as const]
+      : configuredThinking !== undefined
+      ? [configuredThinking, "model-config" as const]
+      : [Thinking.defaultLevel(model.slug), "default" as const]
     const [given, field] = baseUrlOf(call.baseUrl, [["models.providers.openrouter.baseUrl", config?.baseUrl]])
     const target = yield* route(given, field, verifier)
     const agent = call.agentId === undefined ? undefined : doc.agents?.list?.find((a) => a.id === call.agentId)
-    const extra = Params.effective([doc.agents?.defaults?.params, modelEntryParams(doc, model), agent?.params, call.params])
+    const extra = Params.effective([doc.agents?.defaults?.params, entry?.params, agent?.params, call.params])
     const params = Params.transport({
       providerWide: config?.params,
       model: config?.models?.find((m) => m.id === model.slug)?.params,
@@ -209,6 +240,7 @@ export const resolveChat = (
       modelSource,
       fallbacks,
       thinking,
+      thinkingSource,
       key,
       baseUrl: target.baseUrl,
       route: target.route,

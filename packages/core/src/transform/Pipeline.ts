@@ -6,7 +6,7 @@
  * | step | transformer | runs when |
  * |---|---|---|
  * | 1 | `modelParams` | always (caller's fields win) |
- * | 2 | `replayHygiene` | always; Gemini and Mistral parts by model |
+ * | 2 | `replayHygiene` | always; Anthropic/xAI part on an exact-verified route; Gemini and Mistral parts by model |
  * | 3 | `routing` | exact-verified route, request has no `provider` |
  * | 4 | `reasoning` | always (not for auto, x-ai, Hunter Alpha) |
  * | 5 | `deepSeekV4` | DeepSeek V4 on an exact-verified route |

@@ -2,9 +2,12 @@
  * Replay hygiene: cleaning the assistant turns a caller replays in `messages` before they are
  * sent (reference §8 "transport-side replay hygiene", §10.2, §10.3).
  *
- * - Reasoning fields are normalised on every assistant message, for every model. Unlike OpenClaw,
- *   which strips them for `anthropic/*` and `x-ai/*`, a `reasoning_details` array is always kept
- *   exactly as received: signatures and encrypted blobs must survive or tool loops break.
+ * - Reasoning fields are normalised on every assistant message, for every model. A
+ *   `reasoning_details` array is always kept exactly as received: signatures and encrypted blobs
+ *   must survive or tool loops break (OpenClaw strips it for `anthropic/*` and `x-ai/*`).
+ * - On an exact-verified OpenRouter route, for `anthropic/*` and `x-ai/*`, plain-text reasoning
+ *   (`reasoning`, `reasoning_content`, `reasoning_text`, a string `reasoning_details`) is dropped:
+ *   those providers accept only signed reasoning.
  * - On Gemini routes, thought signatures and foreign `reasoning_details` entries that are not
  *   valid base64 are dropped.
  * - On Mistral routes, tool-call ids are rewritten to the nine alphanumerics Mistral accepts.
@@ -18,22 +21,13 @@
 import * as Encoding from "../internal/replayEncoding.js"
 import * as Reasoning from "../internal/replayReasoning.js"
 import type { Body, Transformer } from "./Context.js"
-import { hasToolCalls, isRecord, mapMessages, messagesOf, roleOf, withKey, withoutKeys } from "./Context.js"
+import { hasToolCalls, isRecord, mapMessages, messagesOf, roleOf, withKey } from "./Context.js"
 
 type JsonRecord = Readonly<Record<string, unknown>>
 
 const isAssistant = (message: JsonRecord): boolean => roleOf(message) === "assistant"
 
-/** `f` over an array; the array itself when no item changed. */
-const mapArray = (items: ReadonlyArray<unknown>, f: (item: unknown) => unknown): ReadonlyArray<unknown> => {
-  let changed = false
-  const next = items.map((item) => {
-    const mapped = f(item)
-    if (mapped !== item) changed = true
-    return mapped
-  })
-  return changed ? next : items
-}
+const OPENROUTER_PREFIX = "openrouter/"
 
 // ---------------------------------------------------------------------------------------------
 // Reasoning fields
@@ -61,6 +55,32 @@ const mapArray = (items: ReadonlyArray<unknown>, f: (item: unknown) => unknown):
 export const cleanReasoningFields = (body: Body): Body =>
   mapMessages(body, (message) => isAssistant(message) ? Reasoning.cleanMessageReasoning(message) : message)
 
+/**
+ * Whether a slug is served by a provider that accepts only signed reasoning on replay: lower-cased,
+ * with one leading `openrouter/` removed, it starts with `anthropic/` or `x-ai/`.
+ *
+ * @since 0.1.0
+ * @category Predicates
+ */
+export const isSignedReasoningOnlyModel = (slug: string): boolean => {
+  if (typeof slug !== "string") return false
+  const lower = slug.trim().toLowerCase()
+  const bare = lower.startsWith(OPENROUTER_PREFIX) ? lower.slice(OPENROUTER_PREFIX.length) : lower
+  return bare.startsWith("anthropic/") || bare.startsWith("x-ai/")
+}
+
+/**
+ * Drops plain-text reasoning from every assistant message (§8, issue 16): `reasoning`,
+ * `reasoning_content`, `reasoning_text`, and a `reasoning_details` that is not an array. An array
+ * `reasoning_details` (signed or encrypted entries) is kept as the same object. {@link replayHygiene}
+ * applies it for {@link isSignedReasoningOnlyModel} slugs on exact-verified routes.
+ *
+ * @since 0.1.0
+ * @category Transformers
+ */
+export const dropPlainReasoning = (body: Body): Body =>
+  mapMessages(body, (message) => isAssistant(message) ? Reasoning.withoutPlainReasoning(message) : message)
+
 // ---------------------------------------------------------------------------------------------
 // Gemini thought signatures
 // ---------------------------------------------------------------------------------------------
@@ -87,59 +107,6 @@ export const isGeminiModel = (slug: string): boolean => typeof slug === "string"
  */
 export const isValidBase64Signature: (value: unknown) => value is string = Encoding.isValidBase64Signature
 
-const SIGNATURE_KEYS = ["thought_signature", "thoughtSignature"]
-
-const withoutInvalidSignatures = (record: JsonRecord): JsonRecord =>
-  withoutKeys(
-    record,
-    SIGNATURE_KEYS.filter((key) => Object.hasOwn(record, key) && !isValidBase64Signature(record[key]))
-  )
-
-const GEMINI_DETAIL_FORMAT = "google-gemini-v1"
-
-// A `reasoning_details` entry survives unless it declares another format and carries a string
-// signature (`signature`, else `data`) that is not valid base64.
-const keepReasoningDetail = (entry: unknown): boolean => {
-  if (!isRecord(entry)) return true
-  const format = entry.format
-  if (typeof format !== "string" || format === GEMINI_DETAIL_FORMAT) return true
-  const signature = typeof entry.signature === "string"
-    ? entry.signature
-    : typeof entry.data === "string"
-    ? entry.data
-    : undefined
-  return signature === undefined || isValidBase64Signature(signature)
-}
-
-const sanitizeToolCall = (toolCall: unknown): unknown => {
-  if (!isRecord(toolCall)) return toolCall
-  const next = withoutInvalidSignatures(toolCall)
-  const fn = next.function
-  if (!isRecord(fn)) return next
-  const nextFn = withoutInvalidSignatures(fn)
-  return nextFn === fn ? next : withKey(next, "function", nextFn)
-}
-
-const sanitizeGeminiMessage = (message: JsonRecord): JsonRecord => {
-  let next = withoutInvalidSignatures(message)
-  const content = next.content
-  if (Array.isArray(content)) {
-    const blocks = mapArray(content, (block) => isRecord(block) ? withoutInvalidSignatures(block) : block)
-    if (blocks !== content) next = withKey(next, "content", blocks)
-  }
-  const toolCalls = next.tool_calls
-  if (Array.isArray(toolCalls)) {
-    const calls = mapArray(toolCalls, sanitizeToolCall)
-    if (calls !== toolCalls) next = withKey(next, "tool_calls", calls)
-  }
-  const details = next.reasoning_details
-  if (Array.isArray(details)) {
-    const kept = details.filter(keepReasoningDetail)
-    if (kept.length !== details.length) next = withKey(next, "reasoning_details", kept)
-  }
-  return next
-}
-
 /**
  * Gemini thought-signature sanitation (§10.2), on every assistant message (whatever its slug:
  * {@link replayHygiene} applies it only when {@link isGeminiModel}):
@@ -156,7 +123,7 @@ const sanitizeGeminiMessage = (message: JsonRecord): JsonRecord => {
  * @category Transformers
  */
 export const sanitizeGemini = (body: Body): Body =>
-  mapMessages(body, (message) => isAssistant(message) ? sanitizeGeminiMessage(message) : message)
+  mapMessages(body, (message) => isAssistant(message) ? Encoding.sanitizeGeminiMessage(message) : message)
 
 // ---------------------------------------------------------------------------------------------
 // Mistral tool-call ids
@@ -173,8 +140,6 @@ const MISTRAL_PREFIXES = [
   "pixtral-",
   "voxtral-"
 ]
-
-const OPENROUTER_PREFIX = "openrouter/"
 
 /**
  * Whether a slug is served by Mistral (§10.3): lower-cased, with one leading `openrouter/`
@@ -206,12 +171,21 @@ export const isMistralModel = (slug: string): boolean => {
 export const strictToolCallId: (id: string) => string = Encoding.strictToolCallId
 
 /**
- * Rewrites every assistant `tool_calls[].id` and every tool message's `tool_call_id` to nine
- * characters of `[A-Za-z0-9]` ({@link strictToolCallId}), consistently across the request (the
- * same original id always gets the same new id, so tool results still match their calls) and
- * without merging distinct ids: an id that already is nine alphanumerics keeps itself, and a
- * collision gets the first 9 hex characters of SHA-256 of the original id, `:` and a counter
- * (1, 2, …), until unused. Ids that are not strings are left alone.
+ * Rewrites every assistant `tool_calls[].id`, and every tool message's `tool_call_id` and
+ * `tool_use_id`, to nine characters of `[A-Za-z0-9]` ({@link strictToolCallId}), in message order,
+ * as OpenClaw does (§10.3, issue 16):
+ *
+ * - every tool call gets an id of its own, even when one assistant turn repeats a raw id
+ *   (`edit:22` twice gives two distinct ids);
+ * - a tool result takes the id of the earliest call before it with the same raw id that no earlier
+ *   result took, so the results that follow a turn pair with its calls in order; a result with no
+ *   such call gets an id of its own;
+ * - a result whose `tool_call_id` and `tool_use_id` are the same raw id gets one id for both;
+ * - distinct raw ids never share an id: an id that already is nine alphanumerics keeps itself (its
+ *   first use does), and a collision gets the first 9 hex characters of SHA-256 of the raw id, `:`
+ *   and a counter (1, 2, …), until unused. That makes the rewrite idempotent.
+ *
+ * Ids that are not strings are left alone.
  *
  * @since 0.1.0
  * @category Transformers
@@ -219,24 +193,27 @@ export const strictToolCallId: (id: string) => string = Encoding.strictToolCallI
 export const sanitizeMistralToolCallIds = (body: Body): Body => {
   const messages = messagesOf(body)
   if (messages === undefined) return body
-  const mapping = Encoding.strictIdMapping(Encoding.toolCallIdsOf(messages))
-  if ([...mapping].every(([from, to]) => from === to)) return body
-  const rewrite = (id: string): string => mapping.get(id) ?? id
+  const ids = Encoding.strictIdAllocator(messages)
   return mapMessages(body, (message) => {
     const role = roleOf(message)
     if (role === "assistant" && hasToolCalls(message)) {
       const calls = message.tool_calls as ReadonlyArray<unknown>
-      const next = mapArray(calls, (call) =>
-        isRecord(call) && typeof call.id === "string" && rewrite(call.id) !== call.id
-          ? withKey(call, "id", rewrite(call.id))
-          : call)
+      const next = Encoding.mapArray(calls, (call) => {
+        if (!isRecord(call) || typeof call.id !== "string") return call
+        const id = ids.call(call.id)
+        return id === call.id ? call : withKey(call, "id", id)
+      })
       return next === calls ? message : withKey(message, "tool_calls", next)
     }
-    if (role === "tool" && typeof message.tool_call_id === "string") {
-      const id = rewrite(message.tool_call_id)
-      return id === message.tool_call_id ? message : withKey(message, "tool_call_id", id)
-    }
-    return message
+    if (role !== "tool") return message
+    const callId = typeof message.tool_call_id === "string" ? message.tool_call_id : undefined
+    const useId = typeof message.tool_use_id === "string" ? message.tool_use_id : undefined
+    const newCallId = callId === undefined ? undefined : ids.result(callId)
+    const newUseId = useId === undefined ? undefined : useId === callId ? newCallId : ids.result(useId)
+    let next = message
+    if (newCallId !== callId) next = withKey(next, "tool_call_id", newCallId)
+    if (newUseId !== useId) next = withKey(next, "tool_use_id", newUseId)
+    return next
   })
 }
 
@@ -245,7 +222,9 @@ export const sanitizeMistralToolCallIds = (body: Body): Body => {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Replay hygiene for the body's `messages`: {@link cleanReasoningFields} for every model, then
+ * Replay hygiene for the body's `messages`: {@link cleanReasoningFields} for every model; then
+ * {@link dropPlainReasoning} when the slug {@link isSignedReasoningOnlyModel} and the route is
+ * exact-verified (like the other replay fixes, DeepSeek V4's and the Anthropic prefill); then
  * {@link sanitizeGemini} when the slug {@link isGeminiModel}, then
  * {@link sanitizeMistralToolCallIds} when the slug {@link isMistralModel}. Returns the body itself
  * when nothing changes; otherwise a copy in which unchanged messages keep their identity and
@@ -256,11 +235,13 @@ export const sanitizeMistralToolCallIds = (body: Body): Body => {
  * @category Transformers
  */
 export const replayHygiene: Transformer = (context) => {
+  const signedOnly = context.route.exactVerified && isSignedReasoningOnlyModel(context.slug)
   const gemini = isGeminiModel(context.slug)
   const mistral = isMistralModel(context.slug)
   return (body) => {
     if (!isRecord(body)) return body
     let next = cleanReasoningFields(body)
+    if (signedOnly) next = dropPlainReasoning(next)
     if (gemini) next = sanitizeGemini(next)
     if (mistral) next = sanitizeMistralToolCallIds(next)
     return next
