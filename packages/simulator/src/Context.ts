@@ -16,6 +16,7 @@ export const resolveOptions = (options: Options = {}): ResolvedOptions => ({
   cdn: options.cdn ?? false,
   videoProcessingMs: options.videoProcessingMs ?? 2000,
   videoBytes: options.videoBytes ?? 1024 * 1024,
+  videoCompletedAtSubmit: options.videoCompletedAtSubmit ?? false,
   bench: options.bench ?? false,
   replyText: options.replyText ?? "Hello from the OpenRouter simulator. Everything is working.",
   streamDeltas: options.streamDeltas

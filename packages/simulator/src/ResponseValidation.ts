@@ -86,6 +86,14 @@ export const exceptions: ReadonlyArray<Exception> = [
   },
   {
     operation: "POST /chat/completions",
+    contentType: "text/event-stream",
+    path: "/choices/*/delta/reasoning_details/*/type",
+    message: "must be one of \"reasoning.summary\", \"reasoning.encrypted\", \"reasoning.text\", \"reasoning.server_tool_call\"",
+    reason: "OpenRouter streams some models' answer (Qwen3, MiniMax, …) as `response.output_text` entries of "
+      + "`delta.reasoning_details` (the simulator's `X-Simulator-Stream: reasoning-details`); ReasoningDetailUnion omits that type."
+  },
+  {
+    operation: "POST /chat/completions",
     path: "/usage/completion_tokens_details/image_tokens",
     message: "is not in the spec",
     reason: "Real usage counts the output tokens of generated images in `completion_tokens_details.image_tokens` "

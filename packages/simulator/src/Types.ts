@@ -177,6 +177,11 @@ export interface Options {
   readonly videoProcessingMs?: number
   /** Size of a generated video in bytes (default 1 MiB). */
   readonly videoBytes?: number
+  /**
+   * A video job ends at its submit (default false): `POST /videos` answers its final status
+   * (`completed` without `unsigned_urls`, or a `video-outcome` fault's), so no poll is needed.
+   */
+  readonly videoCompletedAtSubmit?: boolean
   /** Canned answers, no validation, no journal: for benchmarks. */
   readonly bench?: boolean
   /** Text the chat model answers with (default a short fixed sentence). */

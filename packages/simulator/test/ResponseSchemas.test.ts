@@ -237,7 +237,8 @@ const recipes: Readonly<Record<string, ReadonlyArray<Recipe>>> = {
     ...chatVariants.map(([name, body]) => chat(name, body)),
     ...chatVariants.map(([name, body]) => chat(`${name}, streamed`, { ...body, stream: true })),
     chat("a response-cache miss then hit", { ...chatBody, messages: [{ role: "user", content: "cache me" }] }, CACHE),
-    chat("a response-cache miss then hit, streamed", { ...chatBody, messages: [{ role: "user", content: "cache me" }], stream: true }, CACHE)
+    chat("a response-cache miss then hit, streamed", { ...chatBody, messages: [{ role: "user", content: "cache me" }], stream: true }, CACHE),
+    chat("reasoning and answer only in reasoning_details, streamed", { ...chatBody, model: "anthropic/claude-sonnet-4.5", reasoning: { effort: "high" }, stream: true }, { "X-Simulator-Stream": "reasoning-details" })
   ],
   "GET /models": [
     recipe("the default listing", { method: "GET", path: "/models" }),

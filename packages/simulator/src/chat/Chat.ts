@@ -50,6 +50,23 @@ const DOCS_ERRORS = "https://openrouter.ai/docs/errors"
 /** The model a request without `model` (and without `models`) gets. @since 0.1.0 @category Constants */
 export const DEFAULT_MODEL = "openrouter/auto"
 
+/**
+ * The request header that picks how a `stream: true` request is answered (the simulator's own;
+ * OpenRouter has no such header): `reasoning-details` streams the reasoning and the answer only
+ * inside `delta.reasoning_details`, as OpenRouter streams some models (Qwen3, MiniMax, …);
+ * `json` answers with one `chat.completion` JSON body (`application/json`) instead of SSE, as some
+ * providers and proxies do. Absent or anything else: the usual stream.
+ *
+ * @since 0.1.0 @category Constants
+ */
+export const STREAM_HEADER = "X-Simulator-Stream"
+
+/** How a stream is answered, from {@link STREAM_HEADER}. */
+const streamMode = (request: SimRequest): "sse" | "reasoning-details" | "json" => {
+  const value = Cache.header(request.headers, STREAM_HEADER)?.trim().toLowerCase()
+  return value === "json" ? "json" : value === "reasoning-details" ? "reasoning-details" : "sse"
+}
+
 /** The most images one answer carries (`n`). @since 0.1.0 @category Constants */
 export const MAX_IMAGES = 4
 
@@ -378,6 +395,8 @@ const requestDetails = (request: SimRequest, body: Json): Lookups.GenerationDeta
  * `streamDeltas` pieces) or tool-call chunks (id and name, then the arguments in two fragments),
  * the finish chunk, the usage chunk with `choices: []`, and `data: [DONE]`. Stream chunks leave
  * out `system_fingerprint` for models without one; the JSON answer sends it as `null`.
+ * {@link STREAM_HEADER} answers a stream with its text only in `reasoning_details`, or with the
+ * JSON answer.
  *
  * @since 0.1.0 @category Handlers
  */
@@ -394,16 +413,23 @@ export const chatCompletions: Handler = (request, context) => {
   const selection = select(body, context, stringList(body["modalities"]).includes("image"))
   if (isReply(selection)) return selection
   const stream = body["stream"] === true
+  const mode = stream ? streamMode(request) : "sse"
   const produced: { answer?: Answer } = {}
   const outcome = Cache.apply(
     request,
     context,
-    { endpoint: "chat", model: typeof body["model"] === "string" ? body["model"] : DEFAULT_MODEL, stream },
+    {
+      // A stream answered with JSON shares the JSON answers' entries; one that streams its text in
+      // `reasoning_details` has entries of its own.
+      endpoint: mode === "reasoning-details" ? "chat+reasoning-details" : "chat",
+      model: typeof body["model"] === "string" ? body["model"] : DEFAULT_MODEL,
+      stream: stream && mode !== "json"
+    },
     () => {
       const result = answer(body, context, selection, limit)
       if (isReply(result)) return result
       produced.answer = result
-      return stream ? toSse(result) : toJson(result)
+      return !stream || mode === "json" ? toJson(result) : toSse(result, mode === "reasoning-details" ? "reasoning-details" : "fields")
     }
   )
   const details = requestDetails(request, body)

@@ -127,14 +127,29 @@ export const toJson = (a: Answer): Reply => {
 }
 
 /**
+ * How a stream carries its text: as usual (`reasoning` and `content`, with `reasoning_details` for
+ * the reasoning), or only inside `delta.reasoning_details` (`reasoning.text` entries for the
+ * reasoning, `response.output_text` entries for the answer), as OpenRouter streams some models
+ * (Qwen3, MiniMax and others).
+ *
+ * @since 0.1.0 @category Models
+ */
+export type StreamText = "fields" | "reasoning-details"
+
+/**
  * The SSE answer: two `: OPENROUTER PROCESSING` comments, a role chunk, reasoning chunks (one per
  * word, then the signature in two `reasoning_details` deltas), an `images` chunk, content chunks,
  * tool-call chunks (id and name, then the arguments in two fragments), the finish chunk, the usage
  * chunk with `choices: []`, and `data: [DONE]`.
  *
+ * With `text: "reasoning-details"` the reasoning and the answer travel only in
+ * `reasoning_details`: no `reasoning` string, `content` always `""`, each answer piece a
+ * `response.output_text` entry (index 1); the first answer piece rides in the same chunk as the
+ * second half of the signature, so one chunk interleaves reasoning and answer entries.
+ *
  * @since 0.1.0 @category Rendering
  */
-export const toSse = (a: Answer): Reply => {
+export const toSse = (a: Answer, text: StreamText = "fields"): Reply => {
   // The fields every chunk repeats, serialised once: a long stream costs one small
   // `JSON.stringify` of its delta per chunk, nothing more.
   const head = JSON.stringify({
@@ -152,28 +167,36 @@ export const toSse = (a: Answer): Reply => {
       JSON.stringify(native)
     },"logprobs":null}]}`
   })
+  const detailsOnly = text === "reasoning-details"
+  const answerEntry = (piece: string): Json => ({ type: "response.output_text", text: piece, index: 1 })
+  // Answer pieces already sent inside a reasoning chunk (reasoning-details mode).
+  let answered = 0
   const events: Array<SseEvent> = [{ comment: PROCESSING_COMMENT }, { comment: PROCESSING_COMMENT }]
   events.push(chunk({ role: "assistant", content: "" }))
   const shown = shownReasoning(a)
   if (shown !== undefined) {
     for (const piece of wordPieces(shown.text)) {
-      events.push(chunk({
-        role: "assistant",
-        content: "",
-        reasoning: piece,
-        reasoning_details: [{ type: "reasoning.text", text: piece, format: shown.format, index: 0 }]
-      }))
+      const entry = { type: "reasoning.text", text: piece, format: shown.format, index: 0 }
+      events.push(chunk(
+        detailsOnly
+          ? { role: "assistant", content: "", reasoning_details: [entry] }
+          : { role: "assistant", content: "", reasoning: piece, reasoning_details: [entry] }
+      ))
     }
-    for (const part of halves(shown.signature)) {
-      events.push(chunk({
-        role: "assistant",
-        content: "",
-        reasoning_details: [{ type: "reasoning.text", text: "", signature: part, format: shown.format, index: 0 }]
-      }))
-    }
+    const parts = halves(shown.signature)
+    parts.forEach((part, i) => {
+      const entry: Json = { type: "reasoning.text", text: "", signature: part, format: shown.format, index: 0 }
+      const first = a.pieces[0]
+      const interleave = detailsOnly && i === parts.length - 1 && first !== undefined
+      if (interleave) answered = 1
+      events.push(chunk({ role: "assistant", content: "", reasoning_details: interleave ? [entry, answerEntry(first)] : [entry] }))
+    })
   }
   if (a.images !== undefined) events.push(chunk({ role: "assistant", content: "", images: imageItems(a.images) }))
-  for (const piece of a.pieces) events.push(chunk({ role: "assistant", content: piece }))
+  for (let i = answered; i < a.pieces.length; i++) {
+    const piece = a.pieces[i]!
+    events.push(chunk(detailsOnly ? { role: "assistant", content: "", reasoning_details: [answerEntry(piece)] } : { role: "assistant", content: piece }))
+  }
   if (a.toolCall !== undefined) {
     events.push(chunk({
       role: "assistant",

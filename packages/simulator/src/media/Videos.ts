@@ -6,7 +6,9 @@
  * A job's status follows the clock: `pending` for the first half of `videoProcessingMs` after the
  * submit, `in_progress` for the second half, then `completed`, or the outcome of a
  * `video-outcome` fault the submit carried (`failed`, `cancelled`, `expired`, with a string
- * `error`); a `video-status` fault makes one poll report another status. Jobs live in the context's state and belong to the key that submitted them.
+ * `error`); a `video-status` fault makes one poll report another status. The
+ * `videoCompletedAtSubmit` option ends every job at its submit (see {@link submitVideo}). Jobs
+ * live in the context's state and belong to the key that submitted them.
  *
  * The download is a real MP4 (see `Mp4.ts`): an H.264 track of the job's duration and frame size,
  * padded to exactly `videoBytes` bytes and streamed in chunks.
@@ -195,7 +197,10 @@ const isReply = (value: VideoJob | Reply): value is Reply => "_tag" in value
 
 /**
  * `POST /videos`: checks the body against the model's capabilities (400 with OpenRouter's body
- * otherwise), stores the job and answers **202** `{id, polling_url, status: "pending"}`.
+ * otherwise), stores the job and answers **202** `{id, polling_url, status: "pending"}`. With the
+ * `videoCompletedAtSubmit` option the job ends at once and the 202 carries its final status:
+ * `completed` with `generation_id` and `usage` but no `unsigned_urls`, or the outcome of a
+ * `video-outcome` fault with its `error`.
  *
  * @since 0.1.0 @category Handlers
  */
@@ -227,7 +232,7 @@ export const submitVideo: Handler = (request, context) => {
     apiKey: request.apiKey,
     request: accepted,
     submittedAt: context.now(),
-    processingMs: Math.max(0, context.options.videoProcessingMs),
+    processingMs: context.options.videoCompletedAtSubmit ? 0 : Math.max(0, context.options.videoProcessingMs),
     pollingUrl: pollingUrlOf(context, id),
     generationId: context.nextId("gen"),
     cost: VideoModels.cost(accepted),
@@ -235,6 +240,15 @@ export const submitVideo: Handler = (request, context) => {
     recorded: false
   }
   jobs(context).set(id, created)
+  if (context.options.videoCompletedAtSubmit) {
+    // The job has already ended: the submit answers its final status the way a poll would, but
+    // a completed one without `unsigned_urls`, so a client must fetch the content endpoint.
+    const status = statusAt(created, created.submittedAt)
+    settle(created, context, status)
+    const body: Record<string, unknown> = { ...snapshot(created, context, status) }
+    delete body.unsigned_urls
+    return { _tag: "json", status: 202, body }
+  }
   return { _tag: "json", status: 202, body: { id, polling_url: created.pollingUrl, status: "pending" } }
 }
 
