@@ -141,13 +141,14 @@ export const transcriptionFormat = (
   if (byName !== undefined) return Either.right(byName)
   const allowed = [...transcriptionFormats]
   const list = allowed.join(", ")
+  // "could not resolve audio format" is OpenClaw's wording, the text its users search for.
+  const unresolved = (from: string) =>
+    `OpenRouter transcription: could not resolve audio format from ${from}; allowed formats: ${list}`
   if (present(fileName)) {
     const also = present(mimeType) ? ` (mimeType ${JSON.stringify(mimeType)})` : ""
     return Either.left(
       new OpenRouterError.BadInput({
-        message: `Unsupported audio format for transcription: fileName ${
-          JSON.stringify(fileName)
-        }${also}; allowed formats: ${list}`,
+        message: unresolved(`fileName ${JSON.stringify(fileName)}${also}`),
         field: "fileName",
         value: fileName,
         allowed
@@ -156,9 +157,7 @@ export const transcriptionFormat = (
   }
   return Either.left(
     new OpenRouterError.BadInput({
-      message: present(mimeType)
-        ? `Unsupported audio format for transcription: mimeType ${JSON.stringify(mimeType)}; allowed formats: ${list}`
-        : `Cannot determine the audio format for transcription: no mimeType or fileName; allowed formats: ${list}`,
+      message: unresolved(present(mimeType) ? `mimeType ${JSON.stringify(mimeType)}` : "no mimeType or fileName"),
       field: "mimeType",
       ...(mimeType !== undefined ? { value: mimeType } : {}),
       allowed

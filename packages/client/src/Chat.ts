@@ -4,9 +4,16 @@
  * `PayloadTransformers` in context (else the core's pipeline), set `model` and `stream`, and send
  * it through `OpenRouterHttp` to the settings' base URL with their key, in the `chat` retry class.
  *
+ * A stream reads `reasoning_details` as well as keeping them: `reasoning.text` entries are
+ * `Reasoning` deltas and `response.output_text` / `response.text` entries `Text` deltas, in
+ * arrival order (some models stream their whole output there). A streaming request answered with
+ * a JSON completion gives the events its stream would have.
+ *
  * @since 0.1.0
  */
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -17,7 +24,7 @@ import * as Stream from "effect/Stream"
 import type { Response, Usage } from "./ChatResponse.js"
 import * as ChatCollect from "./internal/chatCollect.js"
 import * as ChatStream from "./internal/chatStream.js"
-import { decodeResponse, inBandError, isResponse, malformed, shapeError } from "./internal/chatWire.js"
+import { isJsonContentType, parseCompletion } from "./internal/chatWire.js"
 import { deadline } from "./internal/deadline.js"
 import { Models } from "./Models.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
@@ -50,6 +57,13 @@ export interface Options {
    * (for `--dry-run`).
    */
   readonly catalog?: "live" | "bundled" | undefined
+  /**
+   * Streams only: read `reasoning_details` entries of the ambiguous type `"text"` as answer text
+   * (`Text` events, `content`) instead of reasoning. Default off: entries of type
+   * `response.output_text` / `response.text` are always answer text and `reasoning.text` always
+   * reasoning, but some providers put reasoning under `"text"`, so it is opt-in.
+   */
+  readonly textDetailsAsAnswer?: boolean | undefined
 }
 
 /** A request in OpenAI shape: a JSON object with `messages`. @since 0.1.0 @category Models */
@@ -148,9 +162,10 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         params: options.params,
         agentId: options.agentId
       }, { span: "caller" })
-      // Without a level from the call, the model's default comes from its capabilities: the live
-      // catalogue when it answers, else the bundled one (a failed lookup never fails the call).
-      const thinking = options.thinking !== undefined || options.catalog === "bundled"
+      // A level from the call or from the model's config entry stands; otherwise the model's
+      // default comes from its capabilities: the live catalogue when it answers, else the bundled
+      // one (a failed lookup never fails the call).
+      const thinking = settings.thinkingSource !== "default" || options.catalog === "bundled"
         ? settings.thinking
         : Thinking.defaultLevel(settings.model.slug, yield* models.thinkingCapabilities(settings.model.slug))
       const context = { ...PayloadTransformers.contextOf(settings, { callerHeaders: options.headers }), thinking }
@@ -185,21 +200,9 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
         )
       )
-      const requestId = headers["x-request-id"] ?? headers["x-generation-id"]
-      let body: unknown
-      try {
-        body = JSON.parse(text)
-      } catch {
-        return yield* Effect.fail(malformed("The chat response is not JSON", text))
-      }
-      const error = inBandError(body, requestId)
-      if (error !== undefined) return yield* Effect.fail(error)
-      if (!isResponse(body)) {
-        const decoded = decodeResponse(body)
-        const account = decoded._tag === "Left" ? shapeError(decoded.left) : "it does not match the response schema"
-        return yield* Effect.fail(malformed(`The chat response has an unexpected shape: ${account}`, text))
-      }
-      const response: Response = body
+      const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
+      if (!parsed.ok) return yield* Effect.fail(parsed.error)
+      const response: Response = parsed.response
       const cache: CacheStatus = {
         status: headers["x-openrouter-cache-status"],
         ttl: headers["x-openrouter-cache-ttl"],
@@ -222,13 +225,44 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       Effect.withSpan("Chat.complete", { captureStackTrace: false })
     )
 
+  // A JSON completion that answers a streaming request (some proxies and providers do): read
+  // whole, bounded by the call's timeout like `complete`, and given as the events a stream would.
+  const jsonAnswer = (
+    response: HttpClientResponse.HttpClientResponse,
+    headers: Headers.Headers,
+    options: Options,
+    model: string
+  ): Effect.Effect<Stream.Stream<Event>, ChatError> =>
+    response.text.pipe(
+      Effect.mapError((error) =>
+        new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
+      ),
+      Effect.flatMap((text) => {
+        const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
+        return parsed.ok
+          ? Effect.succeed(Stream.fromIterable(
+            ChatStream.completionEvents(parsed.response as unknown as Record<string, unknown>, { model, textDetailsAsAnswer: options.textDetailsAsAnswer })
+          ))
+          : Effect.fail(parsed.error)
+      }),
+      (work) =>
+        deadline(
+          work,
+          options.timeout ?? DEFAULT_TIMEOUT,
+          () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
+        )
+    )
+
   const stream: Service["stream"] = (request, options = {}) =>
     Stream.unwrapScoped(Effect.gen(function*() {
       const prepared = yield* shapeCall(request, options, true)
       const response = yield* send(prepared, options.timeout ?? DEFAULT_TIMEOUT, "chat.stream")
+      // Each read of `headers` copies them on some transports (undici): read them once.
+      const headers = response.headers
+      const model = prepared.settings.model.slug
+      if (isJsonContentType(headers["content-type"])) return yield* jsonAnswer(response, headers, options, model)
       const idle = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
-      const requestId = response.headers["x-generation-id"]
-      return ChatStream.events(response, { idle, requestId, model: prepared.settings.model.slug })
+      return ChatStream.events(response, { idle, requestId: headers["x-generation-id"], model, textDetailsAsAnswer: options.textDetailsAsAnswer })
     })).pipe(Stream.withSpan("Chat.stream", { captureStackTrace: false }))
 
   return { prepare, complete, stream }
@@ -238,9 +272,10 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
 export const layer: Layer.Layer<Chat, never, OpenRouterConfig | OpenRouterHttp | Models> = Layer.effect(Chat, make)
 
 /**
- * Folds a stream into the assistant message to replay on the next turn: the text, the reasoning,
- * the tool calls by index, and `reasoning_details` with the pieces of each entry (same `index`)
- * joined, so split signatures and encrypted blobs come out whole.
+ * Folds a stream into the assistant message to replay on the next turn: the text (answer text
+ * from `reasoning_details` included), the reasoning, the tool calls by index, and the raw
+ * `reasoning_details` with the pieces of each entry (same `index`) joined, so split signatures and
+ * encrypted blobs come out whole.
  *
  * @since 0.1.0 @category Streams
  */

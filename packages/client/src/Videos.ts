@@ -5,7 +5,9 @@
  * Money safety: the submit is `billable-post` (repeated only when the server provably did not get
  * it); the job handle is stored the moment the 202 arrives, before the first poll; polling and
  * downloading never submit again, whatever fails; `resume(jobId)` picks a job up after a crash,
- * a timeout or Ctrl-C.
+ * a timeout or Ctrl-C. A job already `completed` in the submit's answer is not polled (OpenClaw
+ * §13.3): `poll` gives back that answer, and `download` takes its `unsigned_urls` or, without
+ * them, the content endpoint (`/videos/{id}/content?index=0`).
  *
  * Settings (model, deadline, base URL, key, download cap) are resolved once per call and passed
  * to the transport as the call's target. {@link Service.prepare} builds the submit without sending
@@ -131,7 +133,7 @@ export interface Service {
   ) => Effect.Effect<Prepared, Settings.ResolveError | OpenRouterError.BadInput>
   /** Checks and submits what {@link prepare} builds; the job is stored before this returns. */
   readonly submit: (options: VideoRequest.SubmitOptions & DownloadOptions) => Effect.Effect<VideoJob, VideoError>
-  /** Polls through the `VideoPoller` until the job completes, fails or the deadline passes. Never submits. */
+  /** Polls through the `VideoPoller` until the job ends or the deadline passes; never submits; a job `completed` at submit is not polled. */
   readonly poll: (job: VideoJob, options?: PollOptions) => Effect.Effect<VideoRequest.JobPayload, VideoError>
   readonly download: (job: VideoJob, completed: VideoRequest.JobPayload, options?: DownloadOptions) => Effect.Effect<VideoResult, VideoError>
   /** submit → poll → download. */
@@ -178,6 +180,10 @@ export const make: Effect.Effect<
     )
   )
 
+  // Jobs whose submit answered `completed`: their payload, taken by the first `poll`, so the
+  // download follows with no poll. Held in memory only: after a restart, `resume` polls once.
+  const completedAtSubmit = new Map<string, VideoRequest.JobPayload>()
+
   const bundled = (model: string) => (model === VideoRequest.defaultModel ? VideoRequest.bundled : undefined)
 
   const capabilities: Service["capabilities"] = (model) => Effect.map(catalog, (live) => live.get(model) ?? bundled(model))
@@ -219,25 +225,31 @@ export const make: Effect.Effect<
       if (payload.id === undefined || payload.pollingUrl === undefined) {
         return yield* Effect.fail(VideoJobs.malformed("OpenRouter video generation response missing job details"))
       }
+      const status = VideoRequest.classifyStatus(payload.status)
       const job: VideoJob = {
         id: payload.id,
         pollingUrl: payload.pollingUrl,
         model: prepared.settings.model.slug,
         baseUrl: prepared.settings.baseUrl,
         submittedAt: yield* Clock.currentTimeMillis,
-        status: "submitted",
+        status: status === "completed" ? "completed" : "submitted",
         ...(options.output !== undefined ? { output: options.output } : {})
       }
       // Stored before anything else can fail: this job is paid for.
       yield* store.put(job)
-      const status = VideoRequest.classifyStatus(payload.status)
       if (status === "failed") return yield* failed(job.id, payload)
       if (status === "unknown") return yield* Effect.fail(VideoJobs.malformed())
+      if (status === "completed") completedAtSubmit.set(job.id, payload)
       return job
     }).pipe(Effect.withSpan("Videos.submit", { captureStackTrace: false }))
 
   const poll: Service["poll"] = (job, options = {}) =>
     Effect.gen(function*() {
+      const ready = completedAtSubmit.get(job.id)
+      if (ready !== undefined) {
+        completedAtSubmit.delete(job.id)
+        return ready
+      }
       const settings = yield* settingsFor(job.model, options.timeoutMs)
       const { headersFor, resolveFrom } = VideoJobs.urls(settings)
       const url = yield* resolveFrom(job.pollingUrl)

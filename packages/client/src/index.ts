@@ -29,6 +29,8 @@ export * as Retry from "./Retry.js"
 /** @since 0.1.0 */
 export * as Speech from "./Speech.js"
 /** @since 0.1.0 */
+export * as SpokenReply from "./SpokenReply.js"
+/** @since 0.1.0 */
 export * as Sse from "./Sse.js"
 /** @since 0.1.0 */
 export * as VideoJobStore from "./VideoJobStore.js"

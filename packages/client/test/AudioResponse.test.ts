@@ -1,6 +1,10 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
-import { Either, FastCheck as fc } from "effect"
+import { Effect, Either, FastCheck as fc, Layer } from "effect"
 import * as AudioResponse from "../src/AudioResponse.js"
+import * as OpenRouter from "../src/OpenRouter.js"
+import * as Speech from "../src/Speech.js"
 
 const MALFORMED = "OpenRouter TTS API error: malformed audio response"
 const AUDIO = new Uint8Array([0x49, 0x44, 0x33, 0x04, 0x00])
@@ -174,6 +178,8 @@ describe("AudioResponse.transcriptionFormat", () => {
       expect(result.left.message).toContain(field)
       expect(result.left.message).toContain(JSON.stringify(value))
       expect(result.left.message).toContain("wav, mp3, flac, m4a, ogg, webm, aac")
+      // OpenClaw's wording (issue 16), with the allowed formats after it.
+      expect(result.left.message).toMatch(/could not resolve audio format .*; allowed formats: wav, mp3, flac, m4a, ogg, webm, aac$/)
     }
   })
 
@@ -181,7 +187,17 @@ describe("AudioResponse.transcriptionFormat", () => {
     const result = AudioResponse.transcriptionFormat(undefined, undefined)
     expect(Either.isLeft(result) && result.left.field).toBe("mimeType")
     expect(Either.isLeft(result) && result.left.value).toBeUndefined()
-    expect(Either.isLeft(result) && result.left.message).toContain("wav, mp3, flac, m4a, ogg, webm, aac")
+    expect(Either.isLeft(result) && result.left.message).toBe(
+      "OpenRouter transcription: could not resolve audio format from no mimeType or fileName; allowed formats: wav, mp3, flac, m4a, ogg, webm, aac"
+    )
+  })
+
+  it("issue 16: an unresolvable file says \"could not resolve audio format\" followed by the allowed formats", () => {
+    const result = AudioResponse.transcriptionFormat("application/octet-stream", "voice.xyz")
+    expect(Either.isLeft(result) && result.left.message).toBe(
+      "OpenRouter transcription: could not resolve audio format from fileName \"voice.xyz\" " +
+        "(mimeType \"application/octet-stream\"); allowed formats: wav, mp3, flac, m4a, ogg, webm, aac"
+    )
   })
 
   it.prop(
@@ -189,10 +205,36 @@ describe("AudioResponse.transcriptionFormat", () => {
     [fc.option(fc.string(), { nil: undefined }), fc.option(fc.string(), { nil: undefined })],
     ([mimeType, fileName]) => {
       Either.match(AudioResponse.transcriptionFormat(mimeType, fileName), {
-        onLeft: (error) => expect(["mimeType", "fileName"]).toContain(error.field),
+        onLeft: (error) => {
+          expect(["mimeType", "fileName"]).toContain(error.field)
+          expect(error.message).toContain("could not resolve audio format")
+        },
         onRight: (format) => expect(AudioResponse.transcriptionFormats).toContain(format)
       })
     },
     { fastCheck: { numRuns: 1000 } }
   )
+})
+
+describe("Speech.transcribe with an unresolvable format (issue 16)", () => {
+  it.effect("fails with \"could not resolve audio format\" and the allowed formats before any request", () => {
+    let requests = 0
+    const counting = Layer.succeed(
+      HttpClient.HttpClient,
+      HttpClient.make(() => {
+        requests++
+        return Effect.die("no request should be sent")
+      })
+    )
+    const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: "sk-or-v1-audio-test-0000000000000000000000" } })
+      .pipe(Layer.provide([counting, NodeFileSystem.layer]))
+    return Effect.gen(function*() {
+      const speech = yield* Speech.Speech
+      const error = yield* Effect.flip(speech.transcribe({ audio: new Uint8Array(16), fileName: "memo.bin", mimeType: "application/octet-stream" }))
+      expect(error._tag).toBe("BadInput")
+      expect(error.message).toContain("could not resolve audio format")
+      expect(error.message).toMatch(/could not resolve audio format.*allowed formats: wav, mp3, flac, m4a, ogg, webm, aac$/)
+      expect(requests).toBe(0)
+    }).pipe(Effect.provide(layer))
+  })
 })

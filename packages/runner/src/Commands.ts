@@ -4,7 +4,7 @@
  *
  * Only the options and arguments live here. Each command's implementation is in `handlers/` and
  * is imported when that command runs, so parsing, `--help` and `--version` load none of the
- * client's services, and `chat` loads no video or speech code.
+ * client's services, and `chat` loads no video code, nor speech code unless it speaks the reply.
  *
  * `--dry-run` prints exactly one JSON object `{ method, url, headers, body }` for the
  * operation's own request after the whole pipeline, with `Authorization` masked, and sends
@@ -38,7 +38,12 @@ const chatCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     noStream: Options.boolean("no-stream"),
     showReasoning: Options.boolean("show-reasoning"),
     json: Options.boolean("json"),
-    dryRun
+    dryRun,
+    speak: Options.text("speak").pipe(
+      Options.withDescription("write the spoken reply to FILE (default reply.<format> when messages.tts.auto is \"always\"); speaks even when auto is off"),
+      Options.optional
+    ),
+    noSpeak: Options.boolean("no-speak").pipe(Options.withDescription("do not speak the reply, whatever messages.tts.auto says"))
   }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Chat.js"), (m) => m.run(ctx, args)))).pipe(
     Command.withDescription("chat with a model (streamed)")
   )

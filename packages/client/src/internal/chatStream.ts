@@ -2,7 +2,13 @@
  * A chat stream's body as typed events: bytes → SSE events (`Sse.decode`) → JSON chunks → events,
  * one pass per read. The stream fails when the body goes idle too long, a chunk is not JSON,
  * a chunk carries an in-band error (after the events before it), or the body ends without
- * `[DONE]`.
+ * `[DONE]`. A JSON completion that answers a streaming request gives the same events
+ * ({@link completionEvents}).
+ *
+ * `reasoning_details` entries are read as well as kept: `reasoning.text` (and the ambiguous
+ * `text`, unless `textDetailsAsAnswer`) is reasoning, `response.output_text` / `response.text` is
+ * answer text, in the order the entries come. Some models (Qwen3, MiniMax, …) stream their whole
+ * output there.
  *
  * @internal
  */
@@ -17,19 +23,59 @@ import * as Sse from "../Sse.js"
 import { inBandError, malformed, record, STOP } from "./chatWire.js"
 import { failWhenIdle } from "./deadline.js"
 
-/** @internal */
-export const events = (
-  response: HttpClientResponse.HttpClientResponse,
-  options: { readonly idle: Duration.DurationInput; readonly requestId: string | undefined; readonly model: string }
-): Stream.Stream<Event, OpenRouterError.ApiError | OpenRouterError.TransportError> => {
-  const { idle, model, requestId } = options
-  const tools = new Map<number, { id: string; name: string; arguments: string }>()
-  let done = false
-  let started = false
-  let failure: OpenRouterError.ApiError | OpenRouterError.TransportError | undefined
+/** How chunks become events. @internal */
+export interface DecodeOptions {
+  /** The model asked for: the `Start` event's when a chunk names none. */
+  readonly model: string
+  /** `reasoning_details` entries of type `"text"` are answer text (default: reasoning). */
+  readonly textDetailsAsAnswer?: boolean | undefined
+  /**
+   * Whether answer-text entries of `reasoning_details` become `Text` events (default true). A JSON
+   * message whose `content` already holds the answer turns it off, so the answer is not doubled.
+   */
+  readonly answerFromDetails?: boolean | undefined
+}
 
-  // Appends the events of one chunk to `events` (no array per chunk: this runs per event).
-  const eventsOf = (chunk: Record<string, unknown>, events: Array<Event | typeof STOP>): void => {
+// Shared by the events that carry no raw entries (a chunk's raw list rides on one event only).
+const NO_DETAILS: ReadonlyArray<unknown> = []
+
+const REASONING = 1
+const ANSWER = 2
+
+/**
+ * The chunk decoder: appends the events of each chunk to `events`, keeping what spans chunks
+ * (whether `Start` was sent, the tool calls by index). No array per chunk: this runs per event.
+ *
+ * @internal
+ */
+export const decoder = (options: DecodeOptions) => {
+  const { model } = options
+  const textIsAnswer = options.textDetailsAsAnswer === true
+  const answerFromDetails = options.answerFromDetails !== false
+  const tools = new Map<number, { id: string; name: string; arguments: string }>()
+  let started = false
+
+  // What an entry's `text` is: reasoning, answer text, or neither (summaries, encrypted data).
+  const kindOf = (type: unknown): number =>
+    type === "reasoning.text"
+      ? REASONING
+      : type === "response.output_text" || type === "response.text"
+      ? (answerFromDetails ? ANSWER : 0)
+      : type === "text"
+      ? (textIsAnswer ? (answerFromDetails ? ANSWER : 0) : REASONING)
+      : 0
+
+  // Whether the entries give reasoning text of their own: then the chunk's fallback string
+  // (`reasoning` / `reasoning_content`) says the same again and is not counted.
+  const givesReasoning = (details: ReadonlyArray<unknown>): boolean => {
+    for (const raw of details) {
+      const entry = record(raw)
+      if (entry !== undefined && typeof entry.text === "string" && entry.text !== "" && kindOf(entry.type) === REASONING) return true
+    }
+    return false
+  }
+
+  return (chunk: Record<string, unknown>, events: Array<Event | typeof STOP>): void => {
     if (!started && typeof chunk.id === "string") {
       started = true
       events.push({
@@ -39,17 +85,45 @@ export const events = (
         provider: typeof chunk.provider === "string" ? chunk.provider : undefined
       })
     }
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : []
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : NO_DETAILS
     for (const raw of choices) {
       const choice = record(raw)
       const delta = record(choice?.delta)
       if (delta !== undefined) {
-        const details = Array.isArray(delta.reasoning_details) ? delta.reasoning_details : []
-        if ((typeof delta.reasoning === "string" && delta.reasoning !== "") || details.length > 0) {
-          events.push({ _tag: "Reasoning", delta: typeof delta.reasoning === "string" ? delta.reasoning : "", details })
+        const fallback = typeof delta.reasoning === "string" && delta.reasoning !== ""
+          ? delta.reasoning
+          : typeof delta.reasoning_content === "string"
+          ? delta.reasoning_content
+          : ""
+        const details = Array.isArray(delta.reasoning_details) ? delta.reasoning_details : NO_DETAILS
+        if (details.length === 0) {
+          if (fallback !== "") events.push({ _tag: "Reasoning", delta: fallback, details: NO_DETAILS })
+        } else {
+          // Reasoning text is gathered until an answer entry comes, then sent before it: the
+          // events keep the entries' order. The raw list rides on the first reasoning event.
+          let pending = fallback !== "" && !givesReasoning(details) ? fallback : ""
+          let attached = false
+          for (const rawEntry of details) {
+            const entry = record(rawEntry)
+            if (entry === undefined) continue
+            const text = entry.text
+            if (typeof text !== "string" || text === "") continue
+            const kind = kindOf(entry.type)
+            if (kind === REASONING) {
+              pending += text
+            } else if (kind === ANSWER) {
+              if (pending !== "") {
+                events.push({ _tag: "Reasoning", delta: pending, details: attached ? NO_DETAILS : details })
+                attached = true
+                pending = ""
+              }
+              events.push({ _tag: "Text", delta: text })
+            }
+          }
+          if (pending !== "" || !attached) events.push({ _tag: "Reasoning", delta: pending, details: attached ? NO_DETAILS : details })
         }
         if (typeof delta.content === "string" && delta.content !== "") events.push({ _tag: "Text", delta: delta.content })
-        for (const rawCall of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+        for (const rawCall of Array.isArray(delta.tool_calls) ? delta.tool_calls : NO_DETAILS) {
           const call = record(rawCall)
           if (call === undefined) continue
           const index = typeof call.index === "number" ? call.index : 0
@@ -62,7 +136,7 @@ export const events = (
           tools.set(index, next)
           events.push({ _tag: "ToolCall", index, id, name, argumentsDelta, accumulated: next })
         }
-        for (const rawImage of Array.isArray(delta.images) ? delta.images : []) {
+        for (const rawImage of Array.isArray(delta.images) ? delta.images : NO_DETAILS) {
           const url = record(record(rawImage)?.image_url)?.url
           if (typeof url === "string") events.push({ _tag: "Image", url })
         }
@@ -78,6 +152,44 @@ export const events = (
     const usage = record(chunk.usage)
     if (usage !== undefined && typeof usage.total_tokens === "number") events.push({ _tag: "Usage", usage: usage as unknown as Usage })
   }
+}
+
+/**
+ * The events of a JSON completion, as its stream would give them: each choice's `message` read as
+ * one delta (tool calls indexed by position, arguments whole), then finish and usage. When a
+ * message's `content` holds the answer, answer-text `reasoning_details` entries are not read again.
+ *
+ * @internal
+ */
+export const completionEvents = (body: Record<string, unknown>, options: DecodeOptions): Array<Event> => {
+  const choices: Array<Record<string, unknown>> = []
+  let hasContent = false
+  for (const raw of Array.isArray(body.choices) ? body.choices : NO_DETAILS) {
+    const choice = record(raw)
+    if (choice === undefined) continue
+    const message = record(choice.message)
+    if (typeof message?.content === "string" && message.content !== "") hasContent = true
+    const calls = message !== undefined && Array.isArray(message.tool_calls) ? message.tool_calls : undefined
+    choices.push({
+      delta: calls === undefined ? message : { ...message, tool_calls: calls.map((call, index) => ({ ...record(call), index })) },
+      finish_reason: choice.finish_reason,
+      native_finish_reason: choice.native_finish_reason
+    })
+  }
+  const out: Array<Event | typeof STOP> = []
+  decoder({ ...options, answerFromDetails: !hasContent })({ ...body, choices }, out)
+  return out as Array<Event>
+}
+
+/** @internal */
+export const events = (
+  response: HttpClientResponse.HttpClientResponse,
+  options: DecodeOptions & { readonly idle: Duration.DurationInput; readonly requestId: string | undefined }
+): Stream.Stream<Event, OpenRouterError.ApiError | OpenRouterError.TransportError> => {
+  const { idle, requestId } = options
+  const eventsOf = decoder(options)
+  let done = false
+  let failure: OpenRouterError.ApiError | OpenRouterError.TransportError | undefined
 
   return response.stream.pipe(
     Stream.mapError((error) =>

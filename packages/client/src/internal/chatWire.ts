@@ -69,3 +69,45 @@ export const shapeError = (error: { readonly message: string }): string => {
   }
 }
 
+
+/**
+ * A chat completion's body read: the response, or the typed error (not JSON, an in-band error,
+ * an unexpected shape). Shared by `complete` and a stream answered with JSON.
+ *
+ * @internal
+ */
+export const parseCompletion = (
+  text: string,
+  requestId: string | undefined
+):
+  | { readonly ok: true; readonly response: Response }
+  | { readonly ok: false; readonly error: OpenRouterError.ApiError | OpenRouterError.MalformedResponse } =>
+{
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return { ok: false, error: malformed("The chat response is not JSON", text) }
+  }
+  const error = inBandError(body, requestId)
+  if (error !== undefined) return { ok: false, error }
+  if (!isResponse(body)) {
+    const decoded = decodeResponse(body)
+    const account = decoded._tag === "Left" ? shapeError(decoded.left) : "it does not match the response schema"
+    return { ok: false, error: malformed(`The chat response has an unexpected shape: ${account}`, text) }
+  }
+  return { ok: true, response: body }
+}
+
+/**
+ * Whether a `Content-Type` is JSON (`application/json`, `application/problem+json`, parameters
+ * ignored): a streaming request answered that way carries one whole completion.
+ *
+ * @internal
+ */
+export const isJsonContentType = (contentType: string | undefined): boolean => {
+  if (contentType === undefined) return false
+  const semicolon = contentType.indexOf(";")
+  const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase()
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"))
+}

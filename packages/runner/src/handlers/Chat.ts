@@ -2,10 +2,17 @@
  * `openrouter-effect chat`: a prompt or a messages file, streamed (or `--no-stream`, `--json`),
  * or printed as the request a `--dry-run` would send.
  *
+ * Spoken replies (`messages.tts.auto: "always"`, see `SpokenReply` in the client): once the reply
+ * is printed, its text is synthesised with the configured TTS settings into `reply.<format>` in
+ * the current directory (the transcript goes to stdout, so the audio goes where the command
+ * runs), or the file `--speak FILE` names; the path goes to stderr. `--speak FILE` speaks even
+ * when `auto` is off; `--no-speak` never speaks. A dry run speaks nothing.
+ *
  * @since 0.1.0
  */
 import * as Chat from "@openrouter-effect/client/Chat"
 import * as Models from "@openrouter-effect/client/Models"
+import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -24,6 +31,9 @@ export interface Args {
   readonly showReasoning: boolean
   readonly json: boolean
   readonly dryRun: boolean
+  /** `--speak FILE`: where the spoken reply goes; it speaks even when `messages.tts.auto` is off. */
+  readonly speak: Option.Option<string>
+  readonly noSpeak: boolean
 }
 
 const readStdin = Effect.promise(async () => {
@@ -52,6 +62,30 @@ const requestOf = (args: Args) =>
     return yield* Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT or --messages FILE" }))
   })
 
+// Whether the configuration could speak at all, before loading any speech code: most chats are
+// not spoken, and `chat` loads no speech module then. `SpokenReply.enabled` decides the rest.
+const mayAutoSpeak = (auto: string | boolean | undefined) =>
+  auto === true || (typeof auto === "string" && !["", "off", "false"].includes(auto.trim().toLowerCase()))
+
+/** Speaks the reply `text` when `--speak` or `messages.tts.auto` asks for it, into a file. */
+const speakReply = (args: Args, text: string) =>
+  Effect.gen(function*() {
+    if (args.noSpeak) return
+    const config = yield* OpenRouterConfig.OpenRouterConfig
+    if (Option.isNone(args.speak) && !mayAutoSpeak(config.document.messages?.tts?.auto)) return
+    const [SpokenReply, Speech] = yield* Effect.promise(() =>
+      Promise.all([import("@openrouter-effect/client/SpokenReply"), import("@openrouter-effect/client/Speech")])
+    )
+    yield* Effect.gen(function*() {
+      const spoken = yield* SpokenReply.SpokenReply
+      if (!(yield* spoken.enabled(Option.isSome(args.speak) ? "always" : "config"))) return
+      if (text.trim() === "") return yield* Console.error("spoken reply: the reply is empty, nothing to speak")
+      const path = Option.isSome(args.speak) ? args.speak.value : SpokenReply.defaultPath((yield* config.speech()).responseFormat)
+      const saved = yield* spoken.speakToFile(text, path)
+      yield* Console.error(`spoken reply: ${saved.path} (${saved.size} bytes, ${saved.model})`)
+    }).pipe(Effect.provide(SpokenReply.layer.pipe(Layer.provide(Speech.layer))))
+  })
+
 const converse = (args: Args) =>
   Effect.gen(function*() {
     const request = yield* requestOf(args)
@@ -63,19 +97,26 @@ const converse = (args: Args) =>
     }
     if (args.noStream || args.json) {
       const completion = yield* chat.complete(request, options)
-      if (args.json) return yield* Console.log(JSON.stringify(completion.response, null, 2))
+      if (args.json) {
+        yield* Console.log(JSON.stringify(completion.response, null, 2))
+        return yield* speakReply(args, completion.text)
+      }
       const reasoning = completion.response.choices[0]?.message.reasoning
       if (args.showReasoning && typeof reasoning === "string") yield* Console.error(reasoning)
       yield* Console.log(completion.text)
       const usage = completion.response.usage
       if (usage !== undefined) yield* Console.error(`usage: ${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion tokens, cost $${usage.cost ?? 0}${completion.cache.status !== undefined ? `, cache ${completion.cache.status}` : ""}`)
-      return
+      return yield* speakReply(args, completion.text)
     }
+    let reply = ""
     yield* chat.stream(request, options).pipe(
       Stream.runForEach((event) => {
         switch (event._tag) {
           case "Text":
-            return Effect.sync(() => process.stdout.write(event.delta))
+            return Effect.sync(() => {
+              reply += event.delta
+              process.stdout.write(event.delta)
+            })
           case "Reasoning":
             return args.showReasoning ? Effect.sync(() => process.stderr.write(event.delta)) : Effect.void
           case "Usage":
@@ -86,6 +127,7 @@ const converse = (args: Args) =>
       })
     )
     yield* Effect.sync(() => process.stdout.write("\n"))
+    yield* speakReply(args, reply)
   })
 
 /** Runs `chat`. @since 0.1.0 @category Commands */
