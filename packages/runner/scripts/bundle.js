@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild: `dist/main.js` and a chunk per command family, each
 // loaded on demand (src/Commands.ts and src/Cli.ts import the implementations in src/handlers/
-// when a command runs), so `--version` and `chat` load no video, speech, onboarding or simulator
-// code, and undici (NodeHttpClient) loads only when a command sends. Everything the bin runs is
+// when a command runs), so `--version` and `chat` load no video, onboarding or simulator code (no
+// speech either unless a spoken reply is asked for or configured), and undici (NodeHttpClient) loads only when a command sends. Everything the bin runs is
 // inside: effect, @effect/* and the workspace libraries' dist/ builds. The published package has
 // no runtime dependencies and nothing needs a TypeScript loader.
 //
