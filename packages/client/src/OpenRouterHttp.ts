@@ -152,9 +152,19 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
       route: verifier.classify(options.baseUrl),
       key: options.apiKey === undefined ? NO_KEY : { apiKey: Option.some(options.apiKey) }
     }
-    const connectHost = options.connectTo === undefined || options.connectTo.trim() === ""
+    return yield* makeOn(target, options.connectTo, options)
+  })
+
+// The service on the platform client in context, once `connectTo` (when given) is checked.
+const makeOn = (
+  target: Target,
+  connectTo: string | undefined,
+  options: Options
+): Effect.Effect<Service, OpenRouterError.ConfigError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const connectHost = connectTo === undefined || connectTo.trim() === ""
       ? undefined
-      : yield* Transport.parseConnectTo(options.connectTo, RouteVerifier.isLoopbackHost)
+      : yield* Transport.parseConnectTo(connectTo, RouteVerifier.isLoopbackHost)
     const base = yield* HttpClient.HttpClient
     return makeWith(base, target, { ...options, connectHost })
   })
@@ -290,10 +300,6 @@ export const layerConfig = (
       const config = yield* OpenRouterConfig
       const settings = yield* config.chat()
       const connectTo = options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"]
-      const connectHost = connectTo === undefined || connectTo.trim() === ""
-        ? undefined
-        : yield* Transport.parseConnectTo(connectTo, RouteVerifier.isLoopbackHost)
-      const base = yield* HttpClient.HttpClient
-      return makeWith(base, settings, { ...options, connectHost })
+      return yield* makeOn(settings, connectTo, options)
     })
   )
