@@ -92,7 +92,11 @@ export interface ExecuteOptions {
 }
 
 /** What an execution can fail with; a `ConfigError` when a key is needed and none is configured. @since 0.1.0 @category Models */
-export type ExecuteError = OpenRouterError.ApiError | OpenRouterError.TransportError | OpenRouterError.ConfigError
+export type ExecuteError =
+  | OpenRouterError.ApiError
+  | OpenRouterError.TransportError
+  | OpenRouterError.ConfigError
+  | OpenRouterError.LimitExceeded
 
 /** @since 0.1.0 @category Models */
 export interface Service {

@@ -35,7 +35,7 @@ export const BASE_DELAY = Duration.millis(500)
 export const DEFAULT_MAX_RETRIES = 2
 
 /** What can fail an attempt. @since 0.1.0 @category Models */
-export type AttemptError = OpenRouterError.ApiError | OpenRouterError.TransportError
+export type AttemptError = OpenRouterError.ApiError | OpenRouterError.TransportError | OpenRouterError.LimitExceeded
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 524, 529])
 

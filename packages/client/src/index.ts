@@ -17,6 +17,8 @@ export * as ImageExtraction from "./ImageExtraction.js"
 /** @since 0.1.0 */
 export * as Images from "./Images.js"
 /** @since 0.1.0 */
+export * as Limits from "./Limits.js"
+/** @since 0.1.0 */
 export * as Models from "./Models.js"
 /** @since 0.1.0 */
 export * as OpenRouter from "./OpenRouter.js"

@@ -28,6 +28,10 @@ const PositiveNumber = Schema.Number.pipe(Schema.finite(), Schema.positive()).an
   message: () => ({ message: "expected a positive finite number", override: true })
 })
 
+const PositiveInteger = Schema.Number.pipe(Schema.int(), Schema.positive()).annotations({
+  message: () => ({ message: "expected a positive integer", override: true })
+})
+
 const Text = Schema.String.annotations({ message: () => "expected a string" })
 
 const TextList = Schema.Array(Text).annotations({ message: () => "expected an array of strings" })
@@ -70,6 +74,25 @@ export const SpeechProvider = Schema.Struct({
   provider: opt(Params)
 })
 
+/**
+ * `models.providers.openrouter.limits`: overrides of the client's resource limits (see the
+ * client's `Limits` module for what each bounds and its default). Sizes in bytes, times in
+ * milliseconds; each a positive integer.
+ *
+ * @since 0.1.0 @category Schemas
+ */
+export const Limits = Schema.partial(Schema.Struct({
+  sseLineBytes: PositiveInteger,
+  sseEventBytes: PositiveInteger,
+  jsonBodyBytes: PositiveInteger,
+  errorBodyBytes: PositiveInteger,
+  inputMediaBytes: PositiveInteger,
+  downloadBytes: PositiveInteger,
+  streamTotalMs: PositiveInteger,
+  downloadIdleMs: PositiveInteger,
+  downloadTotalMs: PositiveInteger
+}))
+
 /** `models.providers.openrouter`. @since 0.1.0 @category Schemas */
 export const OpenRouterProvider = Schema.Struct({
   apiKey: opt(Text),
@@ -77,7 +100,8 @@ export const OpenRouterProvider = Schema.Struct({
   auth: opt(Text),
   params: opt(Params),
   headers: opt(StringRecord),
-  models: opt(Schema.Array(Schema.Struct({ id: Text, params: opt(Params) })))
+  models: opt(Schema.Array(Schema.Struct({ id: Text, params: opt(Params) }))),
+  limits: opt(Limits)
 })
 
 const envIssues = (env: Readonly<Record<string, unknown>>): ReadonlyArray<Schema.FilterIssue> => {

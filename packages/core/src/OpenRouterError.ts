@@ -179,6 +179,23 @@ export class TransportError extends Schema.TaggedError<TransportError>("@openrou
   }
 ) {}
 
+/**
+ * A response (or a local input) went past one of the documented limits (`Limits` in the client:
+ * an SSE line or event, a JSON or error body, a download, a stream's total time). `limit` names
+ * the limit as it is configured (`sseLineBytes`, …) and `max` is its value. Nothing past the
+ * limit was read or kept.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class LimitExceeded extends Schema.TaggedError<LimitExceeded>("@openrouter-effect/core/LimitExceeded")(
+  "LimitExceeded",
+  {
+    message: Schema.String,
+    limit: Schema.String,
+    max: Schema.Number
+  }
+) {}
+
 /** Any error decoded from an OpenRouter error response. @since 0.1.0 @category Models */
 export type ApiError =
   | InvalidRequest
@@ -192,7 +209,7 @@ export type ApiError =
   | MalformedResponse
 
 /** Every error of openrouter-effect. @since 0.1.0 @category Models */
-export type OpenRouterError = ConfigError | BadInput | InvalidModelRef | TransportError | ApiError
+export type OpenRouterError = ConfigError | BadInput | InvalidModelRef | TransportError | LimitExceeded | ApiError
 
 const tags = new Set([
   "ConfigError",
@@ -207,6 +224,7 @@ const tags = new Set([
   "Timeout",
   "Upstream",
   "MalformedResponse",
+  "LimitExceeded",
   "TransportError"
 ])
 

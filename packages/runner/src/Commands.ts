@@ -28,6 +28,9 @@ export const onDemand = <M, A, E, R>(load: () => Promise<M>, f: (module: M) => E
 const model = Options.text("model").pipe(Options.withDescription("a model ref"), Options.optional)
 const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("print the request that would be sent, send nothing"))
 const timeoutMs = Options.integer("timeout-ms").pipe(Options.optional)
+const force = Options.boolean("force").pipe(
+  Options.withDescription("replace an existing output file (without it, a new unique name is used and printed)")
+)
 
 const chatCommand = <R>(context: Effect.Effect<Context, never, R>) =>
   Command.make("chat", {
@@ -43,7 +46,8 @@ const chatCommand = <R>(context: Effect.Effect<Context, never, R>) =>
       Options.withDescription("write the spoken reply to FILE (default reply.<format> when messages.tts.auto is \"always\"); speaks even when auto is off"),
       Options.optional
     ),
-    noSpeak: Options.boolean("no-speak").pipe(Options.withDescription("do not speak the reply, whatever messages.tts.auto says"))
+    noSpeak: Options.boolean("no-speak").pipe(Options.withDescription("do not speak the reply, whatever messages.tts.auto says")),
+    force
   }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Chat.js"), (m) => m.run(ctx, args)))).pipe(
     Command.withDescription("chat with a model (streamed)")
   )
@@ -58,6 +62,7 @@ const imageCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     input: Options.text("input").pipe(Options.repeated),
     timeoutMs,
     out: Options.text("out").pipe(Options.withDefault(".")),
+    force,
     dryRun
   }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Image.js"), (m) => m.run(ctx, args)))).pipe(
     Command.withDescription("generate images")
@@ -89,6 +94,7 @@ const videoCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     seed: Options.float("seed").pipe(Options.optional),
     timeoutMs,
     out: Options.text("out").pipe(Options.withDefault(".")),
+    force,
     dryRun
   }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args)))).pipe(
     Command.withDescription("generate a video (submit, poll with progress, download)")
@@ -102,6 +108,7 @@ const ttsCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     format: Options.text("format").pipe(Options.optional),
     speed: Options.float("speed").pipe(Options.optional),
     out: Options.text("out").pipe(Options.optional),
+    force,
     dryRun
   }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.tts(ctx, args)))).pipe(
     Command.withDescription("text to speech")

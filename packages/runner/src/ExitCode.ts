@@ -58,6 +58,7 @@ export const byTag: { readonly [K in Tag]: ExitCode } = {
   Timeout: ExitCode.failure,
   Upstream: ExitCode.failure,
   MalformedResponse: ExitCode.failure,
+  LimitExceeded: ExitCode.failure,
   TransportError: ExitCode.failure,
   VideoJobFailed: ExitCode.failure,
   StoreError: ExitCode.failure,

@@ -34,6 +34,8 @@ export interface Args {
   /** `--speak FILE`: where the spoken reply goes; it speaks even when `messages.tts.auto` is off. */
   readonly speak: Option.Option<string>
   readonly noSpeak: boolean
+  /** Replace an existing `--speak` file instead of choosing a new unique name. */
+  readonly force: boolean
 }
 
 const readStdin = Effect.promise(async () => {

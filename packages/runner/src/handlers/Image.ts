@@ -19,6 +19,8 @@ export interface Args {
   readonly input: ReadonlyArray<string>
   readonly timeoutMs: Option.Option<number>
   readonly out: string
+  /** Replace an existing output file instead of choosing a new unique name. */
+  readonly force: boolean
   readonly dryRun: boolean
 }
 

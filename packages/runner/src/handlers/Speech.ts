@@ -17,6 +17,8 @@ export interface TtsArgs {
   readonly format: Option.Option<string>
   readonly speed: Option.Option<number>
   readonly out: Option.Option<string>
+  /** Replace an existing output file instead of choosing a new unique name. */
+  readonly force: boolean
   readonly dryRun: boolean
 }
 

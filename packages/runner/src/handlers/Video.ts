@@ -30,6 +30,8 @@ export interface Args {
   readonly seed: Option.Option<number>
   readonly timeoutMs: Option.Option<number>
   readonly out: string
+  /** Replace an existing output file instead of choosing a new unique name. */
+  readonly force: boolean
   readonly dryRun: boolean
 }
 
