@@ -33,6 +33,8 @@ export * as RouteVerifier from "./RouteVerifier.js"
 /** @since 0.1.0 */
 export * as Secret from "./Secret.js"
 /** @since 0.1.0 */
+export * as TerminalText from "./TerminalText.js"
+/** @since 0.1.0 */
 export * as Settings from "./Settings.js"
 /** @since 0.1.0 */
 export * as Thinking from "./Thinking.js"
