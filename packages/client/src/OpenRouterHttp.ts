@@ -1,10 +1,19 @@
 /**
  * The one transport every service sends through: a policy over `@effect/platform`'s
  * `HttpClient`. It adds the base URL, `Authorization` to the destination's origin only (never a
- * caller's own), redirects (GET only; no `Authorization` across origins), `connectTo` as the last
- * request mapping (before the platform client's own), per-attempt timeouts, OpenRouter's error bodies decoded into the core's typed
- * errors, and retries: a `Schedule` per retry class ({@link Retry.schedule}), replaceable per
- * layer (`retry`) and per call (`ExecuteOptions.retry`).
+ * caller's own), redirects (GET only; across origins neither `Authorization` nor attribution,
+ * cache, configured or caller headers follow), `connectTo` as the last request mapping (before
+ * the platform client's own), per-attempt timeouts, OpenRouter's error bodies decoded into the
+ * core's typed errors (from at most `Limits.errorBodyBytes`), and retries: a `Schedule` per retry
+ * class ({@link Retry.schedule}), replaceable per layer (`retry`) and per call
+ * (`ExecuteOptions.retry`).
+ *
+ * URLs off the API's origin (a video's `polling_url` and `unsigned_urls`, redirect targets) must
+ * pass `MediaUrl.refusal`: https to a public host, the `connectTo` target, or a host named in
+ * {@link Options.mediaHosts}. Plain http carries requests only to a loopback address: a base URL
+ * or `connectTo` naming `localhost` is resolved first ({@link Options.resolveHost}), every
+ * address must be loopback, and requests go to the address checked (so the `Host` header names
+ * that address, as with `connectTo`).
  *
  * Each call may name its own destination (`target`: base URL, route, key): the services resolve
  * their settings once per call and pass them here. {@link Service.client} is the same policy as a
@@ -22,6 +31,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { OpenRouterError, RouteVerifier, Settings } from "@openrouter-effect/core"
+import * as Predicate from "effect/Predicate"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -62,6 +72,20 @@ export interface Options {
   readonly tracePropagation?: boolean | undefined
   /** Wraps the platform client every request goes through (add headers, log, instrument). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /**
+   * Hosts (`host` or `host:port`) that media and poll URLs may point at over http or https,
+   * whatever their address: a test CDN on loopback, an in-house media proxy. Without an entry, a
+   * URL off the API's origin must be https to a public host (or plain http to the `connectTo`
+   * target). `layerConfig` adds `models.providers.openrouter.mediaHosts` from the config.
+   */
+  readonly mediaHosts?: ReadonlyArray<string> | undefined
+  /**
+   * Resolves a host name to its addresses, to check `localhost` (in a plain-http base URL or in
+   * `connectTo`) is this machine before anything is sent. Default: the system resolver
+   * (`node:dns` `lookup`), loaded on first use; where it does not exist, `localhost` is refused
+   * (use `127.0.0.1`).
+   */
+  readonly resolveHost?: ((hostname: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
 }
 
 /** @since 0.1.0 @category Models */
@@ -159,18 +183,37 @@ export const make = (options: Options = {}): Effect.Effect<Service, OpenRouterEr
     return yield* makeOn(target, options.connectTo, options)
   })
 
-// The service on the platform client in context, once `connectTo` (when given) is checked.
+// The service on the platform client in context, once `connectTo` (when given) is checked. A
+// `localhost` there, or in a plain-http base URL, is resolved now: every address must be
+// loopback, and requests go to the first (a later lookup cannot move them).
 const makeOn = (
   target: Target,
   connectTo: string | undefined,
   options: Options
 ): Effect.Effect<Service, OpenRouterError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const connectHost = connectTo === undefined || connectTo.trim() === ""
+    const resolve = options.resolveHost ?? Transport.systemResolve
+    const given = connectTo === undefined || connectTo.trim() === ""
       ? undefined
       : yield* Transport.parseConnectTo(connectTo, RouteVerifier.isLoopbackHost)
+    let connectHost = given
+    if (given !== undefined) {
+      const url = new URL(`http://${given}`)
+      if (!RouteVerifier.isLoopbackAddress(url.hostname)) {
+        const address = yield* Transport.resolveLoopback(resolve, url.hostname).pipe(
+          Effect.mapError((reason) => new OpenRouterError.ConfigError({ message: `connectTo ${JSON.stringify(connectTo)}: ${reason}`, path: "connectTo" }))
+        )
+        connectHost = `${address}:${url.port}`
+      }
+    }
+    const destination = destinationOf(target)
+    if (given === undefined && destination.loopbackName !== undefined) {
+      yield* Transport.pinnedAddress(resolve, destination).pipe(
+        Effect.mapError((error) => new OpenRouterError.ConfigError({ message: `baseUrl: ${error.message}`, path: "baseUrl" }))
+      )
+    }
     const base = yield* HttpClient.HttpClient
-    return makeWith(base, target, { ...options, connectHost })
+    return makeWith(base, target, { ...options, connectHost, connectGiven: given, resolve })
   })
 
 // A target's destination is computed once per base URL and key (a call usually passes the same
@@ -190,7 +233,11 @@ const destinationOf = (target: Target): Transport.Destination => {
 const makeWith = (
   base: HttpClient.HttpClient,
   target: Target,
-  options: Options & { readonly connectHost: string | undefined }
+  options: Options & {
+    readonly connectHost: string | undefined
+    readonly connectGiven: string | undefined
+    readonly resolve: Transport.Resolve
+  }
 ): Service => {
   const defaults = Retry.schedules({ maxRetries: options.maxRetries })
   const policies: Record<Retry.RetryClass, Retry.Policy> = { ...defaults, ...options.retry }
@@ -211,6 +258,11 @@ const makeWith = (
     const url = new URL(request.url)
     return HttpClientRequest.setUrl(request, `http://${connectHost}${url.pathname}${url.search}`)
   })
+  const attemptOptions = {
+    urlPolicy: { connectTo: options.connectGiven, allowHosts: options.mediaHosts },
+    resolve: options.resolve,
+    connected: (url: string) => connectHost !== undefined && defaultDestination.isBaseOrigin(url)
+  }
 
   const execute: Service["execute"] = (request, execute) => {
     const callTarget = execute.target ?? target
@@ -218,7 +270,12 @@ const makeWith = (
     const authenticate = execute.authenticate ?? true
     const routeAttributes = { "openrouter.retry_class": execute.retryClass, "openrouter.route": callTarget.route.endpointClass }
     if (authenticate && destination.authorization === undefined) return Effect.fail(Settings.missingKey())
-    const once = Transport.attempt(wire, request, destination, { authenticate, timeout: execute.timeout, operation: execute.operation })
+    const once = Transport.attempt(wire, request, destination, {
+      ...attemptOptions,
+      authenticate,
+      timeout: execute.timeout,
+      operation: execute.operation
+    })
     const policy = execute.retry === "none" ? undefined : execute.retry ?? policies[execute.retryClass]
     let retries = 0
     const succeed = (response: HttpClientResponse.HttpClientResponse) =>
@@ -256,7 +313,12 @@ const makeWith = (
   const client: Service["client"] = HttpClient.makeWith<never, never, Retry.AttemptError, never>(
     (request) =>
       Effect.flatMap(request, (request) =>
-        Transport.attempt(wire, request, defaultDestination, { authenticate: true, timeout: undefined, operation: request.method })),
+        Transport.attempt(wire, request, defaultDestination, {
+          ...attemptOptions,
+          authenticate: true,
+          timeout: undefined,
+          operation: request.method
+        })),
     Effect.succeed
   )
 
@@ -291,7 +353,8 @@ export const layerFetch: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.la
  * The service from the config: its default target is the resolved chat settings (base URL,
  * route, key; a base URL override belongs to the config: `OpenRouterConfig.layer({ baseUrl })`),
  * and `connectTo` comes from the options, else `OPENROUTER_CONNECT_TO` in the environment
- * snapshot.
+ * snapshot. `mediaHosts` is the options' entries and the config's
+ * `models.providers.openrouter.mediaHosts` (an array of strings) together.
  *
  * @since 0.1.0 @category Layers
  */
@@ -304,6 +367,21 @@ export const layerConfig = (
       const config = yield* OpenRouterConfig
       const settings = yield* config.chat()
       const connectTo = options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"]
-      return yield* makeOn(settings, connectTo, options)
+      const mediaHosts = [...(options.mediaHosts ?? []), ...mediaHostsOf(config.raw)]
+      return yield* makeOn(settings, connectTo, { ...options, mediaHosts })
     })
   )
+
+/**
+ * `models.providers.openrouter.mediaHosts` of a raw config document: its string entries (anything
+ * else there is ignored).
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const mediaHostsOf = (raw: unknown): ReadonlyArray<string> => {
+  const models = Predicate.isRecord(raw) ? raw["models"] : undefined
+  const providers = Predicate.isRecord(models) ? models["providers"] : undefined
+  const openrouter = Predicate.isRecord(providers) ? providers["openrouter"] : undefined
+  const hosts = Predicate.isRecord(openrouter) && Object.hasOwn(openrouter, "mediaHosts") ? openrouter["mediaHosts"] : undefined
+  return Array.isArray(hosts) ? hosts.filter((host): host is string => typeof host === "string") : []
+}

@@ -80,7 +80,9 @@ afterAll(async () => {
 
 // ---- a client per cell, with its wire requests counted ----
 
-const makeClient = (connectTo = `127.0.0.1:${sim.port}`, maxRetries?: number) => {
+// The simulator's CDN is plain http on another loopback port: allowed by name (mediaHosts), as a
+// media URL there would be refused otherwise (issue 17, SSRF).
+const makeClient = (connectTo = `127.0.0.1:${sim.port}`, maxRetries?: number, mediaHosts: ReadonlyArray<string> = sim.mediaHosts) => {
   const wire: Array<{ readonly method: string; readonly host: string; readonly path: string }> = []
   const transport = Layer.effect(
     HttpClient.HttpClient,
@@ -92,7 +94,7 @@ const makeClient = (connectTo = `127.0.0.1:${sim.port}`, maxRetries?: number) =>
         })
       )))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo, ...(maxRetries !== undefined ? { maxRetries } : {}) }).pipe(
+  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo, mediaHosts, ...(maxRetries !== undefined ? { maxRetries } : {}) }).pipe(
     Layer.provideMerge(Layer.mergeAll(transport, NodeFileSystem.layer))
   )
   const sent = (method: string, path: string) => wire.filter((w) => w.method === method && w.path === `/api/v1${path}`).length

@@ -341,3 +341,182 @@ describe("base URL and connectTo", () => {
     }).pipe(Effect.provide(layer))
   })
 })
+
+// Issue 17, defect 8: attribution, cache, configured and caller headers are meant for the origin
+// asked; a redirect to another origin carries none of them (as it carries no Authorization).
+describe("redirects across origins carry none of our headers (issue 17)", () => {
+  const ours = {
+    "HTTP-Referer": "https://openclaw.ai",
+    "X-OpenRouter-Title": "OpenClaw",
+    "X-OpenRouter-Categories": "cli-agent",
+    "X-OpenRouter-Cache": "true",
+    "X-Configured-Header": "configured-secret",
+    accept: "application/json"
+  }
+  const get = (path: string) =>
+    Effect.gen(function*() {
+      const http = yield* OpenRouterHttp.OpenRouterHttp
+      return yield* http.execute(HttpClientRequest.get(http.url(path)).pipe(HttpClientRequest.setHeaders(ours)), {
+        retryClass: "idempotent-get",
+        timeout: "5 seconds",
+        operation: "t"
+      })
+    })
+
+  it.effect("a cross-origin redirect keeps only content negotiation; a same-origin one keeps everything", () => {
+    const { seen, layer } = service([
+      json(302, {}, { location: "https://cdn.example.com/file.mp4" }),
+      ok,
+      json(301, {}, { location: "/api/v1/elsewhere" }),
+      ok
+    ])
+    return Effect.gen(function*() {
+      yield* get("/videos/job/content")
+      expect(seen[0]?.headers["http-referer"]).toBe("https://openclaw.ai")
+      expect(seen[1]?.url).toBe("https://cdn.example.com/file.mp4")
+      expect(seen[1]?.headers).toEqual({ accept: "application/json" })
+      yield* get("/models")
+      expect(seen[3]?.url).toBe("https://openrouter.ai/api/v1/elsewhere")
+      expect(seen[3]?.headers["x-openrouter-title"]).toBe("OpenClaw")
+      expect(seen[3]?.headers["x-configured-header"]).toBe("configured-secret")
+      expect(seen[3]?.headers.authorization).toBe(`Bearer ${KEY}`)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a chain that leaves the origin and comes back has lost them for good (Authorization is decided again)", () => {
+    const { seen, layer } = service([
+      json(302, {}, { location: "https://cdn.example.com/hop" }),
+      json(302, {}, { location: "https://openrouter.ai/api/v1/back" }),
+      ok
+    ])
+    return Effect.gen(function*() {
+      yield* get("/videos/job/content")
+      expect(seen[2]?.headers["http-referer"]).toBeUndefined()
+      expect(seen[2]?.headers["x-configured-header"]).toBeUndefined()
+      expect(seen[2]?.headers.authorization).toBe(`Bearer ${KEY}`)
+    }).pipe(Effect.provide(layer))
+  })
+})
+
+// Issue 17, SSRF: a URL off the API's origin (a redirect target, a poll or media URL) must be https
+// to a public host, the connectTo target, or a host named in mediaHosts.
+describe("URLs off the API's origin (issue 17, SSRF)", () => {
+  const getUrl = (url: string) =>
+    Effect.gen(function*() {
+      const http = yield* OpenRouterHttp.OpenRouterHttp
+      return yield* http.execute(HttpClientRequest.get(url), { retryClass: "idempotent-get", timeout: "5 seconds", operation: "t" })
+    })
+
+  it.effect("a redirect to the metadata address, another loopback port or plain http is not followed", () => {
+    const { seen, layer } = service([
+      json(302, {}, { location: "http://169.254.169.254/latest/meta-data/" }),
+      json(302, {}, { location: "https://127.0.0.1:6379/" }),
+      json(302, {}, { location: "http://cdn.example.com/v.mp4" }),
+      ok
+    ])
+    return Effect.gen(function*() {
+      for (let i = 0; i < 3; i++) {
+        const error = yield* Effect.flip(run("idempotent-get", "GET", "/videos/job/content"))
+        expect(error._tag).toBe("MalformedResponse")
+        expect(error.message).toContain("will not fetch")
+      }
+      expect(seen.map((s) => s.url).every((url) => url.startsWith("https://openrouter.ai/"))).toBe(true)
+      expect(seen).toHaveLength(3)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a poll or media URL on a private, link-local or loopback address is refused before any request", () => {
+    const { seen, layer } = service([ok])
+    return Effect.gen(function*() {
+      for (const url of ["http://10.0.0.5/x", "https://[fd00:ec2::254]/", "https://0xa9fea9fe/", "http://127.0.0.1:9999/other-port", "https://localhost/x"]) {
+        const error = yield* Effect.flip(getUrl(url))
+        expect(error._tag, url).toBe("MalformedResponse")
+      }
+      expect(seen).toHaveLength(0)
+      yield* getUrl("https://cdn.example.com/v.mp4")
+      expect(seen).toHaveLength(1)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("mediaHosts allows a named host over http at any address; the connectTo target is allowed over http", () => {
+    const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), connectTo: "127.0.0.1:4010", mediaHosts: ["127.0.0.1:4011"] })
+    return Effect.gen(function*() {
+      yield* getUrl("http://127.0.0.1:4011/cdn/v.mp4")
+      yield* getUrl("http://127.0.0.1:4010/api/v1/videos/j")
+      const error = yield* Effect.flip(getUrl("http://127.0.0.1:4012/"))
+      expect(error._tag).toBe("MalformedResponse")
+      expect(seen.map((s) => s.url)).toEqual(["http://127.0.0.1:4011/cdn/v.mp4", "http://127.0.0.1:4010/api/v1/videos/j"])
+      expect(seen.every((s) => s.headers.authorization === undefined)).toBe(true)
+    }).pipe(Effect.provide(layer))
+  })
+})
+
+// Issue 17, defect 5: "loopback" is an address. `*.localhost` is refused (DNS may answer anything);
+// `localhost` is resolved, every address must be loopback, and requests go to the checked address.
+describe("loopback by address, not by name (issue 17)", () => {
+  const resolver = (answers: ReadonlyArray<string>) => {
+    const asked: Array<string> = []
+    return { asked, resolveHost: (hostname: string) => Effect.sync(() => (asked.push(hostname), answers)) }
+  }
+
+  it.effect("http://api.localhost is refused at construction: no request, no key", () =>
+    Effect.gen(function*() {
+      const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), baseUrl: "http://api.localhost:4010/api/v1" })
+      const error = yield* Effect.flip(Layer.build(layer).pipe(Effect.scoped))
+      expect(error._tag).toBe("ConfigError")
+      expect(error.message).toContain("DNS")
+      expect(seen).toHaveLength(0)
+      expect(Either.isLeft(OpenRouterHttp.parseConnectTo("api.localhost:4010"))).toBe(true)
+    }))
+
+  it.effect("http://localhost resolving to a non-loopback address is refused: no request, no key", () =>
+    Effect.gen(function*() {
+      const dns = resolver(["127.0.0.1", "10.0.0.5"])
+      const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), baseUrl: "http://localhost:4010/api/v1", resolveHost: dns.resolveHost })
+      const error = yield* Effect.flip(Layer.build(layer).pipe(Effect.scoped))
+      expect(error._tag).toBe("ConfigError")
+      expect(error.message).toContain("10.0.0.5")
+      expect(dns.asked).toEqual(["localhost"])
+      expect(seen).toHaveLength(0)
+    }))
+
+  it.effect("http://localhost resolving to loopback only: requests go to the checked address, resolved once", () => {
+    const dns = resolver(["::1", "127.0.0.1"])
+    const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), baseUrl: "http://localhost:4010/api/v1", resolveHost: dns.resolveHost })
+    return Effect.gen(function*() {
+      yield* run()
+      yield* run("idempotent-get", "GET", "/models")
+      expect(seen.map((s) => s.url)).toEqual(["http://[::1]:4010/api/v1/chat/completions", "http://[::1]:4010/api/v1/models"])
+      expect(seen[0]?.headers.authorization).toBe(`Bearer ${KEY}`)
+      expect(dns.asked).toEqual(["localhost"])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("connectTo localhost:PORT is resolved and checked the same way", () =>
+    Effect.gen(function*() {
+      const bad = resolver(["192.168.1.20"])
+      const refused = service([ok], { apiKey: Redacted.make(KEY), connectTo: "localhost:4010", resolveHost: bad.resolveHost })
+      const error = yield* Effect.flip(Layer.build(refused.layer).pipe(Effect.scoped))
+      expect(error._tag).toBe("ConfigError")
+      expect(refused.seen).toHaveLength(0)
+      const good = resolver(["127.0.0.1"])
+      const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), connectTo: "localhost:4010", resolveHost: good.resolveHost })
+      yield* run().pipe(Effect.provide(layer))
+      expect(seen[0]?.url).toBe("http://127.0.0.1:4010/api/v1/chat/completions")
+    }))
+
+  it.effect("a per-call target on http://localhost is checked before its first request (a connect failure when it is not loopback)", () => {
+    const dns = resolver(["203.0.113.7"])
+    const { seen, layer } = service([ok], { apiKey: Redacted.make(KEY), resolveHost: dns.resolveHost })
+    return Effect.gen(function*() {
+      const http = yield* OpenRouterHttp.OpenRouterHttp
+      const target: OpenRouterHttp.Target = { ...http.target, baseUrl: "http://localhost:4020/api/v1" }
+      const error = yield* Effect.flip(
+        http.execute(HttpClientRequest.post("http://localhost:4020/api/v1/images"), { retryClass: "billable-post", retry: "none", target, timeout: "5 seconds", operation: "t" })
+      )
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("203.0.113.7")
+      expect(seen).toHaveLength(0)
+    }).pipe(Effect.provide(layer))
+  })
+})

@@ -101,7 +101,13 @@ export const OpenRouterProvider = Schema.Struct({
   params: opt(Params),
   headers: opt(StringRecord),
   models: opt(Schema.Array(Schema.Struct({ id: Text, params: opt(Params) }))),
-  limits: opt(Limits)
+  limits: opt(Limits),
+  /**
+   * Hosts (`host` or `host:port`) that media and poll URLs may point at over http or https, at
+   * any address (a CDN of your own, a local simulator). Without an entry, such URLs must be https
+   * to a public host.
+   */
+  mediaHosts: opt(Schema.Array(Text))
 })
 
 const envIssues = (env: Readonly<Record<string, unknown>>): ReadonlyArray<Schema.FilterIssue> => {

@@ -16,6 +16,7 @@
  */
 import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
+import { classifyAddress } from "./internal/address.js"
 import { tryUrl } from "./internal/url.js"
 
 /** OpenRouter's API base URL. @since 0.1.0 @category Constants */
@@ -27,7 +28,7 @@ export const LEGACY_BASE_URL = "https://openrouter.ai/v1"
 /**
  * - `openrouter`: the host is `openrouter.ai` or a subdomain
  * - `default`: no base URL (the provider's own default applies)
- * - `local`: `localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`, `*.local`, `*.internal`
+ * - `local`: `localhost`, `*.localhost`, loopback IP literals, `*.local`, `*.internal`
  * - `custom`: any other host (a proxy)
  * - `invalid`: no hostname can be read
  *
@@ -73,20 +74,30 @@ export const hostnameOf = (baseUrl: string): string | undefined => {
 export const isOpenRouterHost = (hostname: string): boolean =>
   hostname === "openrouter.ai" || hostname.endsWith(".openrouter.ai")
 
-const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/
-
 /**
- * Whether a (WHATWG, lower-cased) hostname is this machine: `localhost`, `*.localhost`,
- * `127.0.0.0/8` or `[::1]`.
+ * Whether a (WHATWG, lower-cased) hostname may be trusted as this machine for plain http: a
+ * loopback IP literal (`127.0.0.0/8`, `[::1]`, IPv4-mapped `127.0.0.0/8`, in any form `new URL`
+ * reads as one, such as `0x7f.1`), or exactly the name `localhost`, which the transport resolves
+ * and checks to be loopback before it sends anything there. `*.localhost` is not: such names may
+ * go to DNS, which can answer any address.
  *
  * @since 0.1.0 @category Classification
  */
-export const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" || hostname.endsWith(".localhost") || IPV4_LOOPBACK.test(hostname) ||
-  hostname === "[::1]"
+export const isLoopbackHost = (hostname: string): boolean => hostname === "localhost" || isLoopbackAddress(hostname)
 
+/**
+ * Whether a hostname is a loopback IP literal (`127.0.0.0/8`, `::1`, `::ffff:127.0.0.0/104`),
+ * with or without IPv6 brackets.
+ *
+ * @since 0.1.0 @category Classification
+ */
+export const isLoopbackAddress = (hostname: string): boolean => classifyAddress(hostname.toLowerCase()) === "loopback"
+
+// The `local` endpoint class keeps naming `*.localhost` (attribution headers are withheld from
+// it either way); only the key's plain-http rule above is strict.
 const isLocalHost = (hostname: string): boolean =>
-  isLoopbackHost(hostname) || hostname.endsWith(".local") || hostname.endsWith(".internal")
+  isLoopbackHost(hostname) || hostname.endsWith(".localhost") || hostname.endsWith(".local") ||
+  hostname.endsWith(".internal")
 
 const classOf = (hostname: string | undefined): EndpointClass =>
   hostname === undefined
@@ -148,21 +159,59 @@ export const normalizeBaseUrl = (baseUrl: string | undefined): string => {
 }
 
 /**
+ * How the key may reach a base URL:
+ * - `Https`: over https, to any host.
+ * - `LoopbackAddress`: over plain http to a loopback IP literal.
+ * - `LoopbackName`: over plain http to exactly `localhost`, once the name is resolved and every
+ *   address it gives is loopback (the transport does that, and connects to the address it checked).
+ * - `Refused`: not at all, with the reason.
+ *
+ * @since 0.1.0 @category Models
+ */
+export type KeyRoute =
+  | { readonly _tag: "Https" }
+  | { readonly _tag: "LoopbackAddress" }
+  | { readonly _tag: "LoopbackName"; readonly hostname: string }
+  | { readonly _tag: "Refused"; readonly reason: string }
+
+/**
+ * The {@link KeyRoute} of a base URL. Plain http carries the key only to this machine, and "this
+ * machine" is decided by address, never by a name DNS answers for: `http://api.localhost` is
+ * refused, since DNS may send it anywhere.
+ *
+ * @since 0.1.0 @category Key safety
+ */
+export const keyRoute = (baseUrl: string): KeyRoute => {
+  const url = tryUrl(baseUrl.trim())
+  if (url === undefined || url.hostname === "") {
+    return { _tag: "Refused", reason: `${JSON.stringify(baseUrl)} is not an absolute http(s) URL` }
+  }
+  if (url.protocol === "https:") return { _tag: "Https" }
+  if (url.protocol === "http:") {
+    const hostname = url.hostname.toLowerCase()
+    if (isLoopbackAddress(hostname)) return { _tag: "LoopbackAddress" }
+    if (hostname === "localhost") return { _tag: "LoopbackName", hostname }
+    return {
+      _tag: "Refused",
+      reason: `${JSON.stringify(baseUrl)} uses plain http to a host that is not this machine; the API key is sent only over https (or http to 127.0.0.0/8, [::1], or localhost once it resolves to loopback; names such as *.localhost go through DNS and are refused)`
+    }
+  }
+  return {
+    _tag: "Refused",
+    reason: `${JSON.stringify(baseUrl)} uses the scheme ${url.protocol.slice(0, -1)}; only https (or http to a loopback host) may carry the API key`
+  }
+}
+
+/**
  * Why a base URL may not carry the API key, or `undefined` when it may: the key goes only over
- * https, or over plain http to this machine (a local simulator or proxy).
+ * https, or over plain http to a loopback address (or to `localhost`, which the transport resolves
+ * and checks before the key is sent).
  *
  * @since 0.1.0 @category Key safety
  */
 export const keyRefusal = (baseUrl: string): string | undefined => {
-  const url = tryUrl(baseUrl.trim())
-  if (url === undefined || url.hostname === "") return `${JSON.stringify(baseUrl)} is not an absolute http(s) URL`
-  if (url.protocol === "https:") return undefined
-  if (url.protocol === "http:") {
-    return isLoopbackHost(url.hostname.toLowerCase())
-      ? undefined
-      : `${JSON.stringify(baseUrl)} uses plain http to a host that is not this machine; the API key is sent only over https (or http to localhost, 127.0.0.0/8 or [::1])`
-  }
-  return `${JSON.stringify(baseUrl)} uses the scheme ${url.protocol.slice(0, -1)}; only https (or http to a loopback host) may carry the API key`
+  const route = keyRoute(baseUrl)
+  return route._tag === "Refused" ? route.reason : undefined
 }
 
 /** Whether a base URL may carry the API key. @since 0.1.0 @category Key safety */

@@ -94,8 +94,14 @@ describe("RouteVerifier: which base URLs may carry the key", () => {
     ["http://127.0.0.1:4010/api/v1", true],
     ["http://127.8.9.10/api/v1", true],
     ["http://localhost:4010/api/v1", true],
-    ["http://sim.localhost/api/v1", true],
     ["http://[::1]:4010/api/v1", true],
+    ["http://0x7f.1:4010/api/v1", true],
+    ["http://[::ffff:127.0.0.1]:4010/api/v1", true],
+    // Names under .localhost go to DNS, which may answer any address (issue 17, defect 5).
+    ["http://sim.localhost/api/v1", false],
+    ["http://api.localhost:4010/api/v1", false],
+    ["http://localhost.:4010/api/v1", false],
+    ["http://[::ffff:10.0.0.1]:4010/api/v1", false],
     ["http://openrouter.ai/api/v1", false],
     ["http://192.168.1.10/api/v1", false],
     ["http://localhost.evil.example/api/v1", false],
@@ -111,6 +117,31 @@ describe("RouteVerifier: which base URLs may carry the key", () => {
       else expect(refusal).toContain(JSON.stringify(baseUrl))
     })
   }
+})
+
+describe("RouteVerifier.keyRoute: loopback by address, localhost only once resolved", () => {
+  it("literal loopback addresses, the name localhost (to resolve), https, refusals", () => {
+    expect(RouteVerifier.keyRoute("https://proxy.example.com/v1")).toEqual({ _tag: "Https" })
+    expect(RouteVerifier.keyRoute("http://127.0.0.1:9/api/v1")).toEqual({ _tag: "LoopbackAddress" })
+    expect(RouteVerifier.keyRoute("http://[::1]:9/api/v1")).toEqual({ _tag: "LoopbackAddress" })
+    expect(RouteVerifier.keyRoute("http://LOCALHOST:9/api/v1")).toEqual({ _tag: "LoopbackName", hostname: "localhost" })
+    expect(RouteVerifier.keyRoute("http://api.localhost:9/api/v1")._tag).toBe("Refused")
+    expect(RouteVerifier.isLoopbackHost("api.localhost")).toBe(false)
+    expect(RouteVerifier.isLoopbackHost("localhost")).toBe(true)
+  })
+
+  it.prop("plain http may carry the key only to a loopback IP literal or exactly localhost", [
+    fc.tuple(
+      fc.constantFrom("api.", "sim.", "a.b.", ""),
+      fc.constantFrom("localhost", "localhost.", "localhost.evil.example", "127.0.0.1.nip.io", "10.0.0.5", "[::ffff:a00:5]", "[fe80::1]")
+    ),
+    fc.integer({ min: 1, max: 65535 })
+  ], ([[prefix, host], port]) => {
+    const baseUrl = `http://${prefix}${host}:${port}/api/v1`
+    const route = RouteVerifier.keyRoute(baseUrl)
+    if (prefix === "" && host === "localhost") expect(route).toEqual({ _tag: "LoopbackName", hostname: "localhost" })
+    else expect(route._tag).toBe("Refused")
+  })
 })
 
 describe("RouteVerifier: the service", () => {

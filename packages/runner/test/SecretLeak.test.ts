@@ -267,8 +267,9 @@ describe("(a) the CLI never prints the key", () => {
         return [tts, transcribe]
       },
       async () => {
-        // video (downloaded from the CDN origin), jobs, resume
-        const place = track(home())
+        // video (downloaded from the CDN origin, plain http on loopback: allowed by name in the
+        // config's mediaHosts), jobs, resume
+        const place = track(home(`{ models: { providers: { openrouter: { mediaHosts: ${JSON.stringify(main.mediaHosts)} } } } }`))
         const out = join(place.dir, "clips")
         const video = await cli(place, [...via(main), "video", "--duration", "4", "--out", out, "a cat"])
         expectCode(video, 0)
@@ -450,14 +451,18 @@ const runOperation = (
   label: string,
   operation: (timeoutMs: number | undefined) => Effect.Effect<unknown, unknown, Services>,
   timeoutMs: number | undefined,
-  stateDir: string
+  stateDir: string,
+  // Media and poll URLs off the base URL's origin must be https unless named here: the
+  // simulator's CDN (plain http on loopback) is, and `foreign` where a test points polls at it.
+  mediaHosts: ReadonlyArray<string> = sim.mediaHosts
 ): Effect.Effect<Outcome> => {
   const record = recorder()
   const client = OpenRouter.layer({
     document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } },
     environment: { OPENROUTER_API_KEY: KEY },
     stateDir,
-    maxRetries: 1
+    maxRetries: 1,
+    mediaHosts
   }).pipe(Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer)))
   return Effect.gen(function*() {
     yield* Effect.logDebug(`leak scan: ${label}`)
@@ -580,9 +585,16 @@ describe("(c) origins other than the base URL's get no Authorization and no key"
       expect(Exit.isSuccess(viaCdn.exit)).toBe(true)
       expect(custom.journal.list({ path: "/cdn/*" }).length).toBeGreaterThan(before)
       scanOutcome(viaCdn)
-      // `pointing` answers with polling URLs on `foreign`: the poll goes there without the key
-      // (and `foreign`, wanting one, refuses it).
-      const foreignPoll = yield* runOperation(pointing, "videos.generate / foreign polling_url", operations(stateDir)[7]![1], undefined, stateDir)
+      // `pointing` answers with polling URLs on `foreign` (plain http to another loopback port):
+      // not followed at all unless allowed by name (issue 17, SSRF)…
+      const foreignBefore = foreign.journal.list().length
+      const refusedPoll = yield* runOperation(pointing, "videos.generate / foreign polling_url, not allowed", operations(stateDir)[7]![1], undefined, stateDir)
+      expect(Exit.isFailure(refusedPoll.exit)).toBe(true)
+      expect(foreign.journal.list().length).toBe(foreignBefore)
+      scanOutcome(refusedPoll)
+      // …and once allowed, the poll goes there without the key (and `foreign`, wanting one,
+      // refuses it).
+      const foreignPoll = yield* runOperation(pointing, "videos.generate / foreign polling_url", operations(stateDir)[7]![1], undefined, stateDir, [new URL(foreign.origin).host])
       expect(Exit.isFailure(foreignPoll.exit)).toBe(true)
       // A poll redirected to the CDN origin is followed without the key.
       custom.faults.add("GET /videos/:id", { kind: "status", status: 302, headers: { location: `${custom.cdnOrigin}/moved/video-status` }, body: {} }, 1_000_000)

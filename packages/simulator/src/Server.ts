@@ -33,6 +33,12 @@ export interface Running {
   readonly publicBaseUrl: string
   /** The CDN origin, when `cdn` is on. */
   readonly cdnOrigin: string | undefined
+  /**
+   * What a client must allow to download from the CDN origin (`127.0.0.1:<port>`, plain http on
+   * loopback, which a client refuses for media URLs unless told): pass it as the client's
+   * `mediaHosts`. Empty when `cdn` is off.
+   */
+  readonly mediaHosts: ReadonlyArray<string>
   readonly port: number
   readonly journal: Journal
   readonly faults: FaultQueue
@@ -528,6 +534,7 @@ export const start = async (options: Options = {}): Promise<Running> => {
     baseUrl: `${origin}${API_PREFIX}`,
     publicBaseUrl,
     cdnOrigin,
+    mediaHosts: cdnOrigin === undefined ? [] : [new URL(cdnOrigin).host],
     port,
     journal,
     faults,

@@ -74,7 +74,7 @@ try {
     console.log(options)
   } else {
     const running = await Server.start(options)
-    console.log(`OpenRouter simulator listening on ${running.baseUrl}${running.cdnOrigin !== undefined ? ` (CDN ${running.cdnOrigin})` : ""}`)
+    console.log(`OpenRouter simulator listening on ${running.baseUrl}${running.cdnOrigin !== undefined ? ` (CDN ${running.cdnOrigin}; clients must allow it with mediaHosts ${running.mediaHosts.join(",")})` : ""}`)
     const stop = () => {
       running.close().then(() => process.exit(0), () => process.exit(1))
     }

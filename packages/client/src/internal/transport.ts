@@ -1,7 +1,9 @@
 /**
  * The machinery of `OpenRouterHttp`: transport errors, the `connectTo` check, and one attempt of
- * a request (authorization to the target's origin only, redirects for GET only, OpenRouter's
- * error bodies decoded, the per-attempt timer). No retry here: that is the caller's schedule.
+ * a request (authorization to the target's origin only, redirects for GET only and without our
+ * headers across origins, URLs off the API's origin checked against `MediaUrl`, `localhost`
+ * resolved and checked before anything is sent to it, OpenRouter's error bodies decoded from at
+ * most `errorBodyBytes`, the per-attempt timer). No retry here: that is the caller's schedule.
  *
  * @internal
  */
@@ -10,18 +12,19 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { OpenRouterError } from "@openrouter-effect/core"
+import { MediaUrl, OpenRouterError, RouteVerifier } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as Limits from "../Limits.js"
 import type * as Retry from "../Retry.js"
 import { deadline } from "./deadline.js"
 
 const MAX_REDIRECTS = 5
-const MAX_ERROR_BODY = 64 * 1024
 const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"])
 
 /** @internal */
@@ -78,7 +81,7 @@ export const parseConnectTo = (
   if (!isLoopback(url.hostname)) {
     return Either.left(
       new OpenRouterError.ConfigError({
-        message: `connectTo ${JSON.stringify(value)} is not this machine: only loopback targets (localhost, 127.0.0.0/8, [::1]) are allowed`,
+        message: `connectTo ${JSON.stringify(value)} is not this machine: only loopback targets (127.0.0.0/8, [::1], or localhost, which must resolve to loopback) are allowed`,
         path: "connectTo"
       })
     )
@@ -93,8 +96,17 @@ export const parseConnectTo = (
  * @internal
  */
 export interface Destination {
+  readonly baseUrl: string
   readonly isBaseOrigin: (url: string) => boolean
   readonly authorization: string | undefined
+  /**
+   * `localhost` when the base URL is plain http to that name: it is resolved, every address
+   * checked to be loopback, and requests to the base origin go to the checked address (so a
+   * second lookup cannot send them elsewhere).
+   */
+  readonly loopbackName: string | undefined
+  /** The checked address (`127.0.0.1`, `[::1]`), once resolved. */
+  pinned: string | undefined
 }
 
 /** @internal */
@@ -103,11 +115,88 @@ export const destination = (baseUrl: string, apiKey: Option.Option<Redacted.Reda
   // A URL that starts with the serialized origin and a slash has that origin; anything else
   // (another case, an explicit default port) is parsed to be sure.
   const originPrefix = `${baseOrigin}/`
+  const route = RouteVerifier.keyRoute(baseUrl)
   return {
+    baseUrl,
     isBaseOrigin: (url) => baseOrigin !== undefined && (url.startsWith(originPrefix) || originOf(url) === baseOrigin),
-    authorization: Option.isSome(apiKey) ? `Bearer ${Redacted.value(apiKey.value)}` : undefined
+    authorization: Option.isSome(apiKey) ? `Bearer ${Redacted.value(apiKey.value)}` : undefined,
+    loopbackName: route._tag === "LoopbackName" ? route.hostname : undefined,
+    pinned: undefined
   }
 }
+
+/**
+ * Resolves a host name: its addresses, in the resolver's order. The default is Node's
+ * `dns.lookup` (the system resolver, `/etc/hosts` included), loaded on first use so the client
+ * still loads where `node:dns` does not exist (there, resolving fails and `localhost` is refused).
+ *
+ * @internal
+ */
+export type Resolve = (hostname: string) => Effect.Effect<ReadonlyArray<string>, unknown>
+
+/** @internal */
+export const systemResolve: Resolve = (hostname) =>
+  Effect.tryPromise(async () => {
+    const dns = await import("node:dns")
+    const answers = await dns.promises.lookup(hostname, { all: true, verbatim: true })
+    return answers.map((answer) => answer.address)
+  })
+
+const bracketed = (address: string): string => (address.includes(":") && !address.startsWith("[") ? `[${address}]` : address)
+
+/**
+ * The addresses of `hostname`, every one of them loopback, as the first one (bracketed when
+ * IPv6); else the reason it may not be used.
+ *
+ * @internal
+ */
+export const resolveLoopback = (resolve: Resolve, hostname: string): Effect.Effect<string, string> =>
+  resolve(hostname).pipe(
+    Effect.mapError((cause) => `${hostname} could not be resolved to check it is this machine (${cause instanceof Error ? cause.message : String(cause)})`),
+    Effect.flatMap((addresses) => {
+      const outside = addresses.filter((address) => !RouteVerifier.isLoopbackAddress(address))
+      const first = addresses[0]
+      if (first === undefined) return Effect.fail(`${hostname} resolved to no address`)
+      if (outside.length > 0) {
+        return Effect.fail(`${hostname} resolves to ${outside.slice(0, 3).join(", ")}, which is not this machine; nothing is sent to it over plain http`)
+      }
+      return Effect.succeed(bracketed(first))
+    })
+  )
+
+/**
+ * The address `destination`'s name was checked to be (resolved on first use), as a connect
+ * failure when it cannot be: nothing was sent.
+ *
+ * @internal
+ */
+export const pinnedAddress = (resolve: Resolve, destination: Destination): Effect.Effect<string, OpenRouterError.TransportError> =>
+  destination.pinned !== undefined || destination.loopbackName === undefined
+    ? Effect.succeed(destination.pinned ?? "")
+    : resolveLoopback(resolve, destination.loopbackName).pipe(
+      Effect.tap((address) => Effect.sync(() => (destination.pinned = address))),
+      Effect.mapError((reason) =>
+        new OpenRouterError.TransportError({ message: `Request to OpenRouter not sent: ${reason}`, phase: "connect", code: "ENOTLOOPBACK" })
+      )
+    )
+
+/** `url` with its host replaced by `address` (same scheme, port, path and query). @internal */
+export const withAddress = (url: string, address: string): string => {
+  const parsed = new URL(url)
+  return `${parsed.protocol}//${address}${parsed.port === "" ? "" : `:${parsed.port}`}${parsed.pathname}${parsed.search}`
+}
+
+// The headers a request keeps when a redirect takes it to another origin: content negotiation
+// only. Attribution, cache, configured and caller headers were meant for the origin asked.
+const CROSS_ORIGIN_HEADERS = new Set(["accept", "accept-encoding", "accept-language", "range", "user-agent"])
+
+const rebuild = (request: HttpClientRequest.HttpClientRequest, url: string, headers: Headers.Headers) =>
+  HttpClientRequest.make(request.method)(url, {
+    headers,
+    urlParams: request.urlParams,
+    hash: Option.getOrUndefined(request.hash),
+    body: request.body
+  })
 
 // Ours, or none at all: a caller's own Authorization never leaves.
 const withAuth = (request: HttpClientRequest.HttpClientRequest, destination: Destination, authenticate: boolean) => {
@@ -117,26 +206,70 @@ const withAuth = (request: HttpClientRequest.HttpClientRequest, destination: Des
   if (request.headers["authorization"] === undefined) return request
   // `modify`/`setHeaders` merge into the headers already there, so removing one means building
   // the request again.
-  return HttpClientRequest.make(request.method)(request.url, {
-    headers: Headers.remove(request.headers, "authorization"),
-    urlParams: request.urlParams,
-    hash: Option.getOrUndefined(request.hash),
-    body: request.body
-  })
+  return rebuild(request, request.url, Headers.remove(request.headers, "authorization"))
 }
 
-const failFrom = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, OpenRouterError.ApiError> =>
-  Effect.gen(function*() {
-    const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-    const now = yield* Clock.currentTimeMillis
-    return yield* Effect.fail(
-      OpenRouterError.fromResponse({ status: response.status, body: text.slice(0, MAX_ERROR_BODY), headers: response.headers, now })
+/**
+ * The first `max` bytes of a body as text; reading stops there (the rest is never received into
+ * memory: the body is cancelled), and a body that breaks gives what arrived before.
+ *
+ * @internal
+ */
+export const readPrefix = (response: HttpClientResponse.HttpClientResponse, max: number): Effect.Effect<string> =>
+  Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    return response.stream.pipe(
+      Stream.takeWhile(() => size < max),
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          const room = max - size
+          const kept = chunk.byteLength > room ? chunk.subarray(0, room) : chunk
+          chunks.push(kept)
+          size += kept.byteLength
+        })
+      ),
+      Effect.ignore,
+      Effect.map(() => {
+        const all = new Uint8Array(size)
+        let offset = 0
+        for (const chunk of chunks) {
+          all.set(chunk, offset)
+          offset += chunk.byteLength
+        }
+        return new TextDecoder().decode(all)
+      })
     )
   })
 
+// An error body is decoded from its first `errorBodyBytes`: a longer one is cut (its status still
+// decides the error), so a hostile 500 MB error body costs no more memory than the limit.
+const failFrom = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, OpenRouterError.ApiError> =>
+  Effect.gen(function*() {
+    const limits = yield* Limits.Limits
+    const text = yield* readPrefix(response, limits.errorBodyBytes)
+    const now = yield* Clock.currentTimeMillis
+    return yield* Effect.fail(OpenRouterError.fromResponse({ status: response.status, body: text, headers: response.headers, now }))
+  })
+
+/** What an attempt needs beside the request and its destination. @internal */
+export interface AttemptOptions {
+  readonly authenticate: boolean
+  readonly timeout: Duration.DurationInput | undefined
+  readonly operation: string
+  /** The rule for URLs off the destination's origin (its `baseUrl` is the destination's). */
+  readonly urlPolicy: Omit<MediaUrl.Policy, "baseUrl">
+  readonly resolve: Resolve
+  /** Whether the wire sends this URL to `connectTo` (then the request is not re-addressed here). */
+  readonly connected: (url: string) => boolean
+}
+
 /**
  * One attempt: the request through `wire` with our authorization, redirects followed for GET
- * only (`Authorization` only to the destination's origin), a non-2xx answer decoded into the
+ * only (`Authorization` only to the destination's origin, none of the request's other headers
+ * but content negotiation across origins), every URL off the destination's origin checked by
+ * `MediaUrl` (a refused one is a `MalformedResponse`: a server named it), a base URL on plain
+ * http to `localhost` reached at its checked loopback address, a non-2xx answer decoded into the
  * core's typed error, and the attempt bounded by `timeout` when one is given.
  *
  * @internal
@@ -145,11 +278,24 @@ export const attempt = (
   wire: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
   destination: Destination,
-  options: { readonly authenticate: boolean; readonly timeout: Duration.DurationInput | undefined; readonly operation: string }
+  options: AttemptOptions
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> => {
+  const policy: MediaUrl.Policy = { ...options.urlPolicy, baseUrl: destination.baseUrl }
+  const send = (current: HttpClientRequest.HttpClientRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> => {
+    const authorized = withAuth(current, destination, options.authenticate)
+    if (!destination.isBaseOrigin(current.url)) {
+      const refusal = MediaUrl.refusal(current.url, policy)
+      if (refusal !== undefined) {
+        return Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter pointed the client at a URL it will not fetch: ${refusal}` }))
+      }
+      return Effect.mapError(wire.execute(authorized), transportError)
+    }
+    if (destination.loopbackName === undefined || options.connected(current.url)) return Effect.mapError(wire.execute(authorized), transportError)
+    return Effect.flatMap(pinnedAddress(options.resolve, destination), (address) =>
+      Effect.mapError(wire.execute(HttpClientRequest.setUrl(authorized, withAddress(authorized.url, address))), transportError))
+  }
   const once = (current: HttpClientRequest.HttpClientRequest, hops: number): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> =>
-    wire.execute(withAuth(current, destination, options.authenticate)).pipe(
-      Effect.mapError(transportError),
+    send(current).pipe(
       Effect.flatMap((response) => {
         // The status first: reading `headers` copies them on some transports (undici).
         const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined
@@ -180,7 +326,11 @@ export const attempt = (
         })
       )
     }
-    return once(HttpClientRequest.setUrl(current, next), hops + 1)
+    if (originOf(next) === originOf(current.url)) return once(HttpClientRequest.setUrl(current, next), hops + 1)
+    // Another origin: the headers chosen for the origin asked stay behind (attribution, cache,
+    // configured and caller headers; Authorization is decided again per hop by `withAuth`).
+    const kept = Headers.fromInput(Object.entries(current.headers).filter(([name]) => CROSS_ORIGIN_HEADERS.has(name.toLowerCase())))
+    return once(rebuild(current, next, kept), hops + 1)
   }
   if (options.timeout === undefined) return once(request, 0)
   const timeout = options.timeout

@@ -9,6 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { ExecuteError, Service as Http, Target } from "../OpenRouterHttp.js"
+import { readText } from "./jsonBody.js"
 import * as Retry from "../Retry.js"
 import * as VideoPoller from "../VideoPoller.js"
 import * as VideoRequest from "../VideoRequest.js"
@@ -21,9 +22,10 @@ export const malformed = (message = VideoRequest.malformedMessage) => new OpenRo
 /** A response's body as a job payload, or `MalformedResponse`. */
 export const readJob = (
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<VideoRequest.JobPayload, OpenRouterError.MalformedResponse> =>
-  response.text.pipe(
-    Effect.mapError(() => malformed()),
+): Effect.Effect<VideoRequest.JobPayload, OpenRouterError.MalformedResponse | OpenRouterError.LimitExceeded> =>
+  // At most jsonBodyBytes: a job answer is small, an endless one is an attack.
+  readText(response, { what: "the video job" }).pipe(
+    Effect.mapError((error) => (error._tag === "LimitExceeded" ? error : malformed())),
     Effect.flatMap((text) => {
       let body: unknown
       try {

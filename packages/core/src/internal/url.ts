@@ -7,6 +7,11 @@
 interface WhatwgUrl {
   readonly hostname: string
   readonly protocol: string
+  readonly host: string
+  readonly port: string
+  readonly origin: string
+  readonly username: string
+  readonly password: string
 }
 
 declare const URL: new(input: string) => WhatwgUrl
