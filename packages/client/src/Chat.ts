@@ -15,6 +15,7 @@ import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -26,12 +27,17 @@ import * as ChatCollect from "./internal/chatCollect.js"
 import * as ChatStream from "./internal/chatStream.js"
 import { isJsonContentType, parseCompletion } from "./internal/chatWire.js"
 import { deadline } from "./internal/deadline.js"
+import { readText } from "./internal/jsonBody.js"
+import { checkTimeoutMs } from "./internal/timeouts.js"
+import * as Limits from "./Limits.js"
 import { Models } from "./Models.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
 
 /** The default time for a whole completion, and for a stream's response headers. @since 0.1.0 @category Constants */
 export const DEFAULT_TIMEOUT = Duration.minutes(10)
+
+const DEFAULT_TIMEOUT_MS = Duration.toMillis(DEFAULT_TIMEOUT)
 
 /** The default time a stream may go without a byte (keep-alive comments count). @since 0.1.0 @category Constants */
 export const DEFAULT_IDLE_TIMEOUT = Duration.minutes(5)
@@ -48,8 +54,14 @@ export interface Options {
   readonly agentId?: string | undefined
   /** Extra request headers (never overriding attribution). */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /**
+   * The whole call: a completion, or a stream from the request to its last event (default: 10
+   * minutes for a completion; a stream's response headers within 10 minutes and the stream within
+   * `streamTotalMs` of `Limits`). At most 2^31 - 1 ms (about 24.8 days): a longer one is a
+   * `BadInput`, as timers cannot hold it.
+   */
   readonly timeout?: Duration.DurationInput | undefined
-  /** Streams only. */
+  /** Streams only: the longest time without a byte (keep-alive comments count). Same maximum. */
   readonly idleTimeout?: Duration.DurationInput | undefined
   /**
    * Where a model's default thinking level comes from: the live catalogue (default; a lookup
@@ -142,6 +154,15 @@ export interface Service {
 /** @since 0.1.0 @category Context */
 export class Chat extends Context.Tag("@openrouter-effect/client/Chat")<Chat, Service>() {}
 
+// A caller's duration as milliseconds a timer can hold, or a `BadInput` naming the option.
+const checkDuration = (field: string, input: Duration.DurationInput | undefined): Effect.Effect<number | undefined, OpenRouterError.BadInput> => {
+  if (input === undefined) return Effect.succeed(undefined)
+  const decoded = Duration.decodeUnknown(input)
+  return decoded._tag === "Some"
+    ? checkTimeoutMs(field, Duration.toMillis(decoded.value))
+    : Effect.fail(new OpenRouterError.BadInput({ message: `${field} is not a duration`, field, value: String(input) }))
+}
+
 /**
  * Builds the service.
  *
@@ -188,6 +209,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
     )
 
   const complete: Service["complete"] = (request, options = {}) =>
+    Effect.flatMap(checkDuration("timeout", options.timeout), (timeoutMs) =>
     Effect.gen(function*() {
       const prepared = yield* shapeCall(request, options, false)
       // The route, status and retries come from `send` (its attributes land on this span).
@@ -195,11 +217,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const httpResponse = yield* send(prepared, undefined, "chat.complete")
       // Each read of `headers` copies them on some transports (undici): read them once.
       const headers = httpResponse.headers
-      const text = yield* httpResponse.text.pipe(
-        Effect.mapError((error) =>
-          new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
-        )
-      )
+      const text = yield* readChatBody(httpResponse)
       const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
       if (!parsed.ok) return yield* Effect.fail(parsed.error)
       const response: Response = parsed.response
@@ -219,10 +237,19 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       (work) =>
         deadline(
           work,
-          options.timeout ?? DEFAULT_TIMEOUT,
+          timeoutMs ?? DEFAULT_TIMEOUT,
           () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
-        ),
-      Effect.withSpan("Chat.complete", { captureStackTrace: false })
+        )
+    )).pipe(Effect.withSpan("Chat.complete", { captureStackTrace: false }))
+
+  // A JSON body, at most `jsonBodyBytes` of the `Limits` in force (`LimitExceeded` past it).
+  const readChatBody = (response: HttpClientResponse.HttpClientResponse) =>
+    readText(response, { what: "the chat response" }).pipe(
+      Effect.mapError((error) =>
+        error._tag === "LimitExceeded"
+          ? error
+          : new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
+      )
     )
 
   // A JSON completion that answers a streaming request (some proxies and providers do): read
@@ -231,12 +258,10 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
     response: HttpClientResponse.HttpClientResponse,
     headers: Headers.Headers,
     options: Options,
-    model: string
+    model: string,
+    timeout: Duration.DurationInput
   ): Effect.Effect<Stream.Stream<Event>, ChatError> =>
-    response.text.pipe(
-      Effect.mapError((error) =>
-        new OpenRouterError.TransportError({ message: `Reading the chat response failed: ${error.message}`, phase: "response", cause: error })
-      ),
+    readChatBody(response).pipe(
       Effect.flatMap((text) => {
         const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
         return parsed.ok
@@ -246,23 +271,64 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           : Effect.fail(parsed.error)
       }),
       (work) =>
-        deadline(
-          work,
-          options.timeout ?? DEFAULT_TIMEOUT,
-          () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
-        )
+        deadline(work, timeout, () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" }))
     )
+
+  // A stream ends by the caller's timeout when one is given, and by `streamTotalMs` in any case,
+  // counted from the call: keep-alive comments renew only the idle timeout. The earlier of the
+  // two decides the error: `Timeout` for the caller's, `LimitExceeded` for the limit's.
+  const endOf = (timeoutMs: number | undefined, streamTotalMs: number) =>
+    timeoutMs !== undefined && timeoutMs <= streamTotalMs
+      ? {
+        ms: timeoutMs,
+        onLate: (): ChatError =>
+          new OpenRouterError.Timeout({
+            message: `The chat stream did not finish within ${Duration.format(Duration.millis(timeoutMs))}`,
+            source: "client",
+            timeoutMs
+          })
+      }
+      : {
+        ms: streamTotalMs,
+        onLate: (): ChatError =>
+          new OpenRouterError.LimitExceeded({
+            message: `The chat stream exceeded streamTotalMs (${Duration.format(Duration.millis(streamTotalMs))})`,
+            limit: "streamTotalMs",
+            max: streamTotalMs
+          })
+      }
 
   const stream: Service["stream"] = (request, options = {}) =>
     Stream.unwrapScoped(Effect.gen(function*() {
-      const prepared = yield* shapeCall(request, options, true)
-      const response = yield* send(prepared, options.timeout ?? DEFAULT_TIMEOUT, "chat.stream")
-      // Each read of `headers` copies them on some transports (undici): read them once.
-      const headers = response.headers
+      const timeoutMs = yield* checkDuration("timeout", options.timeout)
+      const idleMs = yield* checkDuration("idleTimeout", options.idleTimeout)
+      const end = endOf(timeoutMs, (yield* Limits.Limits).streamTotalMs)
+      const endAt = (yield* Clock.currentTimeMillis) + end.ms
+      // The request and its response headers: each attempt within the timeout (default 10
+      // minutes), all of them before the stream's end.
+      const { headers, prepared, response } = yield* deadline(
+        Effect.gen(function*() {
+          const prepared = yield* shapeCall(request, options, true)
+          const response = yield* send(prepared, timeoutMs ?? DEFAULT_TIMEOUT, "chat.stream")
+          // Each read of `headers` copies them on some transports (undici): read them once.
+          return { headers: response.headers, prepared, response }
+        }),
+        end.ms,
+        end.onLate
+      )
       const model = prepared.settings.model.slug
-      if (isJsonContentType(headers["content-type"])) return yield* jsonAnswer(response, headers, options, model)
-      const idle = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
-      return ChatStream.events(response, { idle, requestId: headers["x-generation-id"], model, textDetailsAsAnswer: options.textDetailsAsAnswer })
+      if (isJsonContentType(headers["content-type"])) {
+        const left = Math.max(1, endAt - (yield* Clock.currentTimeMillis))
+        return yield* jsonAnswer(response, headers, options, model, Math.min(left, timeoutMs ?? DEFAULT_TIMEOUT_MS))
+      }
+      return ChatStream.events(response, {
+        idle: idleMs ?? DEFAULT_IDLE_TIMEOUT,
+        requestId: headers["x-generation-id"],
+        model,
+        textDetailsAsAnswer: options.textDetailsAsAnswer,
+        endAt,
+        onLate: end.onLate
+      })
     })).pipe(Stream.withSpan("Chat.stream", { captureStackTrace: false }))
 
   return { prepare, complete, stream }

@@ -5,9 +5,9 @@
  * stops) costs at most these, never the process.
  *
  * `Limits` is a `Context.Reference`: without a layer every service uses {@link defaults}. Override
- * them per layer with {@link layer}, or from the config file's `models.providers.openrouter.limits`
- * with {@link fromDocument} (what `OpenRouter.layerFile` and the CLI do). A value given to the
- * layer wins over the file's.
+ * them per layer with {@link layer}, or from the config's `models.providers.openrouter.limits` with
+ * {@link layerFromConfig} (what `OpenRouter.layer`/`layerFile` do, with their `limits` option as
+ * the overrides) or {@link fromDocument}. A value given to the layer wins over the file's.
  *
  * | Limit | Default | Bounds |
  * |---|---|---|
@@ -31,6 +31,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
+import type * as OpenRouterConfig from "./OpenRouterConfig.js"
 
 /**
  * The limits, sizes in bytes and times in milliseconds.
@@ -138,6 +139,25 @@ export const fromDocument = (raw: unknown, base: Values = defaults): Values => {
  * @since 0.1.0 @category Layers
  */
 export const layer = (overrides: Partial<Values> = {}): Layer.Layer<never> => Layer.succeed(Limits, make(overrides))
+
+// The config's tag by its key, not by importing `OpenRouterConfig.ts`: that module reads the config
+// file, which is bounded by these limits, so a value import here would make the two modules import
+// each other. Tags with the same key are the same service.
+const ConfigTag = Context.GenericTag<OpenRouterConfig.OpenRouterConfig, OpenRouterConfig.Service>(
+  "@openrouter-effect/client/OpenRouterConfig"
+)
+
+/**
+ * Provides the limits of the config in context: the {@link defaults}, then the document's
+ * `models.providers.openrouter.limits` over them, then `overrides` over both (a value given in code
+ * wins over the file's). `configFileBytes` can only come from `overrides`.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerFromConfig = (
+  overrides: Partial<Values> = {}
+): Layer.Layer<never, never, OpenRouterConfig.OpenRouterConfig> =>
+  Layer.effect(Limits, Effect.map(ConfigTag, (config) => make(overrides, fromDocument(config.raw))))
 
 /**
  * The limits in force (for code that reads them outside a service).

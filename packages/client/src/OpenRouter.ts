@@ -43,6 +43,7 @@ import { type OpenRouterError, PayloadTransformers, RouteVerifier, type Settings
 import * as Layer from "effect/Layer"
 import * as Chat from "./Chat.js"
 import * as Images from "./Images.js"
+import * as Limits from "./Limits.js"
 import * as Models from "./Models.js"
 import * as OpenRouterConfig from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
@@ -78,10 +79,16 @@ export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
    * it (needs a `FileSystem`); none keeps both in memory.
    */
   readonly stateDir?: string | undefined
+  /**
+   * Resource limits over the config's `models.providers.openrouter.limits`, which are over
+   * `Limits.defaults` (see `Limits`). `configFileBytes` bounds the read of the config file.
+   */
+  readonly limits?: Partial<Limits.Values> | undefined
 }
 
 const services = (options: Options) => {
-  const { baseUrl: _baseUrl, payloadTransformers, routeVerifier: _routeVerifier, stateDir, videoPoller, ...transport } = options
+  const { baseUrl: _baseUrl, limits: _limits, payloadTransformers, routeVerifier: _routeVerifier, stateDir, videoPoller, ...transport } =
+    options
   const http = OpenRouterHttp.layerConfig(transport)
   const models = stateDir === undefined ? Models.layerMemory : Models.layer({ stateDir })
   const jobs = stateDir === undefined ? VideoJobStore.layerMemory : VideoJobStore.layerFile(stateDir)
@@ -110,6 +117,8 @@ export const layer = (
   options: Options & { readonly document?: unknown; readonly environment?: Readonly<Record<string, string | undefined>> } = {}
 ): Layer.Layer<Services, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   services(options).pipe(
+    // The limits in force for every service and call: the options' over the document's.
+    Layer.provideMerge(Limits.layerFromConfig(options.limits)),
     Layer.provideMerge(OpenRouterConfig.layer({ document: options.document, environment: options.environment ?? {}, baseUrl: options.baseUrl })),
     Layer.provideMerge(verifierOf(options))
   )
@@ -124,6 +133,9 @@ export const layerFile = (
   options: Options = {}
 ): Layer.Layer<Services, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   services(options).pipe(
-    Layer.provideMerge(OpenRouterConfig.layerFile(path, { baseUrl: options.baseUrl })),
+    Layer.provideMerge(Limits.layerFromConfig(options.limits)),
+    // The file itself is read within the options' limits (`configFileBytes`), as it cannot bound
+    // its own read.
+    Layer.provideMerge(OpenRouterConfig.layerFile(path, { baseUrl: options.baseUrl }).pipe(Layer.provide(Limits.layer(options.limits)))),
     Layer.provideMerge(verifierOf(options))
   )

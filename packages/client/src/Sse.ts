@@ -22,10 +22,20 @@
  * consumer can count them as liveness. The decoder knows nothing of `[DONE]`: it is an ordinary
  * `Data` event with the data `"[DONE]"`.
  *
+ * A line and an event are bounded (`sseLineBytes`, `sseEventBytes` of `Limits`, 16 MiB each by
+ * default, counted in characters): a line without an end, or `data:` lines without a blank line,
+ * would otherwise be held until memory or the engine's largest string runs out (a 600 MB line made
+ * `join` throw a `RangeError`). Past a bound the decoder keeps nothing more, stops, and the stream
+ * fails with `LimitExceeded` naming the limit, after the events completed before it.
+ *
  * @since 0.1.0
  */
+import { OpenRouterError } from "@openrouter-effect/core"
+import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import * as Limits from "./Limits.js"
 
 /**
  * One decoded item of an event stream: a dispatched event (its `data:` lines joined with `\n`, and
@@ -50,10 +60,36 @@ export interface End {
 }
 
 /**
+ * The bounds of a decoder, in characters (UTF-16 code units). Each defaults to its `Limits`
+ * default (16 MiB).
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface DecoderOptions {
+  /** The longest line (a `data:` line, a comment, any field), its line end not counted. */
+  readonly maxLineLength?: number | undefined
+  /** The longest data of one event: its `data:` values joined with `\n`. */
+  readonly maxEventLength?: number | undefined
+}
+
+/**
+ * Which bound a decoder went past, named as in `Limits`, and its value.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Overflow {
+  readonly limit: "sseLineBytes" | "sseEventBytes"
+  readonly max: number
+}
+
+/**
  * An incremental decoder of event-stream text. `push` returns the events completed by a piece of
  * text (pieces may split lines anywhere, including between `\r` and `\n`); `end` reports whether
  * the stream ended mid-event and resets the decoder. `bufferedLength` is the length of the
- * incomplete line held (never more than the longest line seen); it is exposed for tests.
+ * incomplete line held (never more than the longest line seen, and never more than the line
+ * bound); it is exposed for tests. `overflow` is the bound a push went past: that push returned
+ * the events completed before it, the decoder dropped what it held, and later pushes return
+ * nothing until `end`.
  *
  * @since 0.1.0 @category Models
  */
@@ -61,6 +97,7 @@ export interface Decoder {
   push(chunk: string): ReadonlyArray<Event>
   end(): End
   bufferedLength(): number
+  overflow(): Overflow | undefined
 }
 
 /**
@@ -74,6 +111,7 @@ export interface ByteDecoder {
   push(chunk: Uint8Array): ReadonlyArray<Event>
   end(): End
   bufferedLength(): number
+  overflow(): Overflow | undefined
 }
 
 const LF = 10
@@ -84,6 +122,10 @@ const BOM = 0xfeff
 const NONE: ReadonlyArray<Event> = []
 
 class TextState implements Decoder {
+  private readonly maxLine: number
+  private readonly maxEvent: number
+  /** The bound a push went past: nothing more is read until `end`. */
+  private overflowed: Overflow | undefined = undefined
   /** Pieces of the incomplete last line. */
   private tail: Array<string> = []
   private tailLength = 0
@@ -96,9 +138,14 @@ class TextState implements Decoder {
   private hasData = false
   private eventName = ""
 
+  constructor(options: DecoderOptions) {
+    this.maxLine = options.maxLineLength ?? Limits.defaults.sseLineBytes
+    this.maxEvent = options.maxEventLength ?? Limits.defaults.sseEventBytes
+  }
+
   push(chunk: string): ReadonlyArray<Event> {
     const length = chunk.length
-    if (length === 0) return NONE
+    if (length === 0 || this.overflowed !== undefined) return NONE
     let pos = 0
     if (this.atStart) {
       this.atStart = false
@@ -114,6 +161,8 @@ class TextState implements Decoder {
     let cr = chunk.indexOf("\r", pos)
     while (lf !== -1 || cr !== -1) {
       const end = lf === -1 ? cr : cr === -1 ? lf : lf < cr ? lf : cr
+      // Checked before the pieces are joined: a joined string past the bound is never made.
+      if (this.tailLength + (end - pos) > this.maxLine) return this.fail("sseLineBytes", this.maxLine, out)
       let line: string
       if (this.tailLength > 0) {
         this.tail.push(chunk.slice(pos, end))
@@ -125,6 +174,7 @@ class TextState implements Decoder {
       }
       const event = this.line(line)
       if (event !== undefined) (out ??= []).push(event)
+      else if (this.overflowed !== undefined) return out ?? NONE
       if (end === cr) {
         if (end + 1 < length) {
           pos = chunk.charCodeAt(end + 1) === LF ? end + 2 : end + 1
@@ -139,6 +189,7 @@ class TextState implements Decoder {
       if (cr !== -1 && cr < pos) cr = chunk.indexOf("\r", pos)
     }
     if (pos < length) {
+      if (this.tailLength + (length - pos) > this.maxLine) return this.fail("sseLineBytes", this.maxLine, out)
       this.tail.push(pos === 0 ? chunk : chunk.slice(pos))
       this.tailLength += length - pos
     }
@@ -146,7 +197,8 @@ class TextState implements Decoder {
   }
 
   end(): End {
-    const pending = this.tailLength > 0 || this.hasData
+    const pending = this.tailLength > 0 || this.hasData || this.overflowed !== undefined
+    this.overflowed = undefined
     this.tail = []
     this.tailLength = 0
     this.skipLF = false
@@ -159,6 +211,21 @@ class TextState implements Decoder {
 
   bufferedLength(): number {
     return this.tailLength
+  }
+
+  overflow(): Overflow | undefined {
+    return this.overflowed
+  }
+
+  /** Stops at a bound: drops what is held, keeps the events completed before it. */
+  private fail(limit: Overflow["limit"], max: number, out: Array<Event> | undefined): ReadonlyArray<Event> {
+    this.overflowed = { limit, max }
+    this.tail = []
+    this.tailLength = 0
+    this.data = ""
+    this.hasData = false
+    this.eventName = ""
+    return out ?? NONE
   }
 
   /** Interprets one complete line; returns the event it completes, if any. */
@@ -204,7 +271,9 @@ class TextState implements Decoder {
   }
 
   private appendData(value: string): void {
-    if (this.hasData) {
+    if ((this.hasData ? this.data.length + 1 : 0) + value.length > this.maxEvent) {
+      this.fail("sseEventBytes", this.maxEvent, undefined)
+    } else if (this.hasData) {
       this.data = this.data + "\n" + value
     } else {
       this.data = value
@@ -217,11 +286,15 @@ const PENDING: End = { pending: true }
 const COMPLETE: End = { pending: false }
 
 class ByteState implements ByteDecoder {
-  private readonly text = new TextState()
+  private readonly text: TextState
   private utf8 = new TextDecoder("utf-8", { ignoreBOM: true })
 
+  constructor(options: DecoderOptions) {
+    this.text = new TextState(options)
+  }
+
   push(chunk: Uint8Array): ReadonlyArray<Event> {
-    return chunk.length === 0 ? NONE : this.text.push(this.utf8.decode(chunk, { stream: true }))
+    return chunk.length === 0 || this.text.overflow() !== undefined ? NONE : this.text.push(this.utf8.decode(chunk, { stream: true }))
   }
 
   end(): End {
@@ -235,6 +308,10 @@ class ByteState implements ByteDecoder {
   bufferedLength(): number {
     return this.text.bufferedLength()
   }
+
+  overflow(): Overflow | undefined {
+    return this.text.overflow()
+  }
 }
 
 /**
@@ -242,14 +319,14 @@ class ByteState implements ByteDecoder {
  *
  * @since 0.1.0 @category Constructors
  */
-export const makeDecoder = (): Decoder => new TextState()
+export const makeDecoder = (options: DecoderOptions = {}): Decoder => new TextState(options)
 
 /**
  * Creates an incremental decoder of event-stream bytes (UTF-8).
  *
  * @since 0.1.0 @category Constructors
  */
-export const makeByteDecoder = (): ByteDecoder => new ByteState()
+export const makeByteDecoder = (options: DecoderOptions = {}): ByteDecoder => new ByteState(options)
 
 const decodeChunk = <A>(decoder: { push(chunk: A): ReadonlyArray<Event> }) => (chunk: Chunk.Chunk<A>): Chunk.Chunk<Event> => {
   let out: Array<Event> | undefined
@@ -263,19 +340,71 @@ const decodeChunk = <A>(decoder: { push(chunk: A): ReadonlyArray<Event> }) => (c
 }
 
 /**
+ * The error for a decoder's overflow: "An event-stream line exceeded sseLineBytes (16 MiB)".
+ *
+ * @since 0.1.0 @category Errors
+ */
+export const overflowError = (overflow: Overflow): OpenRouterError.LimitExceeded =>
+  new OpenRouterError.LimitExceeded({
+    message: `An event-stream ${overflow.limit === "sseLineBytes" ? "line" : "event"} exceeded ${overflow.limit} (${
+      Limits.formatBytes(overflow.max)
+    })`,
+    limit: overflow.limit,
+    max: overflow.max
+  })
+
+// One pass per chunk of input, like `Stream.mapChunks`, but a decoder that went past a bound ends
+// the stream there: the events before it are written, then the failure, and no more input is read.
+const decodeChannel = <A, E>(
+  decoder: { push(chunk: A): ReadonlyArray<Event>; overflow(): Overflow | undefined }
+): Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<A>, E | OpenRouterError.LimitExceeded, E, unknown, unknown> => {
+  const decodeOne = decodeChunk(decoder)
+  const loop: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<A>, E | OpenRouterError.LimitExceeded, E, unknown, unknown> = Channel
+    .readWithCause({
+      onInput: (chunk: Chunk.Chunk<A>) => {
+        const events = decodeOne(chunk)
+        const overflow = decoder.overflow()
+        const next = overflow === undefined ? loop : Channel.fail(overflowError(overflow))
+        return Chunk.isEmpty(events) ? next : Channel.zipRight(Channel.write(events), next)
+      },
+      onFailure: Channel.failCause,
+      onDone: () => Channel.void
+    })
+  return loop
+}
+
+// The bounds given, else those of the `Limits` in force.
+const withOptions = <A, E, R>(
+  options: DecoderOptions | undefined,
+  build: (options: DecoderOptions) => Stream.Stream<A, E, R>
+): Stream.Stream<A, E, R> =>
+  Stream.unwrap(Effect.map(Limits.Limits, (limits) =>
+    build({
+      maxLineLength: options?.maxLineLength ?? limits.sseLineBytes,
+      maxEventLength: options?.maxEventLength ?? limits.sseEventBytes
+    })))
+
+/**
  * Decodes a stream of UTF-8 bytes into events, one chunk of events per chunk of bytes (no Effect
  * per event). Each run of the stream gets its own decoder. An event not closed by a blank line when
- * the stream ends is dropped.
+ * the stream ends is dropped. A line or an event past its bound (`options`, else the `Limits` in
+ * force) fails the stream with `LimitExceeded`, after the events before it.
  *
  * @since 0.1.0 @category Decoding
  */
-export const decode = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Event, E, R> =>
-  Stream.suspend(() => Stream.mapChunks(bytes, decodeChunk(makeByteDecoder())))
+export const decode = <E, R>(
+  bytes: Stream.Stream<Uint8Array, E, R>,
+  options?: DecoderOptions
+): Stream.Stream<Event, E | OpenRouterError.LimitExceeded, R> =>
+  withOptions(options, (bounds) => Stream.pipeThroughChannelOrFail(bytes, decodeChannel<Uint8Array, E>(makeByteDecoder(bounds))))
 
 /**
  * Decodes a stream of event-stream text into events, like {@link decode}.
  *
  * @since 0.1.0 @category Decoding
  */
-export const decodeText = <E, R>(text: Stream.Stream<string, E, R>): Stream.Stream<Event, E, R> =>
-  Stream.suspend(() => Stream.mapChunks(text, decodeChunk(makeDecoder())))
+export const decodeText = <E, R>(
+  text: Stream.Stream<string, E, R>,
+  options?: DecoderOptions
+): Stream.Stream<Event, E | OpenRouterError.LimitExceeded, R> =>
+  withOptions(options, (bounds) => Stream.pipeThroughChannelOrFail(text, decodeChannel<string, E>(makeDecoder(bounds))))

@@ -1,7 +1,7 @@
 // The cheap deadline behind Chat.complete: under the live clock it forks one fiber and arms a
 // plain timer; under TestClock it is Effect.timeoutFail. Both must agree on what a caller sees.
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Deferred, Effect, Exit, Fiber, Stream, TestClock } from "effect"
+import { Chunk, Deferred, Duration, Effect, Exit, Fiber, Stream, TestClock } from "effect"
 import { deadline, failWhenIdle } from "../src/internal/deadline.js"
 
 class Late {
@@ -78,5 +78,37 @@ describe("failWhenIdle", () => {
       yield* TestClock.adjust("1 millis")
       const exit = yield* Fiber.await(fiber)
       expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toBeInstanceOf(Late)
+    }))
+})
+
+// Issue 17, defect 11: timers hold a signed 32-bit count of milliseconds; a longer delay overflows
+// and fires at once, so a deadline of 2^31 ms (about 24.8 days) used to time out immediately.
+describe("deadline beyond the timer maximum (issue 17)", () => {
+  const beyond = [2 ** 31, 2 ** 31 - 1 + 1000, 3_000_000_000, 34 * 24 * 3600 * 1000, Number.MAX_SAFE_INTEGER]
+
+  it.live("a deadline longer than 2^31 - 1 ms never fires early: the work finishes", () =>
+    Effect.gen(function*() {
+      for (const ms of beyond) {
+        const result = yield* deadline(Effect.as(Effect.sleep("30 millis"), ms), Duration.millis(ms), () => new Late())
+        expect(result).toBe(ms)
+      }
+      // An infinite deadline is none.
+      expect(yield* deadline(Effect.as(Effect.sleep("30 millis"), 1), Duration.infinity, () => new Late())).toBe(1)
+    }))
+
+  it.live("a stream's idle limit beyond 2^31 - 1 ms does not fail a pull that takes a moment", () =>
+    Effect.gen(function*() {
+      const slow = Stream.range(1, 3).pipe(Stream.tap(() => Effect.sleep("20 millis")))
+      const all = yield* Stream.runCollect(failWhenIdle(slow, Duration.millis(2 ** 32), () => new Late()))
+      expect(Chunk.toReadonlyArray(all)).toEqual([1, 2, 3])
+    }))
+
+  it.live("the long deadline is still interruptible, and clears its timer", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(deadline(Effect.never, Duration.millis(2 ** 33), () => new Late()))
+      yield* Effect.sleep("20 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
     }))
 })

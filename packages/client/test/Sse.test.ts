@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, FastCheck as fc, Stream } from "effect"
+import * as Limits from "../src/Limits.js"
 import * as Sse from "../src/Sse.js"
 
 const encoder = new TextEncoder()
@@ -478,3 +479,105 @@ describe("Sse: streams", () => {
       expect(error).toBe("boom")
     }))
 })
+
+// ---------------------------------------------------------------------------------------------
+// Limits (issue 17, defect 1): a line or an event past its bound fails with LimitExceeded naming
+// the limit; what is held never exceeds the bound, whatever arrives after.
+
+describe("Sse: limits", () => {
+  const isLimit = (error: unknown, limit: string, max: number) =>
+    typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "LimitExceeded" &&
+    (error as { limit?: unknown }).limit === limit && (error as { max?: unknown }).max === max
+
+  it("a line without an end: the decoder holds at most the bound, then stops and reports it", () => {
+    const decoder = Sse.makeByteDecoder({ maxLineLength: 1000 })
+    const events: Array<Sse.Event> = []
+    let maxBuffered = 0
+    events.push(...decoder.push(utf8("data: first\n\n")))
+    for (let i = 0; i < 100; i++) {
+      events.push(...decoder.push(utf8("x".repeat(97))))
+      maxBuffered = Math.max(maxBuffered, decoder.bufferedLength())
+    }
+    expect(events).toEqual([data("first")])
+    expect(maxBuffered).toBeLessThanOrEqual(1000)
+    expect(decoder.overflow()).toEqual({ limit: "sseLineBytes", max: 1000 })
+    expect(decoder.bufferedLength()).toBe(0)
+    // Nothing more is read after the overflow, even a well-formed event.
+    expect(decoder.push(utf8("\n\ndata: later\n\n"))).toEqual([])
+    expect(decoder.end()).toEqual({ pending: true })
+    expect(decoder.overflow()).toBeUndefined()
+  })
+
+  it("a line exactly at the bound passes; one character more does not (in one piece and split)", () => {
+    const ok = `data: ${"y".repeat(94)}` // 100 characters
+    expect(decodeTextWith({ maxLineLength: 100 }, `${ok}\n\n`).events).toEqual([data("y".repeat(94))])
+    expect(decodeTextWith({ maxLineLength: 100 }, `${ok}y\n\n`).overflow).toEqual({ limit: "sseLineBytes", max: 100 })
+    expect(decodeTextWith({ maxLineLength: 100 }, ok.slice(0, 50), `${ok.slice(50)}y`, "\n\n").overflow).toEqual({
+      limit: "sseLineBytes",
+      max: 100
+    })
+    // A comment is a line too.
+    expect(decodeTextWith({ maxLineLength: 100 }, `: ${"z".repeat(200)}\n`).overflow).toEqual({ limit: "sseLineBytes", max: 100 })
+  })
+
+  it("data lines each under the line bound but joined past the event bound", () => {
+    const line = `data: ${"d".repeat(50)}\n`
+    const result = decodeTextWith({ maxLineLength: 100, maxEventLength: 400 }, "data: a\n\n", line.repeat(20))
+    expect(result.events).toEqual([data("a")])
+    expect(result.overflow).toEqual({ limit: "sseEventBytes", max: 400 })
+  })
+
+  it.prop("whatever the pieces, nothing past the bound is held and the events before it are given", [
+    fc.integer({ min: 8, max: 200 }),
+    fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 8 })
+  ], ([max, cuts]) => {
+    const text = `data: ok\n\n: ping\n${"q".repeat(max * 3)}\n\ndata: after\n\n`
+    const decoder = Sse.makeDecoder({ maxLineLength: max, maxEventLength: max })
+    const events: Array<Sse.Event> = []
+    for (const piece of splitTextAt(text, cuts)) {
+      events.push(...decoder.push(piece))
+      expect(decoder.bufferedLength()).toBeLessThanOrEqual(max)
+    }
+    expect(events).toEqual([data("ok"), comment("ping")])
+    expect(decoder.overflow()).toEqual({ limit: "sseLineBytes", max })
+  })
+
+  it.effect("decode fails with LimitExceeded naming the limit, after the events before it", () =>
+    Effect.gen(function*() {
+      const seen: Array<Sse.Event> = []
+      let pulled = 0
+      const endless = Stream.concat(
+        Stream.make(utf8("data: a\n\n")),
+        Stream.repeatEffect(Effect.sync(() => {
+          pulled++
+          return utf8("x".repeat(4096))
+        }))
+      )
+      const error = yield* Sse.decode(endless, { maxLineLength: 64 * 1024 }).pipe(
+        Stream.runForEach((event) => Effect.sync(() => seen.push(event))),
+        Effect.flip
+      )
+      expect(seen).toEqual([data("a")])
+      expect(isLimit(error, "sseLineBytes", 64 * 1024)).toBe(true)
+      expect((error as { message: string }).message).toBe("An event-stream line exceeded sseLineBytes (64 KiB)")
+      // The stream stopped reading at the bound: 17 reads of 4 KiB go past 64 KiB.
+      expect(pulled).toBeLessThanOrEqual(17)
+    }))
+
+  it.effect("decode takes its bounds from the Limits in force", () =>
+    Effect.gen(function*() {
+      const error = yield* Sse.decodeText(Stream.make("data: ", "e".repeat(300))).pipe(
+        Stream.runDrain,
+        Effect.flip,
+        Effect.provide(Limits.layer({ sseLineBytes: 256 }))
+      )
+      expect(isLimit(error, "sseLineBytes", 256)).toBe(true)
+    }))
+})
+
+/** Feeds text pieces to one decoder with bounds; returns the events and the overflow. */
+function decodeTextWith(options: Sse.DecoderOptions, ...pieces: ReadonlyArray<string>) {
+  const decoder = Sse.makeDecoder(options)
+  const events = pieces.flatMap((piece) => decoder.push(piece))
+  return { events, overflow: decoder.overflow() }
+}

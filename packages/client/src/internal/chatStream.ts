@@ -1,6 +1,7 @@
 /**
  * A chat stream's body as typed events: bytes → SSE events (`Sse.decode`) → JSON chunks → events,
- * one pass per read. The stream fails when the body goes idle too long, a chunk is not JSON,
+ * one pass per read. The stream fails when the body goes idle too long, runs past its end (the
+ * call's timeout or `streamTotalMs`), a line or event passes its `Limits`, a chunk is not JSON,
  * a chunk carries an in-band error (after the events before it), or the body ends without
  * `[DONE]`. A JSON completion that answers a streaming request gives the same events
  * ({@link completionEvents}).
@@ -21,7 +22,7 @@ import type { Event } from "../Chat.js"
 import type { Usage } from "../ChatResponse.js"
 import * as Sse from "../Sse.js"
 import { inBandError, malformed, record, STOP } from "./chatWire.js"
-import { failWhenIdle } from "./deadline.js"
+import { failWhenIdleOrLate } from "./deadline.js"
 
 /** How chunks become events. @internal */
 export interface DecodeOptions {
@@ -182,10 +183,16 @@ export const completionEvents = (body: Record<string, unknown>, options: DecodeO
 }
 
 /** @internal */
-export const events = (
+export const events = <L>(
   response: HttpClientResponse.HttpClientResponse,
-  options: DecodeOptions & { readonly idle: Duration.DurationInput; readonly requestId: string | undefined }
-): Stream.Stream<Event, OpenRouterError.ApiError | OpenRouterError.TransportError> => {
+  options: DecodeOptions & {
+    readonly idle: Duration.DurationInput
+    readonly requestId: string | undefined
+    /** When the whole stream must have ended (clock milliseconds), and the error past it. */
+    readonly endAt: number
+    readonly onLate: () => L
+  }
+): Stream.Stream<Event, OpenRouterError.ApiError | OpenRouterError.TransportError | OpenRouterError.LimitExceeded | L> => {
   const { idle, requestId } = options
   const eventsOf = decoder(options)
   let done = false
@@ -195,13 +202,17 @@ export const events = (
     Stream.mapError((error) =>
       new OpenRouterError.TransportError({ message: `The chat stream broke: ${error.message}`, phase: "response", cause: error })
     ),
+    // Keep-alive comments are bytes: they renew the idle limit, never the end.
     (bytes) =>
-      failWhenIdle(
-        bytes,
+      failWhenIdleOrLate(bytes, {
         idle,
-        () => new OpenRouterError.Timeout({ message: `The chat stream sent nothing for ${Duration.format(Duration.decode(idle))}`, source: "client" })
-      ),
-    Sse.decode,
+        onIdle: () =>
+          new OpenRouterError.Timeout({ message: `The chat stream sent nothing for ${Duration.format(Duration.decode(idle))}`, source: "client" }),
+        endAt: options.endAt,
+        onLate: options.onLate
+      }),
+    // Lines and events bounded by the `Limits` in force (`LimitExceeded` past them).
+    (bytes) => Sse.decode(bytes),
     // One pass per read, not per event. A malformed chunk or an in-band error ends the read
     // there: the events before it are delivered, then the stream fails with it.
     Stream.mapChunks((sseEvents): Chunk.Chunk<Event | typeof STOP> => {

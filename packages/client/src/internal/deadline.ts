@@ -6,14 +6,19 @@
  * `Chat.complete` at high concurrency. Under
  * any other clock (`TestClock` in tests) it is `Effect.timeoutFail` itself, so time policies stay
  * testable.
+ *
+ * Any duration is safe: one beyond the timer maximum (2^31 - 1 ms) is a chain of timers, and an
+ * infinite one is no timer, never an immediate timeout.
  */
 import type * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { MAX_TIMER_MS } from "./timeouts.js"
 
 // The class of the live clock, taken from Effect's default services.
 const LiveClock = Effect.runSync(Effect.clock).constructor
@@ -27,14 +32,23 @@ export const deadline = <A, E, R, E2>(
   Effect.clockWith((clock) => {
     if (clock.constructor !== LiveClock) return Effect.timeoutFail(self, { duration, onTimeout })
     const ms = Duration.toMillis(Duration.decode(duration))
+    // No deadline at all: arming a timer with `Infinity` would fire it at once.
+    if (ms === Infinity) return self
     return Effect.flatMap(Effect.fork(self), (fiber) =>
       Effect.async<A, E | E2>((resume) => {
         let settled = false
-        const timer = setTimeout(() => {
-          if (settled) return
-          settled = true
-          resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
-        }, ms)
+        let timer: ReturnType<typeof setTimeout> | undefined
+        // A timer holds at most 2^31 - 1 ms (a longer delay overflows and fires at once): a
+        // longer deadline is a chain of timers, each re-armed with what remains.
+        const arm = (remaining: number) => {
+          timer = setTimeout(() => {
+            if (settled) return
+            if (remaining > MAX_TIMER_MS) return arm(remaining - MAX_TIMER_MS)
+            settled = true
+            resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+          }, Math.min(remaining, MAX_TIMER_MS))
+        }
+        arm(ms)
         fiber.addObserver((exit: Exit.Exit<A, E>) => {
           if (settled) return
           settled = true
@@ -65,3 +79,34 @@ export const failWhenIdle = <A, E, R, E2>(
       (pull): Effect.Effect<Chunk.Chunk<A>, Option.Option<E | E2>, R> => deadline(pull, duration, () => Option.some<E | E2>(onIdle()))
     )
   )
+
+/**
+ * {@link failWhenIdle}, and the whole stream must end by `endAt` (in the clock's milliseconds):
+ * each pull gets the shorter of the idle limit and the time left, so what arrives (keep-alive
+ * comments included) renews the idle limit but never the end. Past the end: `onLate()`. Still one
+ * timer per pull.
+ */
+export const failWhenIdleOrLate = <A, E, R, E2, E3>(
+  self: Stream.Stream<A, E, R>,
+  options: {
+    readonly idle: Duration.DurationInput
+    readonly onIdle: () => E2
+    readonly endAt: number
+    readonly onLate: () => E3
+  }
+): Stream.Stream<A, E | E2 | E3, R> => {
+  const idleMs = Duration.toMillis(Duration.decode(options.idle))
+  return Stream.fromPull(
+    Effect.map(
+      Stream.toPull(self),
+      (pull): Effect.Effect<Chunk.Chunk<A>, Option.Option<E | E2 | E3>, R> =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const left = options.endAt - now
+          if (left <= 0) return Effect.fail(Option.some<E | E2 | E3>(options.onLate()))
+          return left < idleMs
+            ? deadline(pull, Duration.millis(left), () => Option.some<E | E2 | E3>(options.onLate()))
+            : deadline(pull, options.idle, () => Option.some<E | E2 | E3>(options.onIdle()))
+        })
+    )
+  )
+}
