@@ -16,8 +16,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ImageExtraction from "./ImageExtraction.js"
-import { writeFileAtomic } from "./internal/atomicFile.js"
+import { readText } from "./internal/jsonBody.js"
+import { checkTimeoutMs } from "./internal/timeouts.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
+import * as OutputFile from "./OutputFile.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
 
 /** The models of §12.1. @since 0.1.0 @category Constants */
@@ -71,7 +73,10 @@ export interface GenerateOptions {
   readonly resolution?: string | undefined
   /** Images to edit, at most 5. */
   readonly inputImages?: ReadonlyArray<InputImage> | undefined
-  /** Wins over `imageGenerationModel.timeoutMs`, which wins over 180 s. */
+  /**
+   * Wins over `imageGenerationModel.timeoutMs`, which wins over 180 s. At most 2^31 - 1 ms (about
+   * 24.8 days): a longer one is a `BadInput` before any request.
+   */
   readonly timeoutMs?: number | undefined
 }
 
@@ -179,7 +184,9 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
 
   const prepare: Service["prepare"] = (options) =>
     Effect.gen(function*() {
-      const media = yield* config.media({ kind: "image", model: options.model, timeoutMs: options.timeoutMs })
+      // A timer holds at most 2^31 - 1 ms: a longer timeout would fire at once.
+      const timeoutMs = yield* checkTimeoutMs("timeoutMs", options.timeoutMs)
+      const media = yield* config.media({ kind: "image", model: options.model, timeoutMs })
       const requestBody = yield* body(media.model.slug, options)
       const headers = {
         ...HeaderPolicy.headers({ route: media.route, configured: media.headers }),
@@ -208,9 +215,12 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           { retryClass: "billable-post", target: prepared.settings, timeout, operation: "images.generate" }
         )
         const requestId = response.headers["x-request-id"] ?? response.headers["request-id"] ?? response.headers["x-generation-id"]
-        const text = yield* response.text.pipe(
+        // At most `jsonBodyBytes` of the `Limits` in force (`LimitExceeded` past it).
+        const text = yield* readText(response, { what: "the image response" }).pipe(
           Effect.mapError((error) =>
-            new OpenRouterError.TransportError({ message: `Reading the image response failed: ${error.message}`, phase: "response", cause: error })
+            error._tag === "LimitExceeded"
+              ? error
+              : new OpenRouterError.TransportError({ message: `Reading the image response failed: ${error.message}`, phase: "response", cause: error })
           )
         )
         let parsed: unknown
@@ -248,27 +258,22 @@ export const layer: Layer.Layer<Images, never, OpenRouterConfig | OpenRouterHttp
 
 /**
  * Writes images into a directory (created when missing), each atomically: a temporary file in the
- * same directory, then a rename, so a reader never sees half an image. Answers the paths.
+ * same directory, then a rename, so a reader never sees half an image. An existing file is kept:
+ * the image takes the next free name (`image-1-2.png`) unless `force` is given. Answers the paths
+ * written.
  *
  * @since 0.1.0 @category Files
  */
 export const save = (
   images: ReadonlyArray<ImageExtraction.GeneratedImage>,
-  directory: string
+  directory: string,
+  options: OutputFile.Options = {}
 ): Effect.Effect<ReadonlyArray<string>, OpenRouterError.BadInput, FileSystem.FileSystem> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    yield* fs.makeDirectory(directory, { recursive: true })
+    yield* OutputFile.checkDirectory(directory, "directory")
     const paths: Array<string> = []
     for (const image of images) {
-      const path = `${directory.replace(/\/+$/, "")}/${image.fileName}`
-      yield* writeFileAtomic(path, image.bytes)
-      paths.push(path)
+      paths.push(yield* OutputFile.save(`${directory.replace(/\/+$/, "") || "/"}/${image.fileName}`, image.bytes, options, "directory"))
     }
     return paths
-  }).pipe(
-    Effect.mapError((error) =>
-      new OpenRouterError.BadInput({ field: "directory", value: directory, message: `Cannot write the images to ${directory}: ${error.message}` })
-    ),
-    Effect.withSpan("Images.save", { captureStackTrace: false })
-  )
+  }).pipe(Effect.withSpan("Images.save", { captureStackTrace: false }))

@@ -18,7 +18,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as AudioResponse from "./AudioResponse.js"
-import { replaceFile } from "./internal/atomicFile.js"
+import * as JsonBody from "./internal/jsonBody.js"
+import * as OutputFile from "./internal/outputFile.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import * as OpenRouterHttp from "./OpenRouterHttp.js"
 
@@ -75,6 +76,16 @@ export interface Transcript {
 /** @since 0.1.0 @category Models */
 export type SpeechError = OpenRouterHttp.ExecuteError | Settings.ResolveError | OpenRouterError.BadInput
 
+/**
+ * How {@link Service.synthesizeToFile} treats an existing file: `force` replaces it (without it,
+ * a new free name is used).
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface OutputFileOptions {
+  readonly force?: boolean | undefined
+}
+
 /** The request of a synthesis, before sending. @since 0.1.0 @category Models */
 export interface PreparedSpeech {
   readonly url: string
@@ -87,8 +98,17 @@ export interface PreparedSpeech {
 export interface Service {
   readonly prepare: (options: SynthesizeOptions) => Effect.Effect<PreparedSpeech, Settings.ResolveError>
   readonly synthesize: (options: SynthesizeOptions) => Effect.Effect<Audio, SpeechError>
-  /** Streams the audio into `path` (a temporary file, renamed when complete); `bytes` is left empty. */
-  readonly synthesizeToFile: (options: SynthesizeOptions, path: string) => Effect.Effect<SavedAudio, SpeechError, FileSystem.FileSystem>
+  /**
+   * Streams the audio into `path` (an exclusive temporary file, put in place when complete);
+   * `bytes` is left empty. The place is checked writable before the request. An existing file is
+   * kept and the audio takes the next free name (`speech-1.mp3`), unless `output.force`; the
+   * answer's `path` is where it went.
+   */
+  readonly synthesizeToFile: (
+    options: SynthesizeOptions,
+    path: string,
+    output?: OutputFileOptions
+  ) => Effect.Effect<SavedAudio, SpeechError, FileSystem.FileSystem>
   readonly transcribe: (options: TranscribeOptions) => Effect.Effect<Transcript, SpeechError>
 }
 
@@ -168,15 +188,30 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         const prepared = yield* prepare(call)
         return yield* Effect.gen(function*() {
           const response = yield* request(prepared)
-          const bytes = new Uint8Array(yield* response.arrayBuffer.pipe(Effect.mapError(readError)))
+          // Read with the audio cap: an endless body costs the cap, not the process.
+          const bytes = yield* JsonBody.readBytes(response, { what: "the audio response", limit: "maxAudioBytes", max: MAX_AUDIO_BYTES }).pipe(
+            Effect.catchTags({
+              LimitExceeded: () =>
+                Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter TTS API error: audio response exceeds ${MAX_AUDIO_BYTES} bytes` })),
+              ResponseError: (error) => Effect.fail(readError(error))
+            })
+          )
           const checked = yield* AudioResponse.checkAudio(response.headers["content-type"], bytes, MAX_AUDIO_BYTES)
           return audioOf(prepared, checked)
         }).pipe(timeoutOf(prepared.settings.timeoutMs, "speech"))
       })
 
-    const synthesizeToFile: Service["synthesizeToFile"] = Effect.fn("Speech.synthesizeToFile")(function*(call: SynthesizeOptions, path: string) {
+    const synthesizeToFile: Service["synthesizeToFile"] = Effect.fn("Speech.synthesizeToFile")(function*(
+        call: SynthesizeOptions,
+        path: string,
+        output: OutputFile.Options = {}
+      ) {
         const fs = yield* FileSystem.FileSystem
         const prepared = yield* prepare(call)
+        // Where the audio goes is decided, and checked writable, before the billable request: an
+        // existing file is kept (a new free name) unless `force`, and what is not a regular file
+        // is refused.
+        const planned = yield* OutputFile.plan(fs, path, output, "path")
         return yield* Effect.gen(function*() {
           const response = yield* request(prepared)
           // The content type is checked before a byte is written; the size as the bytes arrive.
@@ -184,33 +219,36 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
           }
           let size = 0
-          // Streamed into a temporary file renamed into place once whole: a failure at any point
-          // leaves nothing under `path`.
-          yield* replaceFile(path, (temporary) =>
+          // Streamed into an exclusive temporary file put in place once whole: a failure at any
+          // point leaves nothing under the output's name.
+          const written = yield* OutputFile.commit(fs, planned, (temporary) =>
             Effect.gen(function*() {
-              yield* response.stream.pipe(
-                Stream.mapError(readError),
-                Stream.mapEffect((chunk) => {
-                  size += chunk.byteLength
-                  return size > MAX_AUDIO_BYTES
-                    ? Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter TTS API error: audio response exceeds ${MAX_AUDIO_BYTES} bytes` }))
-                    : Effect.succeed(chunk)
-                }),
-                Stream.run(fs.sink(temporary))
+              yield* OutputFile.writeStreamExclusive(
+                fs,
+                temporary,
+                response.stream.pipe(
+                  Stream.mapError(readError),
+                  Stream.mapEffect((chunk) => {
+                    size += chunk.byteLength
+                    return size > MAX_AUDIO_BYTES
+                      ? Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter TTS API error: audio response exceeds ${MAX_AUDIO_BYTES} bytes` }))
+                      : Effect.succeed(chunk)
+                  })
+                )
+              ).pipe(
+                // The path cannot be written: bad input, not a remote failure.
+                Effect.catchTags({
+                  SystemError: (error) => Effect.fail(cannotWrite(path, error.message)),
+                  BadArgument: (error) => Effect.fail(cannotWrite(path, error.message))
+                })
               )
               const declared = AudioResponse.declaredLength(response.headers)
               if (declared !== undefined && size !== declared) {
                 return yield* Effect.fail(readError({ message: `the audio ended after ${size} of ${declared} bytes` }))
               }
               if (size === 0) return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter TTS API error: malformed audio response" }))
-            })).pipe(
-              // The path cannot be written: bad input, not a remote failure.
-              Effect.catchTags({
-                SystemError: (error) => Effect.fail(cannotWrite(path, error.message)),
-                BadArgument: (error) => Effect.fail(cannotWrite(path, error.message))
-              })
-            )
-          return { ...audioOf(prepared, new Uint8Array(0)), path, size }
+            }), "path")
+          return { ...audioOf(prepared, new Uint8Array(0)), path: written, size }
         }).pipe(timeoutOf(prepared.settings.timeoutMs, "speech"))
       })
 
@@ -233,10 +271,14 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
             ),
             { retryClass: "billable-post", target, timeout: Duration.millis(timeoutMs), operation: "speech.transcribe" }
           )
-          const json = yield* response.json.pipe(
-            Effect.mapError(() => new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response is not JSON" }))
-          )
-          const text = (json as { text?: unknown } | null)?.text
+          // Read with the `jsonBodyBytes` cap (`LimitExceeded` past it).
+          const json = yield* JsonBody.readJson(response, {
+            what: "the transcription response",
+            malformed: () => new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response is not JSON" }),
+            // As before: an answer that cannot be read whole is reported as malformed.
+            readFailed: () => new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response is not JSON" })
+          })
+          const text = (json.value as { text?: unknown } | null)?.text
           if (typeof text !== "string") {
             return yield* Effect.fail(new OpenRouterError.MalformedResponse({ message: "OpenRouter transcription response missing text" }))
           }

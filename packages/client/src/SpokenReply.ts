@@ -22,6 +22,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Chat from "./Chat.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
+import * as OutputFile from "./OutputFile.js"
 import * as Speech from "./Speech.js"
 
 /**
@@ -36,6 +37,8 @@ export type Speak = "config" | "always" | "never"
 export interface SpeakOptions {
   /** The voice, model, format, speed and timeout of the speech; default the configured ones. */
   readonly speech?: Omit<Speech.SynthesizeOptions, "text"> | undefined
+  /** Into a file: replace an existing file instead of choosing a new free name. */
+  readonly force?: boolean | undefined
 }
 
 /** @since 0.1.0 @category Models */
@@ -117,7 +120,8 @@ export const make: Effect.Effect<Service, never, Chat.Chat | Speech.Speech | Ope
 
   const speak: Service["speak"] = (text, options = {}) => speech.synthesize({ ...options.speech, text })
 
-  const speakToFile: Service["speakToFile"] = (text, path, options = {}) => speech.synthesizeToFile({ ...options.speech, text }, path)
+  const speakToFile: Service["speakToFile"] = (text, path, options = {}) =>
+    speech.synthesizeToFile({ ...options.speech, text }, path, { force: options.force })
 
   // The completion, then its text spoken by `say` when enabled and not empty.
   const completeWith = <A extends Speech.Audio, R>(
@@ -126,7 +130,7 @@ export const make: Effect.Effect<Service, never, Chat.Chat | Speech.Speech | Ope
     say: (text: string) => Effect.Effect<A, Speech.SpeechError, R>
   ): Effect.Effect<Reply<A>, ReplyError, R> =>
     Effect.gen(function*() {
-      const { speak: mode, speech: _speech, ...chatOptions } = options
+      const { force: _force, speak: mode, speech: _speech, ...chatOptions } = options
       const completion = yield* chat.complete(request, chatOptions)
       const on = yield* enabled(mode)
       if (!on || completion.text.trim() === "") return { completion, audio: Option.none() }
@@ -135,8 +139,12 @@ export const make: Effect.Effect<Service, never, Chat.Chat | Speech.Speech | Ope
 
   const complete: Service["complete"] = (request, options = {}) => completeWith(request, options, (text) => speak(text, options))
 
+  // The file is checked writable before the chat, which is billed too.
   const completeToFile: Service["completeToFile"] = (request, path, options = {}) =>
-    completeWith(request, options, (text) => speakToFile(text, path, options))
+    Effect.zipRight(
+      OutputFile.plan(path, { force: options.force }, "path"),
+      completeWith(request, options, (text) => speakToFile(text, path, options))
+    )
 
   return { enabled, speak, speakToFile, complete, completeToFile }
 })

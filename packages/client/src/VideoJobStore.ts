@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { writeFileAtomic } from "./internal/atomicFile.js"
+import { describeType, readBounded, sha256Hex } from "./internal/localFile.js"
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -31,8 +32,10 @@ export interface VideoJob {
   /** When the job was accepted, in milliseconds since the epoch. */
   readonly submittedAt: number
   readonly status: "submitted" | "completed" | "downloaded" | "failed"
-  /** Where the download goes, when known. */
+  /** Where the download goes, when known (where it went, once `downloaded`). */
   readonly output?: string
+  /** The size of the downloaded file, once `downloaded` into one. */
+  readonly size?: number
   readonly generationId?: string
   readonly error?: string
 }
@@ -50,6 +53,7 @@ export const VideoJobSchema: Schema.Schema<VideoJob> = Schema.Struct({
   submittedAt: Schema.Number,
   status: Schema.Literal("submitted", "completed", "downloaded", "failed"),
   output: Schema.optionalWith(Schema.String, { exact: true }),
+  size: Schema.optionalWith(Schema.Number, { exact: true }),
   generationId: Schema.optionalWith(Schema.String, { exact: true }),
   error: Schema.optionalWith(Schema.String, { exact: true })
 })
@@ -106,7 +110,7 @@ const makeService = (
     readonly put: (job: VideoJob) => Effect.Effect<void, StoreError>
     readonly get: (id: string) => Effect.Effect<Option.Option<VideoJob>, StoreError>
     readonly list: Effect.Effect<ReadonlyArray<VideoJob>, StoreError>
-    readonly pathOf?: (id: string) => string
+    readonly pathOf?: (id: string) => Effect.Effect<string>
   }
 ): Effect.Effect<Service> =>
   Effect.map(Effect.makeSemaphore(1), (lock) => {
@@ -117,7 +121,7 @@ const makeService = (
       lock.withPermits(1)(
         Effect.gen(function*() {
           const current = yield* raw.get(id)
-          if (Option.isNone(current)) return yield* Effect.fail(absent(id, raw.pathOf?.(id)))
+          if (Option.isNone(current)) return yield* Effect.fail(absent(id, raw.pathOf === undefined ? undefined : yield* raw.pathOf(id)))
           const next = merge(current.value, patch)
           yield* raw.put(next)
           return next
@@ -130,11 +134,38 @@ const makeService = (
 // File store
 // ---------------------------------------------------------------------------------------------
 
+// Ids whose encoded name is short enough keep the readable name stores have always used; longer
+// ones (a server may answer any length, and a file name is at most 255 bytes) are stored under
+// their SHA-256. `=` is escaped by `encodeURIComponent`, so the two forms cannot meet.
+const MAX_READABLE_NAME = 200
+
+const MAX_JOB_FILE_BYTES = 1024 * 1024
+
+/**
+ * The file name of job `id` in a store: `<encodeURIComponent(id)>.json`, or, when that would be
+ * longer than 200 characters, `=sha256-<hex>.json`.
+ *
+ * @since 0.1.0 @category Files
+ */
+export const fileNameOf = (id: string): Effect.Effect<string> => {
+  // `encodeURIComponent` throws on a lone surrogate (JSON can carry one): hashed then.
+  let readable: string | undefined
+  try {
+    readable = encodeURIComponent(id)
+  } catch {
+    readable = undefined
+  }
+  return readable !== undefined && readable.length <= MAX_READABLE_NAME
+    ? Effect.succeed(`${readable}.json`)
+    : Effect.map(sha256Hex(id), (digest) => `=sha256-${digest}.json`)
+}
+
 const decodeJob = Schema.decodeUnknownEither(Schema.parseJson(VideoJobSchema))
 const encodeJob = Schema.encodeSync(VideoJobSchema)
 
 /**
- * A store keeping one JSON file per job at `<stateDir>/videos/<encodeURIComponent(id)>.json`, mode
+ * A store keeping one JSON file per job at `<stateDir>/videos/<name>`, {@link fileNameOf} the job's
+ * id (`<encodeURIComponent(id)>.json`, or `=sha256-<hex>.json` for ids of any length), mode
  * 0600. Each write goes to a temporary file in the same directory (`*.tmp`, see `AtomicFile`)
  * which is then renamed over the job's file, so a file is always either the old or the new job. `list` skips (and logs) files that
  * cannot be read or decoded; `get` reports them as a {@link StoreError} naming the file.
@@ -145,16 +176,32 @@ export const makeFile = (stateDir: string): Effect.Effect<Service, never, FileSy
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const dir = `${stateDir.replace(/\/+$/, "")}/videos`
-    const pathOf = (id: string) => `${dir}/${encodeURIComponent(id)}.json`
+    const pathOf = (id: string) => Effect.map(fileNameOf(id), (name) => `${dir}/${name}`)
     const failure = (path: string, what: string) => (error: { readonly message: string }) =>
       new StoreError({ message: `cannot ${what} ${path}: ${error.message}`, path })
 
     const read = (path: string): Effect.Effect<Option.Option<VideoJob>, StoreError> =>
       Effect.gen(function*() {
-        const exists = yield* fs.exists(path).pipe(Effect.mapError(failure(path, "read")))
-        if (!exists) return Option.none()
-        const text = yield* fs.readFileString(path).pipe(Effect.mapError(failure(path, "read")))
-        const decoded = decodeJob(text)
+        // A job file is a few hundred bytes: a regular file of at most 1 MiB is read, nothing else
+        // (a FIFO or a device planted in the state directory would block or never end).
+        const bytes = yield* readBounded(fs, path, MAX_JOB_FILE_BYTES).pipe(
+          Effect.map(Option.some),
+          Effect.catchAll((problem) =>
+            problem._tag === "NotFound"
+              ? Effect.succeed(Option.none<Uint8Array>())
+              : Effect.fail(
+                failure(path, "read")({
+                  message: problem._tag === "Failed"
+                    ? problem.error.message
+                    : problem._tag === "TooLarge"
+                    ? `larger than ${MAX_JOB_FILE_BYTES} bytes`
+                    : `it is ${describeType(problem.type)}, not a regular file`
+                })
+              )
+          )
+        )
+        if (Option.isNone(bytes)) return Option.none()
+        const decoded = decodeJob(new TextDecoder().decode(bytes.value))
         if (decoded._tag === "Left") {
           return yield* Effect.fail(
             new StoreError({ message: `corrupt video job file ${path}: ${decoded.left.message}`, path })
@@ -163,9 +210,9 @@ export const makeFile = (stateDir: string): Effect.Effect<Service, never, FileSy
         return Option.some(decoded.right)
       })
 
-    const put = (job: VideoJob): Effect.Effect<void, StoreError> => {
-      const path = pathOf(job.id)
-      return fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(
+    const put = (job: VideoJob): Effect.Effect<void, StoreError> =>
+      Effect.flatMap(pathOf(job.id), (path) =>
+      fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(
         Effect.mapError(failure(dir, "create directory")),
         Effect.zipRight(
           writeFileAtomic(path, `${JSON.stringify(encodeJob(job), null, 2)}\n`, { mode: 0o600 }).pipe(
@@ -173,12 +220,11 @@ export const makeFile = (stateDir: string): Effect.Effect<Service, never, FileSy
             Effect.provideService(FileSystem.FileSystem, fs)
           )
         )
-      )
-    }
+      ))
 
-    const get = (id: string): Effect.Effect<Option.Option<VideoJob>, StoreError> => {
-      const path = pathOf(id)
-      return read(path).pipe(
+    const get = (id: string): Effect.Effect<Option.Option<VideoJob>, StoreError> =>
+      Effect.flatMap(pathOf(id), (path) =>
+      read(path).pipe(
         Effect.flatMap((job) =>
           Option.isSome(job) && job.value.id !== id
             ? Effect.fail(
@@ -189,8 +235,7 @@ export const makeFile = (stateDir: string): Effect.Effect<Service, never, FileSy
             )
             : Effect.succeed(job)
         )
-      )
-    }
+      ))
 
     const list: Effect.Effect<ReadonlyArray<VideoJob>, StoreError> = Effect.gen(function*() {
       const exists = yield* fs.exists(dir).pipe(Effect.mapError(failure(dir, "read")))

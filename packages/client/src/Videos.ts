@@ -27,7 +27,11 @@ import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as VideoDownload from "./internal/videoDownload.js"
+import { readJson } from "./internal/jsonBody.js"
+import * as OutputFile from "./internal/outputFile.js"
+import { checkTimeoutMs } from "./internal/timeouts.js"
 import * as VideoJobs from "./internal/videoJob.js"
+import * as Limits from "./Limits.js"
 import { OpenRouterConfig } from "./OpenRouterConfig.js"
 import { type ExecuteError, OpenRouterHttp } from "./OpenRouterHttp.js"
 import { type StoreError, type VideoJob, VideoJobStore } from "./VideoJobStore.js"
@@ -62,8 +66,21 @@ export interface PollOptions {
 }
 /** @since 0.1.0 @category Models */
 export interface DownloadOptions {
-  /** Stream the video into this file (a temporary file, renamed when complete); else into memory under the media cap. */
+  /**
+   * Stream the video into this file (a temporary `<output>.<job digest>.partial`, put in place
+   * when complete); else into memory under the media cap. An existing file that is not this job's
+   * own download is kept: the video takes the next free name (`video-1.mp4`, recorded in the job
+   * and answered as `file`), unless `force`.
+   */
   readonly output?: string | undefined
+  /** Replace an existing file at `output` instead of choosing a new free name. */
+  readonly force?: boolean | undefined
+  /**
+   * The download's deadline, with `Limits.downloadTotalMs` (the shorter wins); an idle body ends
+   * after `Limits.downloadIdleMs`. Bytes past the declared `Content-Length` (else past
+   * `Limits.downloadBytes`) are a `LimitExceeded`.
+   */
+  readonly timeoutMs?: number | undefined
 }
 
 /** @since 0.1.0 @category Models */
@@ -173,8 +190,14 @@ export const make: Effect.Effect<
       timeout: Duration.seconds(5),
       operation: "videos.models"
     }).pipe(
-      Effect.flatMap((response) => response.json),
-      Effect.map(VideoRequest.capabilitiesFromCatalog),
+      // Bounded like every JSON body (jsonBodyBytes): the catalogue is a hint, never worth the process.
+      Effect.flatMap((response) =>
+        readJson(response, {
+          what: "OpenRouter's video models",
+          malformed: (_text, cause) => new OpenRouterError.MalformedResponse({ message: `OpenRouter's video models are not JSON: ${String(cause)}` })
+        })
+      ),
+      Effect.map((body) => VideoRequest.capabilitiesFromCatalog(body.value)),
       Effect.tapError((error) => Effect.logWarning(`The video model catalogue could not be read; using the bundled capabilities (${error._tag})`)),
       Effect.orElseSucceed(() => new Map<string, VideoRequest.VideoCapabilities>())
     )
@@ -198,7 +221,8 @@ export const make: Effect.Effect<
 
   const prepare: Service["prepare"] = (request, options = {}) =>
     Effect.gen(function*() {
-      const settings = yield* settingsFor(request.model, request.timeoutMs)
+      // A deadline the timer cannot hold would fire at once: refused before anything is sent.
+      const settings = yield* settingsFor(request.model, yield* checkTimeoutMs("timeoutMs", request.timeoutMs))
       const model = settings.model.slug
       const known = options.capabilities === "bundled" ? bundled(model) : yield* capabilities(model)
       const body = yield* VideoRequest.submitBody(model, request, known)
@@ -214,6 +238,13 @@ export const make: Effect.Effect<
   const submit: Service["submit"] = (options) =>
     Effect.gen(function*() {
       const prepared = yield* prepare(options)
+      // The output is decided and checked writable before the billable submit: an existing file
+      // is kept (the video takes a new free name, recorded in the job) unless `force`.
+      const output = options.output === undefined
+        ? undefined
+        : yield* OutputFile.plan(fs, options.output, { force: options.force }, "output").pipe(
+          Effect.map((planned) => planned.replace ? planned.requested : planned.path)
+        )
       const response = yield* http.execute(
         HttpClientRequest.post(prepared.url).pipe(
           HttpClientRequest.setHeaders(prepared.headers),
@@ -233,7 +264,7 @@ export const make: Effect.Effect<
         baseUrl: prepared.settings.baseUrl,
         submittedAt: yield* Clock.currentTimeMillis,
         status: status === "completed" ? "completed" : "submitted",
-        ...(options.output !== undefined ? { output: options.output } : {})
+        ...(output !== undefined ? { output } : {})
       }
       // Stored before anything else can fail: this job is paid for.
       yield* store.put(job)
@@ -250,7 +281,7 @@ export const make: Effect.Effect<
         completedAtSubmit.delete(job.id)
         return ready
       }
-      const settings = yield* settingsFor(job.model, options.timeoutMs)
+      const settings = yield* settingsFor(job.model, yield* checkTimeoutMs("timeoutMs", options.timeoutMs))
       const { headersFor, resolveFrom } = VideoJobs.urls(settings)
       const url = yield* resolveFrom(job.pollingUrl)
       const payload = yield* poller.poll(VideoJobs.check(http, settings, url, headersFor(url)), {
@@ -264,9 +295,11 @@ export const make: Effect.Effect<
 
   const download: Service["download"] = (job, completed, options = {}) =>
     Effect.gen(function*() {
+      const timeoutMs = yield* checkTimeoutMs("timeoutMs", options.timeoutMs)
       const settings = yield* settingsFor(job.model)
+      const limits = yield* Limits.Limits
       return yield* VideoDownload.download(
-        { http, target: settings, fs, store, maxBytes: settings.maxBytes },
+        { http, target: settings, fs, store, maxBytes: settings.maxBytes, limits, timeoutMs, force: options.force },
         job,
         completed,
         options.output ?? job.output
@@ -275,6 +308,26 @@ export const make: Effect.Effect<
 
   const finish = (job: VideoJob, options: PollOptions & DownloadOptions) =>
     Effect.flatMap(poll(job, options), (completed) => download(job, completed, options))
+
+  // A job already downloaded into the file it records, still there whole: that file is the
+  // result, with no poll and no second copy.
+  const alreadyDownloaded = (job: VideoJob, output: string | undefined) =>
+    Effect.gen(function*() {
+      if (job.status !== "downloaded" || job.output === undefined || job.size === undefined) return Option.none<VideoResult>()
+      if (output !== undefined && output !== job.output) return Option.none<VideoResult>()
+      const info = yield* fs.stat(job.output).pipe(Effect.option)
+      if (Option.isNone(info) || info.value.type !== "File" || Number(info.value.size) !== job.size) return Option.none<VideoResult>()
+      const extension = job.output.split(".").pop()?.toLowerCase() ?? "mp4"
+      const mimeType = extension === "mov" ? "video/quicktime" : `video/${extension === "" ? "mp4" : extension}`
+      return Option.some<VideoResult>({
+        file: job.output,
+        size: job.size,
+        mimeType,
+        fileName: `video-1.${extension}`,
+        model: job.model,
+        metadata: { jobId: job.id, status: "downloaded", generationId: job.generationId, cost: undefined, isByok: undefined }
+      })
+    })
 
   const generate: Service["generate"] = (options) =>
     Effect.flatMap(submit(options), (job) => finish(job, options)).pipe(Effect.withSpan("Videos.generate", { captureStackTrace: false }))
@@ -285,6 +338,8 @@ export const make: Effect.Effect<
       if (Option.isNone(job)) {
         return yield* Effect.fail(new OpenRouterError.BadInput({ field: "jobId", value: jobId, message: `No stored video job ${jobId}` }))
       }
+      const kept = yield* alreadyDownloaded(job.value, options.output)
+      if (Option.isSome(kept)) return kept.value
       return yield* finish(job.value, options)
     }).pipe(Effect.withSpan("Videos.resume", { captureStackTrace: false, attributes: { "openrouter.video.job": jobId } }))
 

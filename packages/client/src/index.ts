@@ -19,6 +19,8 @@ export * as Images from "./Images.js"
 /** @since 0.1.0 */
 export * as Limits from "./Limits.js"
 /** @since 0.1.0 */
+export * as LocalFile from "./LocalFile.js"
+/** @since 0.1.0 */
 export * as Models from "./Models.js"
 /** @since 0.1.0 */
 export * as OpenRouter from "./OpenRouter.js"
@@ -26,6 +28,8 @@ export * as OpenRouter from "./OpenRouter.js"
 export * as OpenRouterConfig from "./OpenRouterConfig.js"
 /** @since 0.1.0 */
 export * as OpenRouterHttp from "./OpenRouterHttp.js"
+/** @since 0.1.0 */
+export * as OutputFile from "./OutputFile.js"
 /** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 /** @since 0.1.0 */

@@ -4,7 +4,10 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import type { OpenRouterError } from "@openrouter-effect/core"
 import { ConfigProvider, Effect, type Exit, type Layer, Option, Redacted, Tracer } from "effect"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
 import { inspect } from "node:util"
+import * as Limits from "../src/Limits.js"
 import * as OpenRouterConfig from "../src/OpenRouterConfig.js"
 
 const KEY = "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -303,6 +306,33 @@ describe("OpenRouterConfig.layerFile (real files)", () => {
         expect(error.path).toBe("agents.defaults.mediaMaxMb")
       }))
 
+    // Issue 17, defect 14: the old read blocked on a FIFO for good, read /dev/zero until memory
+    // ran out and held a 100 MB file whole.
+    it.scoped("a FIFO, /dev/zero, a 100 MB file: ConfigErrors at once naming why (configFileBytes)", () =>
+      Effect.gen(function*() {
+        const dir = yield* tempDir
+        const fifo = `${dir}/fifo.json`
+        execFileSync("mkfifo", [fifo])
+        const big = `${dir}/big.json`
+        fs.writeFileSync(big, "")
+        fs.truncateSync(big, 100 * 1024 * 1024)
+        const guard = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+          effect.pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("hung") }))
+        const fifoError = yield* Effect.flip(guard(load(OpenRouterConfig.layerFile(fifo), {})))
+        expect(fifoError.message).toBe(`${fifo}: cannot read the config file: it is a FIFO (named pipe), not a regular file`)
+        const zeroError = yield* Effect.flip(guard(load(OpenRouterConfig.layerFile("/dev/zero"), {})))
+        expect(zeroError.message).toContain("a character device, not a regular file")
+        const bigError = yield* Effect.flip(guard(load(OpenRouterConfig.layerFile(big), {})))
+        expect(bigError).toMatchObject({ _tag: "ConfigError", file: big, message: `${big}: the config file exceeds configFileBytes (4 MiB)` })
+        // The limit comes from the layer.
+        const small = `${dir}/small.json`
+        fs.writeFileSync(small, `{}${" ".repeat(3000)}`)
+        const smallError = yield* Effect.flip(
+          load(OpenRouterConfig.layerFile(small), {}).pipe(Effect.provide(Limits.layer({ configFileBytes: 2048 })))
+        )
+        expect(smallError.message).toContain("configFileBytes (2 KiB)")
+      }))
+
     it.scoped("a path that cannot be read as a file is a ConfigError naming it", () =>
       Effect.gen(function*() {
         const dir = yield* tempDir
@@ -435,14 +465,55 @@ describe("OpenRouterConfig.layerFile (real files)", () => {
 })
 
 describe("OpenRouterConfig.layerFile (FileSystem doubles)", () => {
+  // The config is read as a regular file of bounded size: `stat`, then `open` and `readAlloc`.
+  const infoOf = (size: number): FileSystem.File.Info => ({
+    type: "File",
+    mtime: Option.none(),
+    atime: Option.none(),
+    birthtime: Option.none(),
+    dev: 0,
+    ino: Option.none(),
+    mode: 0o600,
+    nlink: Option.none(),
+    uid: Option.none(),
+    gid: Option.none(),
+    rdev: Option.none(),
+    size: FileSystem.Size(size),
+    blksize: Option.none(),
+    blocks: Option.none()
+  })
+  const notALink = (path: string) =>
+    Effect.fail(new SystemError({ reason: "InvalidData", module: "FileSystem", method: "readLink", pathOrDescriptor: path }))
+  /** A file system holding one regular file with `text`, wherever it is asked for. */
+  const serving = (text: string) => {
+    const bytes = new TextEncoder().encode(text)
+    return FileSystem.layerNoop({
+      readLink: notALink,
+      stat: () => Effect.succeed(infoOf(bytes.length)),
+      open: () =>
+        Effect.sync(() => {
+          let sent = false
+          return {
+            stat: Effect.succeed(infoOf(bytes.length)),
+            readAlloc: () =>
+              Effect.sync(() => {
+                if (sent) return Option.none()
+                sent = true
+                return Option.some(bytes)
+              })
+          } as unknown as FileSystem.File
+        })
+    })
+  }
   const permissionDenied = FileSystem.layerNoop({
-    exists: () => Effect.succeed(true),
-    readFileString: (path) =>
+    readLink: notALink,
+    stat: () => Effect.succeed(infoOf(10)),
+    open: (path) =>
       Effect.fail(
         new SystemError({
           reason: "PermissionDenied",
           module: "FileSystem",
-          method: "readFileString",
+          method: "open",
           pathOrDescriptor: path,
           syscall: "open",
           description: `EACCES: permission denied, open '${path}'`
@@ -461,11 +532,12 @@ describe("OpenRouterConfig.layerFile (FileSystem doubles)", () => {
       expect(error.message).toContain("EACCES")
     }))
 
-  it.effect("a failing exists check is a ConfigError too", () =>
+  it.effect("a failing stat is a ConfigError too", () =>
     Effect.gen(function*() {
       const layer = FileSystem.layerNoop({
-        exists: (path) =>
-          Effect.fail(new SystemError({ reason: "PermissionDenied", module: "FileSystem", method: "access", pathOrDescriptor: path }))
+        readLink: notALink,
+        stat: (path) =>
+          Effect.fail(new SystemError({ reason: "PermissionDenied", module: "FileSystem", method: "stat", pathOrDescriptor: path }))
       })
       const error = yield* Effect.flip(load(OpenRouterConfig.layerFile("/locked/openclaw.json"), {}).pipe(Effect.provide(layer)))
       expect(error.file).toBe("/locked/openclaw.json")
@@ -491,10 +563,7 @@ describe("OpenRouterConfig.layerFile (FileSystem doubles)", () => {
 
   it.effect("the environment snapshot holds the fixed names and the file's references only", () =>
     Effect.gen(function*() {
-      const layer = FileSystem.layerNoop({
-        exists: () => Effect.succeed(true),
-        readFileString: () => Effect.succeed(`{ models: { providers: { openrouter: { headers: { "X-Team": "\${TEAM}" } } } } }`)
-      })
+      const layer = serving(`{ models: { providers: { openrouter: { headers: { "X-Team": "\${TEAM}" } } } } }`)
       const config = yield* load(OpenRouterConfig.layerFile("/x/openclaw.json"), {
         TEAM: "blue",
         OPENROUTER_CONNECT_TO: "127.0.0.1:8080",

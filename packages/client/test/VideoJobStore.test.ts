@@ -1,6 +1,6 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Option } from "effect"
+import { Effect, Exit, FastCheck, Layer, Option } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
@@ -178,5 +178,25 @@ describe("VideoJobStore (file)", () => {
       const store = yield* fileStore(blocker)
       const error = yield* Effect.flip(store.put(job("z", 1)))
       expect(error._tag).toBe("StoreError")
+    }))
+
+  // Issue 17, defect 12: a server may answer a job id of any length (a 300-character one could
+  // not be stored: its file name passed the 255-byte limit, and the paid job was lost).
+  it.scoped("ids of any length and characters are stored, found and listed; long ones under a hashed name", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const store = yield* fileStore(dir)
+      const ids = FastCheck.sample(FastCheck.string({ minLength: 1, maxLength: 1000, unit: "binary" }), 40)
+        .concat([`job-${"x".repeat(296)}`, "é".repeat(120), "%2F..%2F", "../../etc/passwd", "lone \ud800 surrogate"])
+      const unique = [...new Set(ids)]
+      for (const [i, id] of unique.entries()) yield* store.put(job(id, i))
+      for (const [i, id] of unique.entries()) expect(yield* store.get(id)).toEqual(Option.some(job(id, i)))
+      expect((yield* store.list).map((j) => j.id).sort()).toEqual([...unique].sort())
+      const names = fs.readdirSync(nodePath.join(dir, "videos"))
+      expect(names).toHaveLength(unique.length)
+      for (const name of names) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255)
+      expect(yield* VideoJobStore.fileNameOf(`job-${"x".repeat(296)}`)).toMatch(/^=sha256-[0-9a-f]{64}\.json$/)
+      const updated = yield* store.update(`job-${"x".repeat(296)}`, { status: "completed" })
+      expect(updated.status).toBe("completed")
     }))
 })

@@ -306,7 +306,8 @@ describe("against the simulator", () => {
       expect(submit?.validation).toEqual({ ok: true })
     }).pipe(
       Effect.provide(
-        OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY } })
+        // The simulator's CDN is plain http on loopback: allowed by name, as a media host.
+        OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY }, mediaHosts: sim.mediaHosts })
           .pipe(Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer)))
       )
     ), 20_000)
@@ -330,7 +331,7 @@ describe("against the simulator", () => {
         child.on("exit", (code) => resolve({ code, out }))
       })
     let jobId = ""
-    const first = await run(["generate", sim.baseUrl, stateDir, output], (line, kill) => {
+    const first = await run(["generate", sim.baseUrl, stateDir, output, "-", sim.mediaHosts.join(",")], (line, kill) => {
       const match = /^SUBMITTED (\S+)/.exec(line)
       if (match !== null) {
         jobId = match[1] ?? ""
@@ -342,7 +343,7 @@ describe("against the simulator", () => {
     expect(jobId).not.toBe("")
     expect(existsSync(output)).toBe(false)
     expect(sim.journal.list({ method: "GET", path: `/videos/${jobId}` }).length).toBeGreaterThan(0)
-    const second = await run(["resume", sim.baseUrl, stateDir, output, jobId])
+    const second = await run(["resume", sim.baseUrl, stateDir, output, jobId, sim.mediaHosts.join(",")])
     expect(second.out).toContain(`DONE ${output} 3000000`)
     expect(second.code).toBe(0)
     expect(sim.journal.list({ method: "POST", path: "/videos" })).toHaveLength(1)

@@ -4,8 +4,9 @@
 //       rename: the config and its backup are byte-identical to before, no temporary file is left,
 //       and nothing partial ever carries a final name; the same through the CLI's commands;
 //   (b) child processes SIGKILLed at those moments, and while saving in a loop;
-//   (c) a video download SIGKILLed mid-body: nothing under the final name, and a resume (library
-//       and CLI) completes with the right size and bytes.
+//   (c) a video download SIGKILLed mid-body: nothing under the final name, and a resume (CLI, then
+//       library) completes the job's recorded output with the right size and bytes, replacing its
+//       stale partial file (issue 17, defect 13), never downloading a second copy.
 import { SystemError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -16,6 +17,7 @@ import * as Server from "@openrouter-effect/simulator/Server"
 import { Effect, Exit, Fiber, Layer } from "effect"
 import JSON5 from "json5"
 import { spawn } from "node:child_process"
+import { createHash } from "node:crypto"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
@@ -84,10 +86,11 @@ const sabotaged = (stage: Stage, how: How) => {
     FileSystem.FileSystem,
     Effect.map(FileSystem.FileSystem, (fs): FileSystem.FileSystem => ({
       ...fs,
-      copyFile: (from, to) =>
-        stage === "backup"
-          ? fs.readFile(from).pipe(Effect.flatMap((bytes) => fs.writeFile(to, bytes.subarray(0, bytes.length >> 1))), Effect.zipRight(stop("copyFile", to)))
-          : fs.copyFile(from, to),
+      // The backup is written from the bytes read, to its own exclusive temporary name.
+      writeFile: (path, data, options) =>
+        stage === "backup" && path.includes(".bak.")
+          ? fs.writeFile(path, data.subarray(0, data.length >> 1), options).pipe(Effect.zipRight(stop("writeFile", path)))
+          : fs.writeFile(path, data, options),
       writeFileString: (path, data, options) =>
         stage === "write"
           ? fs.writeFileString(path, data.slice(0, data.length >> 1), options).pipe(Effect.zipRight(stop("writeFile", path)))
@@ -264,12 +267,14 @@ describe("(b) a process killed while saving the config", () => {
 const VIDEO_BYTES = 4_000_000
 let sim: Server.Running
 beforeAll(async () => {
-  sim = await Server.start({ apiKeys: [FIXTURE_KEY], cdn: true, videoProcessingMs: 300, videoBytes: VIDEO_BYTES })
+  // No CDN origin: the downloads come from the content endpoint on the API origin (this test is
+  // about kills and resumes, not about which hosts media may come from).
+  sim = await Server.start({ apiKeys: [FIXTURE_KEY], cdn: false, videoProcessingMs: 300, videoBytes: VIDEO_BYTES })
 })
 afterAll(() => sim.close())
 
 describe("(c) a video download killed mid-body", () => {
-  it("leaves nothing under the final name; resuming (library, then CLI) downloads it whole", async () => {
+  it("leaves nothing under the final name; `video resume` finishes the recorded output (its partial replaced), a second resume keeps it", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "ore-crash-state-"))
     const outDir = mkdtempSync(join(tmpdir(), "ore-crash-video-"))
     const output = join(outDir, "video.mp4")
@@ -290,40 +295,55 @@ describe("(c) a video download killed mid-body", () => {
     expect(await child.kill()).toBe("SIGKILL")
     expect(child.lines.some((line) => line.startsWith("DONE"))).toBe(false)
 
-    // Nothing under the final name; the partial download is under its temporary name, short.
+    // Nothing under the final name; the partial download is under its own name, short: the
+    // output's name and a digest of the job id (of bounded length, whatever the id).
     expect(existsSync(output)).toBe(false)
     const partial = partialOf()
-    expect(partial).toBe(`video.mp4.${jobId.replace(/[^A-Za-z0-9]/g, "")}.partial`)
+    expect(partial).toBe(`video.mp4.${createHash("sha256").update(jobId).digest("hex").slice(0, 16)}.partial`)
     expect(statSync(join(outDir, partial ?? "")).size).toBeLessThan(VIDEO_BYTES)
 
-    // A new process resumes the stored job into the same file: complete, the right bytes.
+    const expected = Buffer.from(await (await fetch(`${sim.baseUrl}/videos/${jobId}/content?index=0`, { headers: { authorization: `Bearer ${FIXTURE_KEY}` } })).arrayBuffer())
+    expect(expected.length).toBe(VIDEO_BYTES)
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
+    const cli = (args: ReadonlyArray<string>) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const process_ = spawn(process.execPath, ["bin/openrouter-effect.js", "--base-url", sim.baseUrl, "video", "resume", jobId, ...args], {
+          cwd: runnerDir,
+          env: { ...clean, HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, OPENROUTER_API_KEY: FIXTURE_KEY },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        let stdout = ""
+        let stderr = ""
+        process_.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+        process_.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+        process_.on("exit", (code) => resolve({ code, stdout, stderr }))
+      })
+
+    // Defect 13: `video resume JOB` (no --out, run from elsewhere) finishes the job's recorded
+    // output and replaces its stale partial: the right bytes, nothing else left.
+    const resumedByCli = await cli([])
+    expect(resumedByCli.code, resumedByCli.stderr).toBe(0)
+    expect(resumedByCli.stdout.trim()).toBe(output)
+    expect(readFileSync(output).equals(expected)).toBe(true)
+    expect(readdirSync(outDir)).toEqual(["video.mp4"])
+    expect(existsSync(join(runnerDir, `video-${jobId}.mp4`))).toBe(false)
+    expect(sim.journal.list({ method: "POST", path: "/videos" })).toHaveLength(1)
+
+    // A new process resuming the same job finds it downloaded: the same file, no second copy.
+    const downloads = () => sim.journal.list({ method: "GET" }).filter((entry) => entry.path.includes("/content") || entry.path.endsWith(".mp4")).length
+    const before = downloads()
     const resumed = fixture(["video-resume", sim.baseUrl, stateDir, output, jobId])
     expect(await resumed.waitFor(/^DONE /), (await resumed.exited).stderr).toBe(`DONE ${output} ${VIDEO_BYTES}`)
     expect((await resumed.exited).code).toBe(0)
-    const expected = Buffer.from(await (await fetch(`${sim.baseUrl}/videos/${jobId}/content?index=0`, { headers: { authorization: `Bearer ${FIXTURE_KEY}` } })).arrayBuffer())
-    expect(expected.length).toBe(VIDEO_BYTES)
-    expect(readFileSync(output).equals(expected)).toBe(true)
+    expect(downloads()).toBe(before)
     expect(readdirSync(outDir)).toEqual(["video.mp4"])
-    expect(sim.journal.list({ method: "POST", path: "/videos" })).toHaveLength(1)
 
-    // The CLI resumes the same stored job too.
+    // `--out DIR` puts it in DIR under the recorded file's name.
     const cliOut = join(outDir, "cli")
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
-    const cli = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const process_ = spawn(process.execPath, ["bin/openrouter-effect.js", "--base-url", sim.baseUrl, "video", "resume", jobId, "--out", cliOut], {
-        cwd: runnerDir,
-        env: { ...clean, HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, OPENROUTER_API_KEY: FIXTURE_KEY },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-      let stdout = ""
-      let stderr = ""
-      process_.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-      process_.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-      process_.on("exit", (code) => resolve({ code, stdout, stderr }))
-    })
-    expect(cli.code, cli.stderr).toBe(0)
-    expect(cli.stdout.trim()).toBe(join(cliOut, `video-${jobId}.mp4`))
-    expect(readFileSync(join(cliOut, `video-${jobId}.mp4`)).equals(expected)).toBe(true)
+    const elsewhere = await cli(["--out", cliOut])
+    expect(elsewhere.code, elsewhere.stderr).toBe(0)
+    expect(elsewhere.stdout.trim()).toBe(join(cliOut, "video.mp4"))
+    expect(readFileSync(join(cliOut, "video.mp4")).equals(expected)).toBe(true)
     expect(sim.journal.list({ method: "POST", path: "/videos" })).toHaveLength(1)
   }, 90_000)
 })

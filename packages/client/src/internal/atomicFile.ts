@@ -10,7 +10,9 @@
  */
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /** How a replaced file is created. */
 export interface Options {
@@ -39,15 +41,35 @@ export const replaceFile = <E, R>(
   options: Options = {}
 ): Effect.Effect<void, E | PlatformError.PlatformError, FileSystem.FileSystem | R> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => {
-    const temporary = temporaryName(path)
     const mode = options.mode
-    return write(temporary).pipe(
-      Effect.zipRight(mode === undefined ? Effect.void : fs.chmod(temporary, mode)),
-      Effect.zipRight(fs.rename(temporary, path)),
-      // Also on interruption. After a rename that went through, there is nothing left to remove.
-      Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore))
-    )
+    const attempt = (left: number): Effect.Effect<void, E | PlatformError.PlatformError, R> =>
+      Effect.suspend(() => {
+        const temporary = temporaryName(path)
+        let written = false
+        // Someone holds the name the write was to create (a planted file or symlink, or an
+        // astronomically rare clash): it was neither followed nor truncated, and it is not ours.
+        const planted = (error: unknown) => !written && isAlreadyExists(error)
+        return write(temporary).pipe(
+          Effect.tap(() => {
+            written = true
+          }),
+          Effect.zipRight(mode === undefined ? Effect.void : fs.chmod(temporary, mode)),
+          Effect.zipRight(fs.rename(temporary, path)),
+          // Also on interruption. After a rename that went through, nothing is left to remove.
+          Effect.onError((cause) =>
+            Cause.failureOption(cause).pipe(Option.exists(planted)) ? Effect.void : fs.remove(temporary).pipe(Effect.ignore)
+          ),
+          // …so take another random name.
+          Effect.catchIf((error) => left > 0 && planted(error), () => attempt(left - 1))
+        )
+      })
+    return attempt(3)
   })
+
+/** A write that failed because its exclusive name already existed. */
+export const isAlreadyExists = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "SystemError" &&
+  (error as { reason?: unknown }).reason === "AlreadyExists"
 
 /**
  * Writes `data` (text as UTF-8, or bytes) to `path` atomically: {@link replaceFile} with the

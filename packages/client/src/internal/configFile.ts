@@ -13,7 +13,9 @@ import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
+import * as Limits from "../Limits.js"
 import type { Service } from "../OpenRouterConfig.js"
+import * as LocalFile from "./localFile.js"
 
 const REFERENCE = /\$\$\{[A-Z_][A-Z0-9_]*\}|\$\{([A-Z_][A-Z0-9_]*)\}/g
 
@@ -93,27 +95,41 @@ const unreadable = (file: string, error: PlatformError.PlatformError): OpenRoute
     file
   })
 
-const isNotFound = (error: PlatformError.PlatformError): boolean =>
-  error._tag === "SystemError" && error.reason === "NotFound"
-
-// The file's text, or none when there is no file.
+/**
+ * The config file's text, or none when there is no file. Only a regular file (or a symbolic link
+ * to one) is read, and at most `configFileBytes` (from `Limits`) of it: a FIFO would block the read
+ * for good, `/dev/zero` never ends, and a huge file would be held whole.
+ */
 export const readText = (
   fs: FileSystem.FileSystem,
   file: string
 ): Effect.Effect<Option.Option<string>, OpenRouterError.ConfigError> =>
-  fs.exists(file).pipe(
-    Effect.flatMap((exists) =>
-      exists
-        ? fs.readFileString(file).pipe(
-          Effect.map(Option.some),
-          // Removed between the two calls: as if it never was.
-          Effect.catchIf(isNotFound, () => Effect.succeed(Option.none()))
-        )
-        : Effect.succeed(Option.none<string>())
-    ),
-    Effect.mapError((error) => unreadable(file, error))
-  )
-
+  Effect.flatMap(Limits.Limits, (limits) =>
+    LocalFile.readBounded(fs, file, limits.configFileBytes).pipe(
+      Effect.map((bytes) => Option.some(new TextDecoder().decode(bytes))),
+      Effect.catchAll((problem) => {
+        switch (problem._tag) {
+          case "NotFound":
+            return Effect.succeed(Option.none<string>())
+          case "NotRegular":
+            return Effect.fail(
+              new OpenRouterError.ConfigError({
+                message: `${file}: cannot read the config file: it is ${LocalFile.describeType(problem.type)}, not a regular file`,
+                file
+              })
+            )
+          case "TooLarge":
+            return Effect.fail(
+              new OpenRouterError.ConfigError({
+                message: `${file}: the config file exceeds configFileBytes (${Limits.formatBytes(problem.maxBytes)})`,
+                file
+              })
+            )
+          case "Failed":
+            return Effect.fail(unreadable(file, problem.error))
+        }
+      })
+    ))
 
 // Span attributes of resolved settings: what was chosen and where the key came from, never the key.
 export const commonAttributes = (

@@ -10,13 +10,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as AudioResponse from "../AudioResponse.js"
+import * as Limits from "../Limits.js"
 import type { ExecuteError, Service as Http, Target } from "../OpenRouterHttp.js"
 import type { StoreError, Service as Store, VideoJob } from "../VideoJobStore.js"
 import type * as VideoRequest from "../VideoRequest.js"
 import type { VideoResult } from "../Videos.js"
+import * as LocalFile from "./localFile.js"
+import * as OutputFile from "./outputFile.js"
 import { malformed, REQUEST_TIMEOUT, urls } from "./videoJob.js"
-
-const IDLE_TIMEOUT = Duration.seconds(60)
 
 const extensionOf = (mimeType: string): string => {
   const subtype = mimeType.split(";")[0]?.trim().split("/")[1] ?? "mp4"
@@ -26,13 +27,32 @@ const extensionOf = (mimeType: string): string => {
 const cannotWrite = (output: string, error: { readonly message: string }) =>
   new OpenRouterError.BadInput({ field: "output", value: output, message: `Cannot write ${output}: ${error.message}` })
 
-/** What a download needs: the transport and its target, the file system, the job store, the media cap. */
+/** A duration for messages: `500 ms`, `60 s`, `2 min`, `2 h`. */
+const formatMs = (ms: number): string =>
+  ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${+(ms / 1000).toFixed(1)} s` : ms < 7_200_000 ? `${+(ms / 60_000).toFixed(1)} min` : `${+(ms / 3_600_000).toFixed(1)} h`
+
+/**
+ * The name a download of job `jobId` into `output` streams into before it is complete:
+ * `<output>.<16 hex digits of SHA-256(job id)>.partial`. Fixed per job and output, so a resume
+ * (or a retry) of the same job finds and replaces its own; of bounded length, whatever the id.
+ */
+export const partialName = (output: string, jobId: string): Effect.Effect<string> =>
+  Effect.map(LocalFile.sha256Hex(jobId), (digest) => `${output}.${digest.slice(0, 16)}.partial`)
+
+/**
+ * What a download needs: the transport and its target, the file system, the job store, the media
+ * cap (what is held in memory), the limits (what is streamed to a file, how long), the call's own
+ * deadline, and whether an existing output is replaced.
+ */
 export interface Context {
   readonly http: Http
   readonly target: Target
   readonly fs: FileSystem.FileSystem
   readonly store: Store
   readonly maxBytes: number
+  readonly limits: Limits.Values
+  readonly timeoutMs?: number | undefined
+  readonly force?: boolean | undefined
 }
 
 /** Downloads the video of `completed` into `output`, or into memory. */
@@ -41,8 +61,12 @@ export const download = (
   job: VideoJob,
   completed: VideoRequest.JobPayload,
   output: string | undefined
-): Effect.Effect<VideoResult, ExecuteError | OpenRouterError.MalformedResponse | OpenRouterError.Timeout | OpenRouterError.BadInput | StoreError> =>
-  Effect.gen(function*() {
+): Effect.Effect<VideoResult, ExecuteError | OpenRouterError.MalformedResponse | OpenRouterError.Timeout | OpenRouterError.BadInput | StoreError> => {
+  const { limits } = context
+  // The whole download (the request and every byte) is bounded by `downloadTotalMs` and by the
+  // call's own deadline, whichever is shorter: a body trickling a byte a second cannot outlive it.
+  const totalMs = Math.min(limits.downloadTotalMs, context.timeoutMs ?? Number.POSITIVE_INFINITY)
+  return Effect.gen(function*() {
     const { fs, http, store, target } = context
     const { headersFor, resolve, resolveFrom } = urls(target)
     const fetchVideo = (url: string) =>
@@ -66,11 +90,31 @@ export const download = (
     if (AudioResponse.isTextual(contentType ?? "")) return yield* Effect.fail(malformed(`OpenRouter generated video download answered ${contentType}, not a video`))
     const mimeType = (contentType ?? "video/mp4").split(";")[0]?.trim() || "video/mp4"
     const fileName = `video-1.${extensionOf(mimeType)}`
+    // A body that ends short of its Content-Length was cut, even when the transport ends it
+    // quietly; one that goes past it, or past `downloadBytes` without one, is refused as it goes.
+    const declared = AudioResponse.declaredLength(response.headers)
+    const cap = declared ?? limits.downloadBytes
+    const overCap = () =>
+      new OpenRouterError.LimitExceeded({
+        message: declared !== undefined
+          ? `The video download went past its declared Content-Length (${declared} bytes)`
+          : `The video download exceeded downloadBytes (${Limits.formatBytes(limits.downloadBytes)})`,
+        limit: declared !== undefined ? "Content-Length" : "downloadBytes",
+        max: cap
+      })
+    let received = 0
     const bytes = response.stream.pipe(
       Stream.mapError((error) =>
         new OpenRouterError.TransportError({ message: `The video download broke: ${error.message}`, phase: "response", cause: error })
       ),
-      Stream.timeoutFail(() => new OpenRouterError.Timeout({ message: "The video download stalled for 60 s", source: "client" }), IDLE_TIMEOUT)
+      Stream.timeoutFail(
+        () => new OpenRouterError.Timeout({ message: `The video download stalled for ${formatMs(limits.downloadIdleMs)} (downloadIdleMs)`, source: "client", timeoutMs: limits.downloadIdleMs }),
+        Duration.millis(limits.downloadIdleMs)
+      ),
+      Stream.mapEffect((chunk) => {
+        received += chunk.byteLength
+        return received > cap && output !== undefined ? Effect.fail(overCap()) : Effect.succeed(chunk)
+      })
     )
     const metadata = {
       jobId: job.id,
@@ -80,36 +124,32 @@ export const download = (
       isByok: completed.usage?.isByok
     }
     const model = completed.model ?? job.model
-    // A body that ends short of its Content-Length was cut, even when the transport ends it quietly.
-    const declared = AudioResponse.declaredLength(response.headers)
     const cut = (size: number) =>
       new OpenRouterError.TransportError({ message: `The video download broke after ${size} of ${declared} bytes`, phase: "response" })
     if (output !== undefined) {
-      const temporary = `${output}.${job.id.replace(/[^A-Za-z0-9]/g, "")}.partial`
-      let size = 0
-      const written = yield* Stream.tap(bytes, (chunk) =>
-        Effect.sync(() => {
-          size += chunk.byteLength
-        })).pipe(
-          Stream.run(fs.sink(temporary)),
+      const partial = yield* partialName(output, job.id)
+      // This job's own partial download from an earlier attempt (or the partial of the output it
+      // was recorded with): replaced, never kept as a second copy. A remove does not follow a
+      // symbolic link, and the new partial file is created exclusively.
+      yield* fs.remove(partial).pipe(Effect.ignore)
+      if (job.output !== undefined && job.output !== output) {
+        yield* Effect.flatMap(partialName(job.output, job.id), (stale) => fs.remove(stale).pipe(Effect.ignore))
+      }
+      // Another file under the output's name is kept (a new free name) unless `force`.
+      const planned = yield* OutputFile.plan(fs, output, { force: context.force }, "output")
+      const written = yield* OutputFile.commit(fs, planned, (temporary) =>
+        OutputFile.writeStreamExclusive(fs, temporary, bytes).pipe(
           Effect.catchTags({
             SystemError: (error) => Effect.fail(cannotWrite(output, error)),
             BadArgument: (error) => Effect.fail(cannotWrite(output, error))
           }),
-          Effect.map(() => size),
-          Effect.onError(() => fs.remove(temporary).pipe(Effect.ignore))
-        )
-      if (declared !== undefined && written !== declared) {
-        yield* fs.remove(temporary).pipe(Effect.ignore)
-        return yield* Effect.fail(cut(written))
-      }
-      if (written === 0) {
-        yield* fs.remove(temporary).pipe(Effect.ignore)
-        return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
-      }
-      yield* fs.rename(temporary, output).pipe(Effect.mapError((error) => cannotWrite(output, error)))
-      yield* store.update(job.id, { status: "downloaded", output })
-      return { file: output, size: written, mimeType, fileName, model, metadata }
+          Effect.filterOrElse(
+            () => (declared === undefined || received === declared) && received > 0,
+            () => Effect.fail(declared !== undefined && received !== declared ? cut(received) : malformed("OpenRouter generated video download was empty"))
+          )
+        ), "output", partial)
+      yield* store.update(job.id, { status: "downloaded", output: written, size: received })
+      return { file: written, size: received, mimeType, fileName, model, metadata }
     }
     const chunks: Array<Uint8Array> = []
     let size = 0
@@ -135,4 +175,17 @@ export const download = (
     if (size === 0) return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
     yield* store.update(job.id, { status: "downloaded" })
     return { bytes: Buffer.concat(chunks), size, mimeType, fileName, model, metadata }
-  })
+  }).pipe(
+    Effect.timeoutFail({
+      duration: Duration.millis(totalMs),
+      onTimeout: () =>
+        new OpenRouterError.Timeout({
+          message: `The video download did not finish within ${formatMs(totalMs)}${
+            totalMs === limits.downloadTotalMs ? " (downloadTotalMs)" : ""
+          }`,
+          source: "client",
+          timeoutMs: totalMs
+        })
+    })
+  )
+}

@@ -4,10 +4,11 @@
  * @since 0.1.0
  */
 import * as Images from "@openrouter-effect/client/Images"
+import * as OutputFile from "@openrouter-effect/client/OutputFile"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import { authorization, type Context, ensureDir, mimeOf, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+import { authorization, type Context, mimeOf, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `image`. @since 0.1.0 @category Models */
 export interface Args {
@@ -28,7 +29,7 @@ const generate = (args: Args) =>
   Effect.gen(function*() {
     const images = yield* Images.Images
     const inputImages = []
-    for (const path of args.input) inputImages.push({ bytes: yield* readFile(path), mimeType: mimeOf(path) })
+    for (const path of args.input) inputImages.push({ bytes: yield* readFile(path, "input"), mimeType: mimeOf(path) })
     const options = {
       prompt: args.prompt,
       model: opt(args.model),
@@ -42,10 +43,16 @@ const generate = (args: Args) =>
       const prepared = yield* images.prepare(options)
       return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
     }
+    // The directory is created and checked writable before the billable request.
+    yield* OutputFile.checkDirectory(args.out, "out")
     const result = yield* images.generate(options)
-    yield* ensureDir(args.out)
-    const paths = yield* Images.save(result.images, args.out)
-    for (const path of paths) yield* Console.log(path)
+    // Each image under its own name; an existing file is kept (a new free name) unless --force.
+    for (const image of result.images) {
+      const requested = `${args.out.replace(/\/+$/, "") || "/"}/${image.fileName}`
+      const written = yield* OutputFile.save(requested, image.bytes, { force: args.force }, "out")
+      yield* noteRenamed(requested, written)
+      yield* Console.log(written)
+    }
   })
 
 /** Runs `image`. @since 0.1.0 @category Commands */

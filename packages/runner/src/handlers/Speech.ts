@@ -7,7 +7,7 @@ import * as Speech from "@openrouter-effect/client/Speech"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+import { authorization, type Context, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `tts`. @since 0.1.0 @category Models */
 export interface TtsArgs {
@@ -42,7 +42,10 @@ export const tts = (context: Context, args: TtsArgs) =>
       const prepared = yield* speech.prepare(options)
       if (args.dryRun) return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
       const path = opt(args.out) ?? `speech.${prepared.settings.responseFormat}`
-      const saved = yield* speech.synthesizeToFile(options, path)
+      // The file is checked before the billable request; an existing one is kept (a new free
+      // name, printed) unless --force.
+      const saved = yield* speech.synthesizeToFile(options, path, { force: args.force })
+      yield* noteRenamed(path, saved.path)
       yield* Console.log(saved.path)
     })
   )
@@ -55,7 +58,7 @@ export const transcribe = (context: Context, args: TranscribeArgs) =>
     Speech.layer,
     Effect.gen(function*() {
       const speech = yield* Speech.Speech
-      const audio = yield* readFile(args.file)
+      const audio = yield* readFile(args.file, "FILE")
       const transcript = yield* speech.transcribe({ audio, fileName: args.file, model: opt(args.model), language: opt(args.language) })
       yield* Console.log(transcript.text)
     })

@@ -14,7 +14,9 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { authorization, type Context, definedOnly, ensureDir, mimeOf, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+import * as Output from "../Output.js"
+import { basename, dirname, resolve as resolvePath } from "node:path"
+import { authorization, type Context, definedOnly, ensureDir, mimeOf, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `video`. @since 0.1.0 @category Models */
 export interface Args {
@@ -43,7 +45,7 @@ const withVideos = <A, E, R>(context: Context, effect: Effect.Effect<A, E, R>) =
 
 const progressLine = (progress: Videos.Progress) => {
   const text = `video ${progress.jobId}: ${progress.status}, ${(progress.elapsedMs / 1000).toFixed(0)} s, poll ${progress.attempt}`
-  return process.stderr.isTTY === true ? Effect.sync(() => process.stderr.write(`\r${text}   `)) : Console.error(text)
+  return process.stderr.isTTY === true ? Effect.sync(() => process.stderr.write(`\r${Output.display(text)}   `)) : Console.error(text)
 }
 
 const resumeHint = (jobId: string) => `The job is still on OpenRouter and paid for; continue it with: openrouter-effect video resume ${jobId}`
@@ -60,8 +62,8 @@ const generate = (args: Args) =>
     if (Option.isNone(args.prompt)) return yield* Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT (or use video resume JOB_ID / video jobs)" }))
     const images: Array<VideoRequest.VideoInputImage> = []
     const frames = [[args.firstFrame, "first_frame"], [args.lastFrame, "last_frame"]] as const
-    for (const [path, role] of frames) if (Option.isSome(path)) images.push({ bytes: yield* readFile(path.value), mimeType: mimeOf(path.value), role })
-    for (const path of args.reference) images.push({ bytes: yield* readFile(path), mimeType: mimeOf(path), role: "reference_image" })
+    for (const [path, role] of frames) if (Option.isSome(path)) images.push({ bytes: yield* readFile(path.value, role.replace("_", "-")), mimeType: mimeOf(path.value), role })
+    for (const path of args.reference) images.push({ bytes: yield* readFile(path, "reference"), mimeType: mimeOf(path), role: "reference_image" })
     const options = definedOnly({
       prompt: args.prompt.value,
       model: opt(args.model),
@@ -80,29 +82,56 @@ const generate = (args: Args) =>
       return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
     }
     yield* ensureDir(args.out)
-    const job = yield* videos.submit({ ...options, output: `${args.out}/video.mp4` })
+    // Absolute, so `video resume` from another directory finishes the same file. The library
+    // checks it before the billable submit and records where the video goes: an existing file is
+    // kept (a new free name) unless --force.
+    const requested = resolvePath(args.out, "video.mp4")
+    const job = yield* videos.submit({ ...options, output: requested, force: args.force })
     yield* Console.error(`submitted video job ${job.id}`)
+    const timeoutMs = opt(args.timeoutMs)
     const result = yield* Effect.flatMap(
-      videos.poll(job, { timeoutMs: opt(args.timeoutMs), onProgress: progressLine }),
-      (completed) => videos.download(job, completed)
+      videos.poll(job, { timeoutMs, onProgress: progressLine }),
+      (completed) => videos.download(job, completed, { timeoutMs, force: args.force })
     ).pipe(
       Effect.onInterrupt(() => Console.error(`\n${resumeHint(job.id)}`)),
       Effect.tapError((error) => (error._tag === "Timeout" || error._tag === "PollExhausted" ? Console.error(`\n${resumeHint(job.id)}`) : Effect.void))
     )
+    if (result.file !== undefined) yield* noteRenamed(requested, result.file)
     yield* finish(result)
   })
 
 /** Runs `video`. @since 0.1.0 @category Commands */
 export const run = (context: Context, args: Args) => provideServices(context, args.dryRun, services(context), generate(args))
 
-/** Runs `video resume JOB_ID`. @since 0.1.0 @category Commands */
-export const resume = (context: Context, args: { readonly jobId: string; readonly out: string }) =>
+/**
+ * The file name of a job's video when it recorded none: `video-<id>.mp4`, the id reduced to
+ * letters, digits, `-` and `_` and at most 64 of them (an id can be of any length).
+ */
+const fallbackName = (jobId: string) => `video-${jobId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "job"}.mp4`
+
+/**
+ * Runs `video resume JOB_ID`: the job's video goes to the file it recorded at submit (its stale
+ * partial download replaced, never a second copy); `--out DIR` puts it in DIR under the recorded
+ * file's name instead. A job already downloaded there is not downloaded again.
+ *
+ * @since 0.1.0 @category Commands
+ */
+export const resume = (context: Context, args: { readonly jobId: string; readonly out: Option.Option<string> }) =>
   withVideos(
     context,
     Effect.gen(function*() {
       const videos = yield* Videos.Videos
-      yield* ensureDir(args.out)
-      const result = yield* videos.resume(args.jobId, { output: `${args.out}/video-${args.jobId}.mp4`, onProgress: progressLine })
+      const store = yield* VideoJobStore.VideoJobStore
+      const job = yield* store.get(args.jobId)
+      const recorded = Option.flatMap(job, (job) => Option.fromNullable(job.output))
+      // Without --out, the recorded file; with it, that directory under the recorded file's name.
+      const out = args.out
+      const output = Option.isSome(recorded) && Option.isNone(out)
+        ? recorded.value
+        : resolvePath(Option.getOrElse(out, () => "."), Option.match(recorded, { onNone: () => fallbackName(args.jobId), onSome: basename }))
+      yield* ensureDir(dirname(output))
+      const result = yield* videos.resume(args.jobId, { output, onProgress: progressLine })
+      if (result.file !== undefined) yield* noteRenamed(output, result.file)
       yield* finish(result)
     })
   )
