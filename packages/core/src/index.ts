@@ -19,6 +19,10 @@ export * as Environment from "./Environment.js"
 /** @since 0.1.0 */
 export * as HeaderPolicy from "./HeaderPolicy.js"
 /** @since 0.1.0 */
+export * as JsonText from "./JsonText.js"
+/** @since 0.1.0 */
+export * as MediaUrl from "./MediaUrl.js"
+/** @since 0.1.0 */
 export * as ModelRef from "./ModelRef.js"
 /** @since 0.1.0 */
 export * as OpenRouterError from "./OpenRouterError.js"

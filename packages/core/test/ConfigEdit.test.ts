@@ -446,3 +446,29 @@ describe("ConfigEdit properties", () => {
     { fastCheck: { numRuns: 500 } }
   )
 })
+
+// Issue 17, defect 9: an edit writes `constructor` and `prototype` back as the data they are,
+// and a document carrying "__proto__" never lends the edit its prototype's values.
+describe("prototype keys through an edit (issue 17)", () => {
+  it("constructor and prototype stay own data in the written document", () => {
+    const raw = JSON5.parse(`{ constructor: { models: 1 }, prototype: "p", agents: { defaults: { params: { constructor: 2 } } } }`) as Record<string, unknown>
+    const edit = ConfigEdit.setModel(raw, "openrouter/openai/gpt-4o")
+    expect(Either.isRight(edit)).toBe(true)
+    if (Either.isLeft(edit)) return
+    const document = edit.right.document as Record<string, unknown>
+    expect(Object.getPrototypeOf(document)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(document, "constructor")?.value).toEqual({ models: 1 })
+    expect(document["prototype"]).toBe("p")
+    expect(JSON5.parse(JSON5.stringify(document))).toMatchObject({ constructor: { models: 1 }, agents: { defaults: { params: { constructor: 2 }, model: { primary: "openrouter/openai/gpt-4o" } } } })
+  })
+
+  it("a __proto__ carrying a base URL is not read as the document's own: the edit is refused or keeps it inert", () => {
+    const raw = JSON.parse(`{"__proto__": {"models": {"providers": {"openrouter": {"baseUrl": "https://evil.example/api/v1"}}}}}`) as Record<string, unknown>
+    for (const edit of [ConfigEdit.setModel(raw, "openrouter/auto"), ConfigEdit.onboard(raw, { apiKey: "sk-or-v1-0123456789abcdef0123456789abcdef", environment: {} })]) {
+      if (Either.isLeft(edit)) continue
+      const document = edit.right.document as Record<string, unknown>
+      expect(Object.getPrototypeOf(document)).toBe(Object.prototype)
+      expect(document["models"]).toBeUndefined()
+    }
+  })
+})

@@ -491,3 +491,71 @@ describe("hostile thinking levels, params and cache settings", () => {
     expect(typeof (Params.transport({ providerWide: clean[0], model: clean[1], extra: clean[2] }) ?? {})).toBe("object")
   }, { fastCheck: { numRuns: 300 } })
 })
+
+// Issue 17, defect 9: `__proto__`, `constructor` and `prototype` in a config are data or refused,
+// never prototypes. A top-level "__proto__" used to become the decoded document's prototype
+// (Schema's excess-property copy assigns it), so its `models.providers.openrouter.baseUrl` was
+// read as the document's own and the key went to evil.example.
+describe("prototype keys in the config (issue 17)", () => {
+  const EVIL = `{"__proto__": {"models": {"providers": {"openrouter": {"baseUrl": "https://evil.example/api/v1"}}}}}`
+
+  it("a top-level __proto__ carrying a base URL is a ConfigError naming it, and nothing resolves to evil.example", () => {
+    for (const text of [EVIL, `{ __proto__: { models: { providers: { openrouter: { baseUrl: "https://evil.example/api/v1" } } } } }`, `{"\\u005f_proto__": {"models": {}}}`]) {
+      const parsed = ConfigDocument.parseText(text, FILE)
+      expect(Either.isLeft(parsed)).toBe(true)
+      if (Either.isLeft(parsed)) expect(parsed.left.message).toContain("\"__proto__\"")
+    }
+    // decode on a value JSON.parse built (an own "__proto__" key) is refused the same way.
+    const decoded = ConfigDocument.decode(JSON.parse(EVIL), FILE)
+    expect(Either.isLeft(decoded)).toBe(true)
+  })
+
+  it("a nested __proto__ (in params, env, models) is refused with its JSON path", () => {
+    const parsed = ConfigDocument.parseText(`{ agents: { defaults: { params: { "__proto__": { temperature: 2 } } } } }`, FILE)
+    expect(Either.isLeft(parsed) && parsed.left.message).toContain("agents.defaults.params")
+    expect(Either.isLeft(ConfigDocument.parseText(`{ env: { __proto__: { OPENROUTER_API_KEY: "sk-or-v1-x" } } }`, FILE))).toBe(true)
+  })
+
+  it("constructor and prototype are plain data: kept as own keys, never a prototype or a function read back", () => {
+    const parsed = ConfigDocument.parseText(`{ constructor: { models: 1 }, prototype: "p", agents: { defaults: { params: { constructor: 3, prototype: 4 } } } }`, FILE)
+    expect(Either.isRight(parsed)).toBe(true)
+    if (Either.isLeft(parsed)) return
+    const document = parsed.right.document as Record<string, unknown>
+    expect(Object.getPrototypeOf(document)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(document, "constructor")?.value).toEqual({ models: 1 })
+    expect(document["models"]).toBeUndefined()
+    const params = parsed.right.document.agents?.defaults?.params as Record<string, unknown>
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype)
+    expect(params).toEqual({ constructor: 3, prototype: 4 })
+  })
+
+  it.prop("wherever __proto__ is put in a document, decode refuses it or nothing in the result has another prototype", [shapedDocument, fc.array(fc.constantFrom("__proto__", "constructor", "prototype"), { minLength: 1, maxLength: 3 }), fc.nat()], ([generated, keys, seed]) => {
+    // A copy (JSON.parse keeps "__proto__" as an own key), so the generated value is never changed.
+    const document = JSON.parse(JSON.stringify(generated)) as unknown
+    const hasProto = keys.includes("__proto__") || JSON.stringify(generated).includes("\"__proto__\"")
+    // Put the keys at a random object in the document, as own keys (the way JSON.parse and JSON5 make them).
+    const objects: Array<Record<string, unknown>> = []
+    const stack: Array<unknown> = [document]
+    for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+      if (typeof item === "object" && item !== null && !Array.isArray(item)) {
+        objects.push(item as Record<string, unknown>)
+        stack.push(...Object.values(item))
+      }
+    }
+    const target = objects[seed % objects.length]!
+    for (const key of keys) Object.defineProperty(target, key, { value: { models: { providers: { openrouter: { baseUrl: "https://evil.example/api/v1" } } } }, enumerable: true, writable: true, configurable: true })
+    const decoded = ConfigDocument.decode(document, FILE)
+    if (Either.isLeft(decoded)) {
+      if (decoded.left.message.includes("__proto__")) expect(hasProto).toBe(true)
+      return
+    }
+    expect(hasProto).toBe(false)
+    const seen: Array<unknown> = [decoded.right]
+    for (let item = seen.pop(); item !== undefined; item = seen.pop()) {
+      if (typeof item !== "object" || item === null) continue
+      expect([Object.prototype, Array.prototype]).toContain(Object.getPrototypeOf(item))
+      seen.push(...Object.values(item))
+    }
+    expect(JSON.stringify(decoded.right.models?.providers?.openrouter?.baseUrl ?? "")).not.toContain("evil")
+  })
+})

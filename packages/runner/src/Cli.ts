@@ -14,8 +14,8 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
-import * as Secret from "@openrouter-effect/core/Secret"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -26,6 +26,7 @@ import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
 import * as Argv from "./Argv.js"
 import { ExitCode, ofError } from "./ExitCode.js"
+import * as Output from "./Output.js"
 
 const config = Options.text("config").pipe(Options.withDescription("the config file (default: the OpenClaw location rules)"), Options.optional)
 const baseUrl = Options.text("base-url").pipe(Options.withDescription("overrides models.providers.openrouter.baseUrl"), Options.optional)
@@ -57,6 +58,10 @@ const context = Effect.gen(function*() {
   // The variables that locate the config and pick the key, through Effect's Config (the same
   // snapshot the client's config service takes).
   const environment = yield* OpenRouterConfig.snapshot(OpenRouterConfig.FIXED_NAMES)
+  // The environment's key is known from here on: its echoes are masked in whatever is printed.
+  Output.rememberKey(environment["OPENROUTER_API_KEY"])
+  // A key pasted into a global option would be echoed, sent as a URL or read as a path.
+  yield* Output.refuseKeyLike(Output.textValues({ config: globals.config, baseUrl: globals.baseUrl, connectTo: globals.connectTo }))
   const location = ConfigLocation.resolve({ flag: Option.getOrUndefined(globals.config), environment, homeDir: homedir() })
   return {
     location,
@@ -68,6 +73,7 @@ const context = Effect.gen(function*() {
 })
 
 const onDemand = Commands.onDemand
+const guarded = Commands.guarded
 const handlers = () => import("./handlers/Config.js")
 
 const configShow = Command.make("show", {}, () => Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.show(ctx)))).pipe(
@@ -82,12 +88,12 @@ const configCommand = Command.make("config").pipe(
 const onboard = Command.make("onboard", {
   authChoice: Options.choice("auth-choice", ["openrouter-api-key"]).pipe(Options.withDescription("how to authenticate")),
   apiKey: Options.redacted("openrouter-api-key").pipe(Options.withDescription("the key (else OPENROUTER_API_KEY, else a prompt)"), Options.optional)
-}, (args) => Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.onboard(ctx, args)))).pipe(
+}, (args) => guarded(args, { skip: ["apiKey"] }, Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.onboard(ctx, args))))).pipe(
   Command.withDescription("store an OpenRouter API key and make openrouter/auto the default model")
 )
 
 const modelsSet = Command.make("set", { ref: Args.text({ name: "REF" }) }, (args) =>
-  Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.modelsSet(ctx, args)))).pipe(
+  guarded(args, { names: { ref: "REF" } }, Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.modelsSet(ctx, args))))).pipe(
     Command.withDescription("set the default model (openrouter/<provider>/<model>)")
   )
 
@@ -102,9 +108,9 @@ const modelsCommand = Command.make("models").pipe(
 )
 
 const demo = Command.make("demo", { out: Options.text("out").pipe(Options.withDescription("where the demo's files go (default: a new temporary folder)"), Options.optional) }, ({ out }) =>
-  Effect.flatMap(context, (ctx) =>
+  guarded({ out }, {}, Effect.flatMap(context, (ctx) =>
     onDemand(() => import("./Demo.js"), (Demo) =>
-      Demo.run(Option.match(out, { onNone: () => ({}), onSome: (outDir) => ({ outDir }) })).pipe(Effect.asVoid, Effect.provide(ctx.http))))).pipe(
+      Demo.run(Option.match(out, { onNone: () => ({}), onSome: (outDir) => ({ outDir }) })).pipe(Effect.asVoid, Effect.provide(ctx.http)))))).pipe(
   Command.withDescription("everything against the embedded simulator, with a fake key: no key of yours, no network")
 )
 
@@ -127,23 +133,6 @@ export type Environment =
   | Path.Path
   | CommandExecutor.CommandExecutor
 
-// stderr carries messages built from what was typed or what a server answered: a key pasted in the
-// wrong place (a model ref, an unknown argument echoed by @effect/cli) is masked there too.
-const redactArgs = (args: ReadonlyArray<unknown>) => args.map((arg) => (typeof arg === "string" ? Secret.redactSecrets(arg) : arg))
-const withRedactedStderr = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.consoleWith((console) =>
-    Effect.withConsole(effect, {
-      ...console,
-      error: (...args: ReadonlyArray<unknown>) => console.error(...redactArgs(args)),
-      warn: (...args: ReadonlyArray<unknown>) => console.warn(...redactArgs(args)),
-      unsafe: {
-        ...console.unsafe,
-        error: (...args: ReadonlyArray<unknown>) => console.unsafe.error(...redactArgs(args)),
-        warn: (...args: ReadonlyArray<unknown>) => console.unsafe.warn(...redactArgs(args))
-      }
-    })
-  )
-
 /**
  * Runs the CLI on `argv` (without the node and script entries) and answers the exit code,
  * printing expected errors as one line (causes in full with `--verbose`). `http` is the HTTP
@@ -157,6 +146,9 @@ export const run = (
   http: Layer.Layer<HttpClient.HttpClient>
 ): Effect.Effect<number> =>
   Effect.gen(function*() {
+    // Known before anything is parsed or printed: a flag holding the key without its prefix, or
+    // an error message echoing it transformed, is recognised from the start.
+    Output.rememberKey(Option.getOrUndefined(yield* Effect.orElseSucceed(Config.option(Config.string("OPENROUTER_API_KEY")), () => Option.none())))
     const exit = yield* Effect.exit(
       cli(["node", "openrouter-effect", ...argv]).pipe(Effect.provideService(HttpStack, http), Effect.provide(layer))
     )
@@ -169,15 +161,22 @@ export const run = (
       // Known by its tag (ExitCode.byTag): no error class is loaded to read the code.
       const known = ofError(error)
       if (known !== undefined) {
-        yield* Console.error(`openrouter-effect: ${known.message}`)
-        if (argv.includes("--verbose")) yield* Console.error(Cause.pretty(exit.cause))
+        // The message may carry a server's text: shown escaped (Output.display), never raw.
+        yield* Console.error(`openrouter-effect: ${Output.display(known.message)}`)
+        if (argv.includes("--verbose")) yield* Console.error(Output.display(Cause.pretty(exit.cause)))
         return known.exitCode
       }
       if (Terminal.isQuitException(error)) return ExitCode.interrupted
     }
     const squashed = Cause.squash(exit.cause)
     yield* Console.error(
-      `openrouter-effect: ${argv.includes("--verbose") ? Cause.pretty(exit.cause) : squashed instanceof Error ? squashed.message : String(squashed)}`
+      `openrouter-effect: ${Output.display(argv.includes("--verbose") ? Cause.pretty(exit.cause) : squashed instanceof Error ? squashed.message : String(squashed))}`
     )
     return ExitCode.failure
-  }).pipe(withRedactedStderr)
+  }).pipe(
+    // stderr carries messages built from what was typed or what a server answered: a key pasted
+    // in the wrong place (an unknown argument echoed by @effect/cli) is masked there too.
+    Output.withRedactedStderr,
+    // Logs and warnings go to stderr, always: stdout is for answers (`--json` must parse).
+    Effect.provide(Output.stderrLogger)
+  )

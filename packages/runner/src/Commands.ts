@@ -18,12 +18,32 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import type { Context } from "./handlers/Shared.js"
+import * as Output from "./Output.js"
 
 export type { Context } from "./handlers/Shared.js"
 
-/** Runs `f` on the module `load` imports: a command's implementation, loaded when it runs. @since 0.1.0 @category Loading */
+/**
+ * Runs `f` on the module `load` imports: a command's implementation, loaded when it runs. What it
+ * prints goes through `Output.withSafeConsole` (known keys masked, control characters visible).
+ *
+ * @since 0.1.0 @category Loading
+ */
 export const onDemand = <M, A, E, R>(load: () => Promise<M>, f: (module: M) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Effect.promise(load), f)
+  Output.withSafeConsole(Effect.flatMap(Effect.promise(load), f))
+
+/**
+ * Runs `effect` unless one of the text values in `args` looks like an API key (see
+ * `Output.refuseKeyLike`): then a `BadInput` naming the flag, before anything is read, sent or
+ * written. `skip` names the fields that are content, not flags (a prompt, the text to speak);
+ * `names` the positional arguments (`ref` is `REF`).
+ *
+ * @since 0.1.0 @category Checking
+ */
+export const guarded = <A, E, R>(
+  args: Readonly<Record<string, unknown>>,
+  options: Parameters<typeof Output.textValues>[1],
+  effect: Effect.Effect<A, E, R>
+) => Effect.zipRight(Output.refuseKeyLike(Output.textValues(args, options)), effect)
 
 const model = Options.text("model").pipe(Options.withDescription("a model ref"), Options.optional)
 const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("print the request that would be sent, send nothing"))
@@ -32,7 +52,7 @@ const force = Options.boolean("force").pipe(
   Options.withDescription("replace an existing output file (without it, a new unique name is used and printed)")
 )
 
-const chatCommand = <R>(context: Effect.Effect<Context, never, R>) =>
+const chatCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("chat", {
     prompt: Args.text({ name: "PROMPT" }).pipe(Args.optional),
     messages: Options.text("messages").pipe(Options.withDescription("a JSON array of messages or a whole request body (FILE or -)"), Options.optional),
@@ -48,11 +68,11 @@ const chatCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     ),
     noSpeak: Options.boolean("no-speak").pipe(Options.withDescription("do not speak the reply, whatever messages.tts.auto says")),
     force
-  }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Chat.js"), (m) => m.run(ctx, args)))).pipe(
+  }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Chat.js"), (m) => m.run(ctx, args))))).pipe(
     Command.withDescription("chat with a model (streamed)")
   )
 
-const imageCommand = <R>(context: Effect.Effect<Context, never, R>) =>
+const imageCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("image", {
     prompt: Args.text({ name: "PROMPT" }),
     model,
@@ -64,23 +84,26 @@ const imageCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     out: Options.text("out").pipe(Options.withDefault(".")),
     force,
     dryRun
-  }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Image.js"), (m) => m.run(ctx, args)))).pipe(
+  }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Image.js"), (m) => m.run(ctx, args))))).pipe(
     Command.withDescription("generate images")
   )
 
-const videoResume = <R>(context: Effect.Effect<Context, never, R>) =>
+const videoResume = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make(
     "resume",
-    { jobId: Args.text({ name: "JOB_ID" }), out: Options.text("out").pipe(Options.withDefault(".")) },
-    (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.resume(ctx, args)))
+    {
+      jobId: Args.text({ name: "JOB_ID" }),
+      out: Options.text("out").pipe(Options.withDescription("a folder for the video (default: the file the job recorded at submit)"), Options.optional)
+    },
+    (args) => guarded(args, { names: { jobId: "JOB_ID" } }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.resume(ctx, args))))
   ).pipe(Command.withDescription("continue a stored video job: poll, then download"))
 
-const videoJobs = <R>(context: Effect.Effect<Context, never, R>) =>
+const videoJobs = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("jobs", {}, () => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.jobs(ctx)))).pipe(
     Command.withDescription("list the stored video jobs")
   )
 
-const videoCommand = <R>(context: Effect.Effect<Context, never, R>) =>
+const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("video", {
     prompt: Args.text({ name: "PROMPT" }).pipe(Args.optional),
     model,
@@ -96,11 +119,11 @@ const videoCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     out: Options.text("out").pipe(Options.withDefault(".")),
     force,
     dryRun
-  }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args)))).pipe(
+  }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args))))).pipe(
     Command.withDescription("generate a video (submit, poll with progress, download)")
   )
 
-const ttsCommand = <R>(context: Effect.Effect<Context, never, R>) =>
+const ttsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("tts", {
     text: Args.text({ name: "TEXT" }),
     model,
@@ -110,16 +133,16 @@ const ttsCommand = <R>(context: Effect.Effect<Context, never, R>) =>
     out: Options.text("out").pipe(Options.optional),
     force,
     dryRun
-  }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.tts(ctx, args)))).pipe(
+  }, (args) => guarded(args, { skip: ["text"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.tts(ctx, args))))).pipe(
     Command.withDescription("text to speech")
   )
 
-const transcribeCommand = <R>(context: Effect.Effect<Context, never, R>) =>
+const transcribeCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("transcribe", {
     file: Args.text({ name: "FILE" }),
     model,
     language: Options.text("language").pipe(Options.optional)
-  }, (args) => Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.transcribe(ctx, args)))).pipe(
+  }, (args) => guarded(args, { names: { file: "FILE" } }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.transcribe(ctx, args))))).pipe(
     Command.withDescription("speech to text")
   )
 
@@ -128,7 +151,7 @@ const transcribeCommand = <R>(context: Effect.Effect<Context, never, R>) =>
  *
  * @since 0.1.0 @category Commands
  */
-export const commands = <R>(context: Effect.Effect<Context, never, R>) => [
+export const commands = <E, R>(context: Effect.Effect<Context, E, R>) => [
   chatCommand(context),
   imageCommand(context),
   videoCommand(context).pipe(Command.withSubcommands([videoResume(context), videoJobs(context)])),

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Catalog from "@openrouter-effect/core/Catalog"
+import * as JsonText from "@openrouter-effect/core/JsonText"
 import type * as ConfigLocation from "@openrouter-effect/core/ConfigLocation"
 import * as ModelRef from "@openrouter-effect/core/ModelRef"
 import * as Secret from "@openrouter-effect/core/Secret"
@@ -51,7 +52,7 @@ export const configuration = (
     `  API key         ${key}`,
     `  thinking        ${chat.thinking}`,
     `  response cache  ${cacheLine(chat.responseCache)}`,
-    `  params          ${JSON.stringify(chat.params)}`,
+    `  params          ${JsonText.stringify(chat.params, 0)}`,
     `  headers         ${Object.keys(chat.headers).length === 0 ? "none configured" : Object.keys(chat.headers).join(", ")}`
   ]
   return chat.warnings.length === 0 ? lines : [...lines, ...chat.warnings.map((warning) => `  warning: ${warning}`)]

@@ -26,6 +26,7 @@ describe("ExitCode", () => {
     const errors: ReadonlyArray<Error> = [
       new OpenRouterError.TransportError({ message: "refused", phase: "connect" }),
       new OpenRouterError.Timeout({ message: "deadline", source: "client", timeoutMs: 1000 }),
+      new OpenRouterError.LimitExceeded({ message: "An event-stream line exceeded sseLineBytes (16 MiB)", limit: "sseLineBytes", max: 16 * 1024 * 1024 }),
       ...[400, 401, 402, 403, 404, 408, 418, 429, 500, 502, 503, 524].map((status) => OpenRouterError.fromResponse({ status, body: "" })),
       new VideoJobFailed({ message: "failed", jobId: "job-1", status: "failed" }),
       new StoreError({ message: "cannot read", path: "/tmp/x.json" }),

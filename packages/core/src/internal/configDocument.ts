@@ -41,23 +41,35 @@ const show = (value: unknown, secret: boolean): string => {
 /** How deeply a config may nest: a deeper (hostile) document would overflow the stack of code that walks it. */
 const MAX_DEPTH = 512
 
-/** The path to a value nested deeper than {@link MAX_DEPTH} (found without recursion), if any. */
-const tooDeep = (root: unknown): ReadonlyArray<string | number> | undefined => {
+/**
+ * The first structural problem of a parsed document, found without recursion: a value nested
+ * deeper than {@link MAX_DEPTH}, or an own `"__proto__"` key.
+ *
+ * JSON5 and `JSON.parse` keep `"__proto__"` as an ordinary own key, but the code that copies a
+ * document (Schema's decoding of excess properties, any `target[key] = value`) assigns it, and an
+ * assignment to `__proto__` sets the copy's prototype: the document would then read values that
+ * are not its own (a top-level `"__proto__": { models: … baseUrl … }` moved where the key is
+ * sent). No config has a use for the key, so it is refused wherever it stands. `constructor` and
+ * `prototype` are only data: they are copied as own keys like any other.
+ */
+const structuralProblem = (root: unknown): { readonly kind: "deep" | "proto"; readonly path: ReadonlyArray<string | number> } | undefined => {
   interface Node {
     readonly value: unknown
     readonly depth: number
     readonly key: string | number
     readonly parent: Node | undefined
   }
+  const pathOf = (node: Node) => {
+    const path: Array<string | number> = []
+    for (let at: Node | undefined = node; at?.parent !== undefined; at = at.parent) path.unshift(at.key)
+    return path
+  }
   const stack: Array<Node> = [{ value: root, depth: 1, key: "", parent: undefined }]
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     const { value } = node
     if (typeof value !== "object" || value === null) continue
-    if (node.depth > MAX_DEPTH) {
-      const path: Array<string | number> = []
-      for (let at: Node | undefined = node; at?.parent !== undefined; at = at.parent) path.unshift(at.key)
-      return path
-    }
+    if (node.depth > MAX_DEPTH) return { kind: "deep", path: pathOf(node) }
+    if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) return { kind: "proto", path: pathOf(node) }
     const push = (key: string | number, item: unknown) => {
       if (typeof item === "object" && item !== null) stack.push({ value: item, depth: node.depth + 1, key, parent: node })
     }
@@ -71,13 +83,17 @@ const where = (file: string | undefined): string => (file === undefined ? "confi
 
 const fileField = (file: string | undefined) => (file !== undefined ? { file } : {})
 
-/** A document nested deeper than {@link MAX_DEPTH}, or that is not an object: its error. */
+/** A document nested deeper than {@link MAX_DEPTH}, holding a `"__proto__"` key, or that is not an object: its error. */
 export const shapeError = (raw: unknown, file: string | undefined): ConfigError | undefined => {
-  const deep = tooDeep(raw)
-  if (deep !== undefined) {
-    const at = jsonPath(deep.slice(0, 8))
+  const problem = structuralProblem(raw)
+  if (problem !== undefined) {
+    const at = jsonPath(problem.path.slice(0, 8))
     return new ConfigError({
-      message: `${where(file)}: ${at === "" ? "the document" : at}: nested more than ${MAX_DEPTH} levels deep`,
+      message: `${where(file)}: ${at === "" ? "the document" : at}: ${
+        problem.kind === "deep"
+          ? `nested more than ${MAX_DEPTH} levels deep`
+          : "has a \"__proto__\" key, which is not allowed (it would replace the object's prototype); remove it"
+      }`,
       path: at,
       ...fileField(file)
     })

@@ -13,12 +13,15 @@
 import * as Chat from "@openrouter-effect/client/Chat"
 import * as Models from "@openrouter-effect/client/Models"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
+import * as OutputFile from "@openrouter-effect/client/OutputFile"
+import * as JsonText from "@openrouter-effect/core/JsonText"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as Output from "../Output.js"
 import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `chat`. @since 0.1.0 @category Models */
@@ -69,6 +72,20 @@ const requestOf = (args: Args) =>
 const mayAutoSpeak = (auto: string | boolean | undefined) =>
   auto === true || (typeof auto === "string" && !["", "off", "false"].includes(auto.trim().toLowerCase()))
 
+/**
+ * Where the reply will be spoken, checked writable before the chat is sent: the chat and the
+ * speech are both billed, so a file that cannot be written is bad input, found first.
+ */
+const checkSpeakTarget = (args: Args) =>
+  Effect.gen(function*() {
+    if (args.noSpeak || args.dryRun) return
+    if (Option.isSome(args.speak)) return yield* Effect.asVoid(OutputFile.plan(args.speak.value, { force: args.force }, "speak"))
+    const config = yield* OpenRouterConfig.OpenRouterConfig
+    if (!mayAutoSpeak(config.document.messages?.tts?.auto)) return
+    const speech = yield* Effect.option(config.speech())
+    if (Option.isSome(speech)) yield* OutputFile.plan(`reply.${speech.value.responseFormat}`, { force: args.force }, "speak")
+  })
+
 /** Speaks the reply `text` when `--speak` or `messages.tts.auto` asks for it, into a file. */
 const speakReply = (args: Args, text: string) =>
   Effect.gen(function*() {
@@ -83,7 +100,8 @@ const speakReply = (args: Args, text: string) =>
       if (!(yield* spoken.enabled(Option.isSome(args.speak) ? "always" : "config"))) return
       if (text.trim() === "") return yield* Console.error("spoken reply: the reply is empty, nothing to speak")
       const path = Option.isSome(args.speak) ? args.speak.value : SpokenReply.defaultPath((yield* config.speech()).responseFormat)
-      const saved = yield* spoken.speakToFile(text, path)
+      const saved = yield* spoken.speakToFile(text, path, { force: args.force })
+      if (saved.path !== path) yield* Console.error(`${path} exists: wrote ${saved.path} instead (--force replaces it)`)
       yield* Console.error(`spoken reply: ${saved.path} (${saved.size} bytes, ${saved.model})`)
     }).pipe(Effect.provide(SpokenReply.layer.pipe(Layer.provide(Speech.layer))))
   })
@@ -91,6 +109,9 @@ const speakReply = (args: Args, text: string) =>
 const converse = (args: Args) =>
   Effect.gen(function*() {
     const request = yield* requestOf(args)
+    yield* checkSpeakTarget(args)
+    // The configured keys are known from here on: their echoes are masked in what is printed.
+    yield* Output.rememberConfiguredKeys(yield* OpenRouterConfig.OpenRouterConfig)
     const chat = yield* Chat.Chat
     const options = { model: opt(args.model), thinking: opt(args.thinking) }
     if (args.dryRun) {
@@ -100,7 +121,9 @@ const converse = (args: Args) =>
     if (args.noStream || args.json) {
       const completion = yield* chat.complete(request, options)
       if (args.json) {
-        yield* Console.log(JSON.stringify(completion.response, null, 2))
+        // Without recursion: a response nested thousands of levels deep (reasoning_details)
+        // overflowed JSON.stringify's stack.
+        yield* Console.log(JsonText.stringify(completion.response))
         return yield* speakReply(args, completion.text)
       }
       const reasoning = completion.response.choices[0]?.message.reasoning
@@ -114,13 +137,14 @@ const converse = (args: Args) =>
     yield* chat.stream(request, options).pipe(
       Stream.runForEach((event) => {
         switch (event._tag) {
+          // Written as they come, so not through Console: escaped and masked here (an answer's
+          // ESC or CR could drive the terminal). A known key split across two deltas is not
+          // recognised; the key is never sent to the model, so an answer has no way to know it.
           case "Text":
-            return Effect.sync(() => {
-              reply += event.delta
-              process.stdout.write(event.delta)
-            })
+            reply += event.delta
+            return Output.writeStdout(event.delta)
           case "Reasoning":
-            return args.showReasoning ? Effect.sync(() => process.stderr.write(event.delta)) : Effect.void
+            return args.showReasoning ? Output.writeStderr(event.delta) : Effect.void
           case "Usage":
             return Console.error(`\nusage: ${event.usage.prompt_tokens} prompt + ${event.usage.completion_tokens} completion tokens, cost $${event.usage.cost ?? 0}`)
           default:

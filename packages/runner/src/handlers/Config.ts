@@ -7,6 +7,7 @@ import * as Prompt from "@effect/cli/Prompt"
 import * as Models from "@openrouter-effect/client/Models"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as ConfigEdit from "@openrouter-effect/core/ConfigEdit"
+import * as JsonText from "@openrouter-effect/core/JsonText"
 import * as ModelRef from "@openrouter-effect/core/ModelRef"
 import { ConfigError } from "@openrouter-effect/core/OpenRouterError"
 import * as Settings from "@openrouter-effect/core/Settings"
@@ -15,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ConfigFile from "../ConfigFile.js"
+import * as Output from "../Output.js"
 import * as ShowConfig from "../ShowConfig.js"
 import { type Context, provideServices } from "./Shared.js"
 
@@ -29,6 +31,7 @@ const printEdit = (file: string, edit: ConfigEdit.Edit) =>
 export const show = (context: Context) =>
   Effect.gen(function*() {
     const config = yield* OpenRouterConfig.OpenRouterConfig
+    yield* Output.rememberConfiguredKeys(config)
     const chat = yield* config.chat()
     yield* Console.log([
       ...ShowConfig.configuration(context.location, config.fileFound ? "read" : "missing", chat),
@@ -53,6 +56,7 @@ export const onboard = (context: Context, args: { readonly apiKey: Option.Option
           message: `No API key: pass --openrouter-api-key KEY, set ${Settings.API_KEY_VARIABLE}, or run onboard in a terminal to be prompted`
         })
       )
+    Output.rememberKey(key)
     const loaded = yield* ConfigFile.load(location.file)
     const edit = yield* ConfigEdit.onboard(loaded.raw, { apiKey: key, environment })
     yield* ConfigFile.save(location.file, edit.document)
@@ -77,11 +81,12 @@ export const modelsList = (context: Context, args: { readonly json: boolean }) =
       Models.layer({ stateDir: context.location.stateDir }),
       Effect.gen(function*() {
         const config = yield* OpenRouterConfig.OpenRouterConfig
+        yield* Output.rememberConfiguredKeys(config)
         return { chat: yield* config.chat(), models: yield* Effect.flatMap(Models.Models, (service) => service.list) }
       })
     )
     if (args.json) {
-      yield* Console.log(JSON.stringify(models.map((model) => ({ ...model, primary: model.id === chat.model.slug })), null, 2))
+      yield* Console.log(JsonText.stringify(models.map((model) => ({ ...model, primary: model.id === chat.model.slug }))))
       return
     }
     for (const model of models) {

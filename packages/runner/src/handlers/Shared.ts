@@ -14,12 +14,17 @@ import type * as ConfigLocation from "@openrouter-effect/core/ConfigLocation"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
 import { mask } from "@openrouter-effect/core/Secret"
 import type * as Settings from "@openrouter-effect/core/Settings"
+import * as Limits from "@openrouter-effect/client/Limits"
+import * as LocalFile from "@openrouter-effect/client/LocalFile"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as OpenRouterHttp from "@openrouter-effect/client/OpenRouterHttp"
+import * as JsonText from "@openrouter-effect/core/JsonText"
 import * as Console from "effect/Console"
+import * as EffectContext from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Output from "../Output.js"
 
 /** The global options, resolved, and the HTTP client the commands that send use. @since 0.1.0 @category Models */
 export interface Context {
@@ -47,13 +52,25 @@ export const authorization = (key: Settings.Key): Record<string, string> =>
 
 /** Prints the one JSON object of `--dry-run`. @since 0.1.0 @category Dry run */
 export const printDryRun = (url: string, headers: Readonly<Record<string, string>>, body: unknown) =>
-  Console.log(JSON.stringify({ method: "POST", url, headers, body }, null, 2))
+  Console.log(JsonText.stringify({ method: "POST", url, headers, body }))
 
-/** Reads a file the user named, as a `BadInput` when it cannot be read. @since 0.1.0 @category Files */
-export const readFile = (path: string) =>
-  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(path)).pipe(
-    Effect.mapError((error) => new BadInput({ field: "file", value: path, message: `Cannot read ${path}: ${error.message}` }))
-  )
+/**
+ * Reads an input file the user named (`--input`, `--first-frame`, `--reference`, `transcribe
+ * FILE`): a regular file only, at most `inputMediaBytes` (`Limits`); anything else is a
+ * `BadInput` naming the file (and the limit), before any request.
+ *
+ * @since 0.1.0 @category Files
+ */
+export const readFile = (path: string, field = "file") => LocalFile.readInput(path, field)
+
+/**
+ * Says on stderr when an output went somewhere else than asked: a new free name (the file asked
+ * for exists, and `--force` was not given). The path itself goes to stdout.
+ *
+ * @since 0.1.0 @category Files
+ */
+export const noteRenamed = (requested: string, written: string) =>
+  written === requested ? Effect.void : Console.error(`${requested} exists: wrote ${written} instead (--force replaces it)`)
 
 /** The image MIME type of a path, by its extension. @since 0.1.0 @category Files */
 export const mimeOf = (path: string): string => {
@@ -78,16 +95,24 @@ export const definedOnly = (record: Record<string, unknown>): Record<string, unk
  * The configuration and HTTP services every sending command builds on: the config file the global
  * options point at (read once, its variables through Effect's `Config`), `--base-url` as the
  * config's override, and `client`: the context's HTTP stack, or {@link refusingClient} for a dry
- * run. Each command adds only its own service on top (chat does not build speech or video), so a
+ * run; the `Limits` the config file sets. Each command adds only its own service on top (chat does not build speech or video), so a
  * command loads and builds no more than it uses.
  *
  * @since 0.1.0 @category Layers
  */
-export const foundation = (context: Context, client: Layer.Layer<HttpClient.HttpClient>) =>
-  OpenRouterHttp.layerConfig({ connectTo: context.connectTo }).pipe(
-    Layer.provideMerge(OpenRouterConfig.layerFile(context.location.file, { baseUrl: context.baseUrl })),
-    Layer.provideMerge(client)
+export const foundation = (context: Context, client: Layer.Layer<HttpClient.HttpClient>) => {
+  const config = OpenRouterConfig.layerFile(context.location.file, { baseUrl: context.baseUrl }).pipe(
+    // The keys the configuration resolves to are known from here on: their echoes are masked.
+    Layer.tap((services) => Output.rememberConfiguredKeys(EffectContext.get(services, OpenRouterConfig.OpenRouterConfig)))
   )
+  return OpenRouterHttp.layerConfig({ connectTo: context.connectTo }).pipe(
+    Layer.provideMerge(config),
+    Layer.provideMerge(client),
+    // The config file's `models.providers.openrouter.limits`, for every service and handler (the
+    // same config layer: the file is read once).
+    Layer.provideMerge(Limits.layerFromConfig().pipe(Layer.provide(config)))
+  )
+}
 
 /** The HTTP stack of a command: the refusing client for a dry run. @since 0.1.0 @category Layers */
 export const clientOf = (context: Context, dryRun: boolean): Layer.Layer<HttpClient.HttpClient> =>
