@@ -8,13 +8,12 @@
 //              inputMediaBytes: exit 2 naming the reason, no request, peak RSS well under the input.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
+import { runCli } from "./support/cli.js"
 
-const runnerDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const KEY = "sk-or-v1-billed-outputs-0000000000000000000000000"
 const NOBODY = 65534
 
@@ -24,49 +23,19 @@ beforeAll(async () => {
 })
 afterAll(() => sim.close())
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-  /** Peak resident memory of the process (VmHWM), KiB. */
-  readonly peakKiB: number
-}
-
 /**
  * Runs the built CLI (`--base-url` the simulator, unless `simulator: false`) with a home of its
  * own; as `uid` when given.
  */
-const cli = (args: ReadonlyArray<string>, options: { readonly uid?: number; readonly cwd?: string; readonly simulator?: boolean } = {}) =>
-  new Promise<Run>((resolve) => {
-    const home = mkdtempSync(join(tmpdir(), "ore-billed-home-"))
-    chmodSync(home, 0o777)
-    const child = spawn(process.execPath, [join(runnerDir, "bin/openrouter-effect.js"), ...(options.simulator === false ? [] : ["--base-url", sim.baseUrl]), ...args], {
-      cwd: options.cwd ?? home,
-      env: { PATH: process.env["PATH"] ?? "", HOME: home, OPENCLAW_STATE_DIR: home, OPENROUTER_API_KEY: KEY },
-      stdio: ["ignore", "pipe", "pipe"],
-      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {})
-    })
-    let stdout = ""
-    let stderr = ""
-    let peakKiB = 0
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    const sample = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))
-        if (match?.[1] !== undefined) peakKiB = Math.max(peakKiB, Number(match[1]))
-      } catch {
-        // exited
-      }
-    }, 20)
-    // A guard, not an assertion: a hang is killed and fails on its exit code.
-    const guard = setTimeout(() => child.kill("SIGKILL"), 15_000)
-    child.on("exit", (code) => {
-      clearInterval(sample)
-      clearTimeout(guard)
-      resolve({ code, stdout, stderr, peakKiB })
-    })
+const cli = (args: ReadonlyArray<string>, options: { readonly uid?: number; readonly cwd?: string; readonly simulator?: boolean } = {}) => {
+  const home = mkdtempSync(join(tmpdir(), "ore-billed-home-"))
+  chmodSync(home, 0o777)
+  return runCli([...(options.simulator === false ? [] : ["--base-url", sim.baseUrl]), ...args], {
+    cwd: options.cwd ?? home,
+    env: { PATH: process.env["PATH"] ?? "", HOME: home, OPENCLAW_STATE_DIR: home, OPENROUTER_API_KEY: KEY },
+    ...(options.uid !== undefined ? { uid: options.uid } : {})
   })
+}
 
 const posts = () => sim.journal.list({ method: "POST" }).length
 // Root writes anywhere whatever the mode says, so as root the CLI runs as `nobody` to meet a

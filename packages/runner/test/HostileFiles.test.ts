@@ -11,15 +11,14 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Limits from "@openrouter-effect/client/Limits"
 import { Effect, Layer } from "effect"
 import JSON5 from "json5"
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import { vi } from "vitest"
 import * as ConfigFile from "../src/ConfigFile.js"
+import { runCli } from "./support/cli.js"
 
-const runnerDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const KEY = "sk-or-v1-hostile-files-000000000000000000000000000000"
 const OLD = `{ env: { OPENROUTER_API_KEY: "sk-or-v1-old-key-000000000000000000000000" } }\n`
 const DOCUMENT = { env: { OPENROUTER_API_KEY: KEY } }
@@ -167,30 +166,9 @@ describe("defect 14: the config read is bounded", () => {
 
   /** Runs the built CLI with a hostile --config; its peak RSS (VmHWM, KiB) and exit code. */
   const cliPeak = (config: string) =>
-    new Promise<{ code: number | null; stderr: string; peakKiB: number }>((resolve) => {
-      const child = spawn(process.execPath, ["bin/openrouter-effect.js", "--config", config, "models", "set", "openrouter/auto"], {
-        cwd: runnerDir,
-        env: { PATH: process.env["PATH"] ?? "", HOME: tmpdir() },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-      let stderr = ""
-      let peakKiB = 0
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-      const sample = setInterval(() => {
-        try {
-          const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))
-          if (match?.[1] !== undefined) peakKiB = Math.max(peakKiB, Number(match[1]))
-        } catch {
-          // exited
-        }
-      }, 20)
-      // A guard, not an assertion: a hang is killed and fails on its exit code.
-      const guard = setTimeout(() => child.kill("SIGKILL"), 8_000)
-      child.on("exit", (code) => {
-        clearInterval(sample)
-        clearTimeout(guard)
-        resolve({ code, stderr, peakKiB })
-      })
+    runCli(["--config", config, "models", "set", "openrouter/auto"], {
+      env: { PATH: process.env["PATH"] ?? "", HOME: tmpdir() },
+      guardMs: 8_000
     })
 
   it("the CLI with --config /dev/zero, a FIFO or a 100 MB file exits 2 at once, peak RSS well under 100 MB", async () => {

@@ -4,34 +4,20 @@
 // terminal, transformed echoes of the key masked, and key-looking values refused in flags that are
 // not secrets. The built bin runs against a small hostile server on loopback.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
 import { createServer, type Server } from "node:http"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
+import { cleanEnv, runCli } from "./support/cli.js"
 
-const runnerDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const KEY = "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123cafe"
 const BODY = KEY.slice("sk-or-v1-".length)
 const ESC = "\u001b"
 const HOSTILE = `${ESC}]0;pwned\u0007${ESC}[2J\rover\u009b31m\u202eevil`
 
 const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
-    const child = spawn(process.execPath, ["bin/openrouter-effect.js", ...args], {
-      cwd: runnerDir,
-      env: { ...clean, HOME: mkdtempSync(join(tmpdir(), "ore-home-")), ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
-  })
+  runCli(args, { env: { ...cleanEnv(), HOME: mkdtempSync(join(tmpdir(), "ore-home-")), ...env } })
 
 const configFile = (text: string) => {
   const file = join(mkdtempSync(join(tmpdir(), "ore-out-")), "openclaw.json")

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { declaredLength } from "../AudioResponse.js"
 import * as Limits from "../Limits.js"
+import { concat } from "./bytes.js"
 
 /** The error for a body past `max` bytes under the limit `limit`. */
 export const bodyTooLarge = (what: string, limit: string, max: number): OpenRouterError.LimitExceeded =>
@@ -47,16 +48,7 @@ export const readBytes = (
         pieces.push(piece)
       }
       return Effect.void
-    }).pipe(Effect.map(() => {
-      if (pieces.length === 1) return pieces[0]!
-      const bytes = new Uint8Array(total)
-      let offset = 0
-      for (const piece of pieces) {
-        bytes.set(piece, offset)
-        offset += piece.length
-      }
-      return bytes
-    }))
+    }).pipe(Effect.map(() => concat(pieces)))
   })
 
 /**

@@ -10,6 +10,7 @@
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
+import { concat } from "./bytes.js"
 
 /** What is at a path. `real` is where a symbolic link leads (all links followed). */
 export type Kind =
@@ -78,13 +79,7 @@ export const readBounded = (
         if (total > maxBytes) return yield* Effect.fail<ReadProblem>({ _tag: "TooLarge", maxBytes })
         chunks.push(chunk.value)
       }
-      const bytes = new Uint8Array(total)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.byteLength
-      }
-      return bytes
+      return concat(chunks)
     }))
   })
 

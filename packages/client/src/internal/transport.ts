@@ -23,6 +23,7 @@ import * as Stream from "effect/Stream"
 import * as Limits from "../Limits.js"
 import type * as Retry from "../Retry.js"
 import { deadline } from "./deadline.js"
+import { concat } from "./bytes.js"
 
 const MAX_REDIRECTS = 5
 const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"])
@@ -230,15 +231,7 @@ export const readPrefix = (response: HttpClientResponse.HttpClientResponse, max:
         })
       ),
       Effect.ignore,
-      Effect.map(() => {
-        const all = new Uint8Array(size)
-        let offset = 0
-        for (const chunk of chunks) {
-          all.set(chunk, offset)
-          offset += chunk.byteLength
-        }
-        return new TextDecoder().decode(all)
-      })
+      Effect.map(() => new TextDecoder().decode(concat(chunks)))
     )
   })
 
