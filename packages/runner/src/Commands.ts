@@ -1,6 +1,7 @@
 /**
- * The operation commands of the CLI, as definitions: `chat`, `image`, `video` (with `resume` and
- * `jobs`), `tts` and `transcribe`, each with `--dry-run` where it sends a paid request.
+ * The operation commands of the CLI, as definitions: `chat` (from `ChatCommand.ts`), `image`,
+ * `video` (with `resume` and `jobs`), `tts` and `transcribe`, each with `--dry-run` where it sends
+ * a paid request.
  *
  * Only the options and arguments live here. Each command's implementation is in `handlers/` and
  * is imported when that command runs, so parsing, `--help` and `--version` load none of the
@@ -17,60 +18,13 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
+import * as ChatCommand from "./ChatCommand.js"
+import { dryRun, force, guarded, model, onDemand, timeoutMs } from "./CommandKit.js"
 import type { Context } from "./handlers/Shared.js"
-import * as Output from "./Output.js"
 
 export type { Context } from "./handlers/Shared.js"
-
-/**
- * Runs `f` on the module `load` imports: a command's implementation, loaded when it runs. What it
- * prints goes through `Output.withSafeConsole` (known keys masked, control characters visible).
- *
- * @since 0.1.0 @category Loading
- */
-export const onDemand = <M, A, E, R>(load: () => Promise<M>, f: (module: M) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Output.withSafeConsole(Effect.flatMap(Effect.promise(load), f))
-
-/**
- * Runs `effect` unless one of the text values in `args` looks like an API key (see
- * `Output.refuseKeyLike`): then a `BadInput` naming the flag, before anything is read, sent or
- * written. `skip` names the fields that are content, not flags (a prompt, the text to speak);
- * `names` the positional arguments (`ref` is `REF`).
- *
- * @since 0.1.0 @category Checking
- */
-export const guarded = <A, E, R>(
-  args: Readonly<Record<string, unknown>>,
-  options: Parameters<typeof Output.textValues>[1],
-  effect: Effect.Effect<A, E, R>
-) => Effect.zipRight(Output.refuseKeyLike(Output.textValues(args, options)), effect)
-
-const model = Options.text("model").pipe(Options.withDescription("a model ref"), Options.optional)
-const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("print the request that would be sent, send nothing"))
-const timeoutMs = Options.integer("timeout-ms").pipe(Options.optional)
-const force = Options.boolean("force").pipe(
-  Options.withDescription("replace an existing output file (without it, a new unique name is used and printed)")
-)
-
-const chatCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
-  Command.make("chat", {
-    prompt: Args.text({ name: "PROMPT" }).pipe(Args.optional),
-    messages: Options.text("messages").pipe(Options.withDescription("a JSON array of messages or a whole request body (FILE or -)"), Options.optional),
-    model,
-    thinking: Options.text("thinking").pipe(Options.withDescription("off, minimal, low, medium, high, xhigh, adaptive, max (and aliases)"), Options.optional),
-    noStream: Options.boolean("no-stream"),
-    showReasoning: Options.boolean("show-reasoning"),
-    json: Options.boolean("json"),
-    dryRun,
-    speak: Options.text("speak").pipe(
-      Options.withDescription("write the spoken reply to FILE (default reply.<format> when messages.tts.auto is \"always\"); speaks even when auto is off"),
-      Options.optional
-    ),
-    noSpeak: Options.boolean("no-speak").pipe(Options.withDescription("do not speak the reply, whatever messages.tts.auto says")),
-    force
-  }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Chat.js"), (m) => m.run(ctx, args))))).pipe(
-    Command.withDescription("chat with a model (streamed)")
-  )
+/** @since 0.1.0 */
+export { guarded, onDemand } from "./CommandKit.js"
 
 const imageCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("image", {
@@ -152,7 +106,7 @@ const transcribeCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
  * @since 0.1.0 @category Commands
  */
 export const commands = <E, R>(context: Effect.Effect<Context, E, R>) => [
-  chatCommand(context),
+  ...ChatCommand.commands(context),
   imageCommand(context),
   videoCommand(context).pipe(Command.withSubcommands([videoResume(context), videoJobs(context)])),
   ttsCommand(context),
