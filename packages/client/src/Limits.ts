@@ -18,9 +18,12 @@
  * | `configFileBytes` | 4 MiB | the config file (regular files only); from the layer only |
  * | `inputMediaBytes` | 32 MiB | one local file sent as input (an image, a frame, audio): OpenRouter caps a request at 50 MiB, base64 makes 37.5 MiB of bytes into 50 |
  * | `downloadBytes` | 8 GiB | a download streamed to a file when the server declares no size; a declared size is the cap otherwise |
+ * | `streamBytes` | 128 MiB | the data of all events of one chat stream (characters), so the answer, its reasoning and tool-call arguments built from it stay far under what a string can hold |
  * | `streamTotalMs` | 30 min | a whole chat stream; keep-alive comments do not extend it |
  * | `downloadIdleMs` | 60 s | a download with no byte |
  * | `downloadTotalMs` | 2 h | a whole download, also bounded by the call's own deadline |
+ *
+ * Times above 2^31 - 1 ms (about 24.8 days) are clamped to it.
  *
  * What is held in memory is bounded separately by `agents.defaults.mediaMaxMb` (the media cap):
  * a video larger than it still streams to a file, up to `downloadBytes`.
@@ -46,6 +49,7 @@ export interface Values {
   readonly configFileBytes: number
   readonly inputMediaBytes: number
   readonly downloadBytes: number
+  readonly streamBytes: number
   readonly streamTotalMs: number
   readonly downloadIdleMs: number
   readonly downloadTotalMs: number
@@ -66,6 +70,7 @@ export const defaults: Values = {
   configFileBytes: 4 * MiB,
   inputMediaBytes: 32 * MiB,
   downloadBytes: 8 * 1024 * MiB,
+  streamBytes: 128 * MiB,
   streamTotalMs: 30 * 60 * 1000,
   downloadIdleMs: 60 * 1000,
   downloadTotalMs: 2 * 60 * 60 * 1000
@@ -93,21 +98,28 @@ export const documentNames = [
   "errorBodyBytes",
   "inputMediaBytes",
   "downloadBytes",
+  "streamBytes",
   "streamTotalMs",
   "downloadIdleMs",
   "downloadTotalMs"
 ] as const satisfies ReadonlyArray<keyof Values>
 
+// The longest delay a timer holds (2^31 - 1 ms).
+const MAX_TIMER_MS = 2_147_483_647
+
 /**
  * Merges overrides over a base (by default the {@link defaults}); an override that is not a
- * positive integer is ignored.
+ * positive integer is ignored, and a time (`…Ms`) above 2^31 - 1 ms is clamped to it.
  *
  * @since 0.1.0 @category Constructors
  */
 export const make = (overrides: Partial<Values> = {}, base: Values = defaults): Values => {
   const merged: Record<string, number> = { ...base }
   for (const [name, value] of Object.entries(overrides)) {
-    if (Object.hasOwn(base, name) && Number.isSafeInteger(value) && (value as number) > 0) merged[name] = value as number
+    if (!Object.hasOwn(base, name) || !Number.isSafeInteger(value) || (value as number) <= 0) continue
+    // A time past the timer maximum would turn the deadline off (Effect reads such a delay as
+    // "never"): it is clamped to the maximum, about 24.8 days.
+    merged[name] = name.endsWith("Ms") ? Math.min(value as number, MAX_TIMER_MS) : value as number
   }
   return merged as unknown as Values
 }

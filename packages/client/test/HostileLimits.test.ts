@@ -257,4 +257,47 @@ describe("Limits.layerFromConfig", () => {
       )
       expect(values).toEqual({ ...Limits.defaults, sseLineBytes: 1000, jsonBodyBytes: 3000, configFileBytes: 4000 })
     }))
+
+  it("a time above the timer maximum is clamped to it, never read as no deadline (found in review)", () => {
+    const values = Limits.make({ downloadIdleMs: 2 ** 40, downloadTotalMs: 3e9, streamTotalMs: 1000, downloadBytes: 2 ** 40 })
+    expect(values.downloadIdleMs).toBe(2 ** 31 - 1)
+    expect(values.downloadTotalMs).toBe(2 ** 31 - 1)
+    expect(values.streamTotalMs).toBe(1000)
+    // Sizes are not times: kept as given.
+    expect(values.downloadBytes).toBe(2 ** 40)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// A stream of many ordinary events: each is under the SSE limits, together they would build an
+// answer (or tool-call arguments) past what a string can hold (a RangeError, found in review).
+
+describe("the data of a whole stream is bounded by streamBytes", () => {
+  const delta = (field: "content" | "arguments") =>
+    encoder.encode(`data: ${
+      JSON.stringify({
+        id: "gen-1",
+        model: "openai/gpt-4o",
+        choices: [{
+          index: 0,
+          delta: field === "content"
+            ? { content: "x".repeat(1024) }
+            : { tool_calls: [{ index: 0, id: "call-1", function: { name: "f", arguments: "x".repeat(1024) } }] }
+        }]
+      })
+    }\n\n`)
+
+  for (const field of ["content", "arguments"] as const) {
+    it.live(`endless 1 KiB ${field} deltas: LimitExceeded(streamBytes) after about the limit, the rest never read`, () =>
+      Effect.gen(function*() {
+        const piece = delta(field)
+        const { layer, seen } = scripted({ headers: sse, body: () => pieces(() => piece) }, { streamBytes: 256 * 1024 })
+        const error = failureOf(yield* run(collect({}), layer))
+        expect(error._tag).toBe("LimitExceeded")
+        expect(error.limit).toBe("streamBytes")
+        expect(String(error.message)).toContain("streamBytes (256 KiB)")
+        // About 256 pieces of 1.1 KiB; the reader stopped there.
+        expect(seen.body!.pulled()).toBeLessThan(400)
+      }))
+  }
 })

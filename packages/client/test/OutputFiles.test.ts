@@ -64,6 +64,21 @@ describe("defect 3: speech outputs are checked before the request", () => {
     }).pipe(Effect.provide(layer())))
 })
 
+describe("a name too long for its temporary file is refused before the request (found in review)", () => {
+  it.live("a 240-byte file name: BadInput naming the limit, no request; 223 bytes is written", () =>
+    Effect.gen(function*() {
+      const dir = mkdtempSync(join(tmpdir(), "ore-out-"))
+      sim.journal.clear()
+      const speech = yield* Speech.Speech
+      const error = yield* Effect.flip(speech.synthesizeToFile({ text: "hello" }, join(dir, `${"n".repeat(236)}.mp3`)))
+      expect(error._tag).toBe("BadInput")
+      expect(error.message).toContain("at most 223")
+      expect(posts()).toBe(0)
+      const saved = yield* speech.synthesizeToFile({ text: "hello" }, join(dir, `${"n".repeat(219)}.mp3`))
+      expect(readdirSync(dir)).toEqual([saved.path.slice(dir.length + 1)])
+    }).pipe(Effect.provide(layer())))
+})
+
 describe("defect 7: an existing output is kept unless force", () => {
   it.live("tts into an existing file writes speech-1.mp3 and answers it; the existing file is intact", () =>
     Effect.gen(function*() {

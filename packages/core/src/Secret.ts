@@ -22,11 +22,18 @@ export const mask = (key: string | Redacted.Redacted<string>): string => {
   return `${prefix}…${value.slice(-4)}`
 }
 
-// OpenRouter keys are found wherever they stand (an escaped "\nsk-or-…" inside a JSON string has
-// no word boundary before it); other `sk-` keys only at a word start, to spare words like "disk-".
-// In any case: an echo may have upper-cased the key.
-const KEY_LIKE = /sk-or-[A-Za-z0-9_-]{8,}|\bsk-[A-Za-z0-9_-]{16,}/gi
-const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi
+// What a key looks like, in any case (an echo may have upper-cased it):
+// - an OpenRouter key, `sk-or-v1-` and at least 8 more characters, wherever it stands (an escaped
+//   "\nsk-or-…" inside a JSON string has no word boundary before it). The version is required,
+//   so words like "disk-or-network" and "task-or-subtask" are not keys;
+// - another `sk-` key at a word start, with a run of at least 20 letters and digits (real keys
+//   have one; "sk-learn-preprocessing-pipeline" does not).
+// Every repetition is bounded: on a run of millions of key characters (a hostile answer) an
+// unbounded one exhausts the regex engine's stack. A longer run is matched, and masked, in
+// pieces.
+const KEY_LIKE =
+  /sk-or-v\d{1,3}-[A-Za-z0-9_-]{8,512}|\bsk-(?:[A-Za-z0-9_]{1,64}-){0,4}[A-Za-z0-9_]{20,512}(?:-[A-Za-z0-9_]{1,512}){0,8}/gi
+const BEARER = /\b(Bearer\s+)[^\s"',;]{1,4096}/gi
 // What `mask` writes: a key's prefix, an ellipsis and its last 4 characters; or four stars.
 const MASKED = /^(?:(?:sk-[a-z]+-(?:v\d+-)?)?…[A-Za-z0-9_-]{0,4}|\*{4})$/i
 

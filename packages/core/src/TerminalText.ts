@@ -5,16 +5,19 @@
  * bidirectional overrides reorder what the reader sees. {@link escape} writes each such character
  * as a visible escape (`\x1b`, `\r`, `\u202e`), so the text shows what was sent and does nothing.
  *
- * Line feeds and tabs are kept: they are how answers are laid out, and they cannot rewrite what
- * is already on screen.
+ * Line feeds, tabs and CR LF line ends are kept: they are how answers are laid out, and they
+ * cannot rewrite what is already on screen.
  *
  * @since 0.1.0
  */
 
-// C0 controls other than TAB (0x09) and LF (0x0a); DEL; C1 controls (0x80–0x9f, which some
-// terminals read as CSI and OSC); the bidirectional embeddings, overrides and isolates; the line
-// and paragraph separators (which some terminals treat as line ends).
-const CLASS = "[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]"
+// A CR that does not end a line (CR LF only ends one, as Windows text does; a lone CR returns to
+// the start of the line to overwrite it); C0 controls other than TAB (0x09), LF (0x0a) and CR;
+// DEL; C1 controls (0x80–0x9f, which some terminals read as CSI and OSC); the bidirectional
+// embeddings, overrides and isolates; the line and paragraph separators (which some terminals
+// treat as line ends).
+const CLASS =
+  "\\r(?!\\n)|[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]"
 const UNSAFE = new RegExp(CLASS, "g")
 // Without the global flag, so `test` keeps no position between calls.
 const ANY_UNSAFE = new RegExp(CLASS)

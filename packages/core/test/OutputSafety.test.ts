@@ -110,13 +110,15 @@ const unsafeChar = fc.oneof(
   fc.integer({ min: 0x7f, max: 0x9f }),
   fc.constantFrom(0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069)
 ).map((code) => String.fromCharCode(code))
-const textWithControls = fc.array(fc.oneof(fc.string({ maxLength: 8 }), unsafeChar, fc.constantFrom("\n", "\t", "\u001b]0;pwned\u0007", "\u001b[2J", "\u009b31m")), { maxLength: 30 }).map((parts) => parts.join(""))
+const textWithControls = fc.array(fc.oneof(fc.string({ maxLength: 8 }), unsafeChar, fc.constantFrom("\n", "\t", "\r\n", "\u001b]0;pwned\u0007", "\u001b[2J", "\u009b31m")), { maxLength: 30 }).map((parts) => parts.join(""))
 
 describe("TerminalText.escape over generated control characters", () => {
-  it.prop("the result is safe, keeps every line feed and tab, and only grows", [textWithControls], ([text]) => {
+  it.prop("the result is safe, keeps every line feed, tab and CR LF, and only grows", [textWithControls], ([text]) => {
     const out = TerminalText.escape(text)
     expect(TerminalText.isSafe(out)).toBe(true)
-    expect(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(out)).toBe(false)
+    // No control character but a CR ending a line (CR LF, harmless: it cannot overwrite).
+    expect(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/.test(out)).toBe(false)
+    expect(out.split("\r\n").length).toBe(text.split("\r\n").length)
     expect(out.split("\n").length).toBe(text.split("\n").length)
     expect(out.split("\t").length).toBe(text.split("\t").length)
     expect(out.length).toBeGreaterThanOrEqual(text.length)
@@ -158,5 +160,51 @@ describe("JsonText.stringify", () => {
     const cyclic: Record<string, unknown> = { a: 1 }
     cyclic["self"] = cyclic
     expect(JSON.parse(JsonText.stringify(cyclic))).toEqual({ a: 1, self: "[Circular]" })
+  })
+})
+
+// Found in review: masking ran on every answer the CLI prints, and an unbounded repetition in the
+// key pattern exhausted the regex engine's stack on a run of millions of key characters; and the
+// loose pattern masked ordinary words ("disk-or-network") and refused file names.
+describe("Secret: hostile sizes and ordinary words", () => {
+  it("a run of 9 million key characters is masked in pieces, without a throw", () => {
+    for (const prefix of ["sk-or-v1-", "sk-", "Bearer "]) {
+      const text = `${prefix}${"a".repeat(9_000_000)} end`
+      const out = Secret.redactSecrets(text, ["sk-or-v1-0123456789abcdef0123456789abcdef"])
+      expect(out.endsWith(" end")).toBe(true)
+      // `mask` keeps an `sk-or-v1-` style prefix; a bare `sk-` key shows only its last four.
+      expect(out.startsWith(prefix === "Bearer " ? "Bearer ****" : prefix === "sk-" ? "…aaaa" : "sk-or-v1-…aaaa")).toBe(true)
+    }
+  })
+
+  it("ordinary words and paths with sk- or -or- in them are neither masked nor taken for keys", () => {
+    for (
+      const text of [
+        "Is it disk-or-network-bound?",
+        "task-or-subtask_model",
+        "ask-or-tell-policies",
+        "RISK-OR-REWARD-BALANCE",
+        "sk-learn-preprocessing-pipeline",
+        "/tmp/x/disk-or-tape-backup.png",
+        "/tmp/x/sk-learn-tutorial-voice.mp3"
+      ]
+    ) {
+      expect(Secret.redactSecrets(text)).toBe(text)
+      expect(Secret.looksLikeKey(text)).toBe(false)
+    }
+  })
+
+  it("real key shapes still are, in any case", () => {
+    for (
+      const key of [
+        "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "SK-OR-V1-0123456789ABCDEF0123456789ABCDEF",
+        "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-abc_DEF",
+        "sk-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
+      ]
+    ) {
+      expect(Secret.looksLikeKey(key)).toBe(true)
+      expect(Secret.redactSecrets(`key ${key} here`)).not.toContain(key.slice(12, 24))
+    }
   })
 })

@@ -1,7 +1,8 @@
 /**
  * A chat stream's body as typed events: bytes → SSE events (`Sse.decode`) → JSON chunks → events,
  * one pass per read. The stream fails when the body goes idle too long, runs past its end (the
- * call's timeout or `streamTotalMs`), a line or event passes its `Limits`, a chunk is not JSON,
+ * call's timeout or `streamTotalMs`), a line or event passes its `Limits` (or the whole stream's
+ * data passes `streamBytes`), a chunk is not JSON,
  * a chunk carries an in-band error (after the events before it), or the body ends without
  * `[DONE]`. A JSON completion that answers a streaming request gives the same events
  * ({@link completionEvents}).
@@ -17,9 +18,11 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { OpenRouterError } from "@openrouter-effect/core"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type { Event } from "../Chat.js"
 import type { Usage } from "../ChatResponse.js"
+import * as Limits from "../Limits.js"
 import * as Sse from "../Sse.js"
 import { inBandError, malformed, record, STOP } from "./chatWire.js"
 import { failWhenIdleOrLate } from "./deadline.js"
@@ -196,9 +199,12 @@ export const events = <L>(
   const { idle, requestId } = options
   const eventsOf = decoder(options)
   let done = false
-  let failure: OpenRouterError.ApiError | OpenRouterError.TransportError | undefined
+  let failure: OpenRouterError.ApiError | OpenRouterError.TransportError | OpenRouterError.LimitExceeded | undefined
+  // Every event is under the SSE limits, but a stream of many of them could still build an answer
+  // (or tool-call arguments) past what a string can hold: the data of the whole stream is bounded.
+  let received = 0
 
-  return response.stream.pipe(
+  return Stream.unwrap(Effect.map(Limits.Limits, ({ streamBytes }) => response.stream.pipe(
     Stream.mapError((error) =>
       new OpenRouterError.TransportError({ message: `The chat stream broke: ${error.message}`, phase: "response", cause: error })
     ),
@@ -222,6 +228,16 @@ export const events = <L>(
         if (event.data === "[DONE]") {
           done = true
           continue
+        }
+        received += event.data.length
+        if (received > streamBytes) {
+          failure = new OpenRouterError.LimitExceeded({
+            message: `The chat stream exceeded streamBytes (${Limits.formatBytes(streamBytes)})`,
+            limit: "streamBytes",
+            max: streamBytes
+          })
+          out.push(STOP)
+          break
         }
         let chunk: unknown
         try {
@@ -251,5 +267,5 @@ export const events = <L>(
         ? Stream.empty
         : Stream.fail(new OpenRouterError.MalformedResponse({ message: "The chat stream ended without [DONE]" }))
     ))
-  )
+  )))
 }

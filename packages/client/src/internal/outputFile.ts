@@ -38,6 +38,10 @@ export interface Plan {
   readonly viaSymlink: boolean
 }
 
+// 255 bytes is the longest name common file systems hold; the longest suffix added beside an
+// output is a download's `.<16 hex digits>.partial` (25 bytes), and a free name adds `-N`.
+const MAX_NAME_BYTES = 255 - 32
+
 const directoryOf = (path: string): string => {
   const slash = path.lastIndexOf("/")
   return slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : "."
@@ -139,6 +143,14 @@ export const plan = (
         decided = options.force === true
           ? { requested, path: kind.real, replace: true, viaSymlink: kind.symlink }
           : { requested, path: yield* freeName(fs, requested).pipe(Effect.mapError(failed)), replace: false, viaSymlink: false }
+    }
+    // A name the file system cannot hold with its temporary suffix would fail after the request
+    // (which may be billed): refuse it now.
+    const nameBytes = new TextEncoder().encode(decided.path.slice(decided.path.lastIndexOf("/") + 1)).byteLength
+    if (nameBytes > MAX_NAME_BYTES) {
+      return yield* Effect.fail(
+        cannotWrite(field, requested, `the file name is ${nameBytes} bytes; at most ${MAX_NAME_BYTES} (a name may have 255, and the temporary file beside it needs the rest)`)
+      )
     }
     // The directory of a file is the caller's to make (a typo in it should not become a folder).
     yield* checkDirectory(fs, directoryOf(decided.path), field, false)
