@@ -61,3 +61,14 @@ describe("an event-stream line without end, against a real process (defect 1)", 
     expect(outcome.maxRssBytes - outcome.rssAtRequestBytes).toBeLessThan(120 * MiB)
   }, 60_000)
 })
+
+describe("a JSON body of 500 MiB, against a real process (defect 14)", () => {
+  it("Chat.complete: LimitExceeded naming jsonBodyBytes, the process growing far less than the body", async () => {
+    const outcome = await attack(["500", "json"])
+    expect(outcome.tag).toBe("LimitExceeded")
+    expect(outcome.limit).toBe("jsonBodyBytes")
+    // The read stops at 64 MiB; what the server could write beyond it is socket buffering.
+    expect(outcome.written).toBeLessThan(200 * MiB)
+    expect(outcome.maxRssBytes - outcome.rssAtRequestBytes).toBeLessThan(200 * MiB)
+  }, 60_000)
+})
