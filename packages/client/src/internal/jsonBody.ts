@@ -59,11 +59,14 @@ export const readText = (
   response: HttpClientResponse.HttpClientResponse,
   options: { readonly what: string; readonly max?: number | undefined }
 ): Effect.Effect<string, OpenRouterError.LimitExceeded | HttpClientError.ResponseError> =>
-  Effect.flatMap(Limits.Limits, (limits) =>
-    Effect.map(
-      readBytes(response, { what: options.what, limit: "jsonBodyBytes", max: options.max ?? limits.jsonBodyBytes }),
-      (bytes) => new TextDecoder().decode(bytes)
-    ))
+  Effect.flatMap(Limits.Limits, (limits) => {
+    const max = options.max ?? limits.jsonBodyBytes
+    // A declared length within the cap bounds the read by itself (the body ends there): the
+    // platform's own reader is the fast path, as before the cap.
+    const declared = declaredLength(response.headers)
+    if (declared !== undefined && declared <= max) return response.text
+    return Effect.map(readBytes(response, { what: options.what, limit: "jsonBodyBytes", max }), (bytes) => new TextDecoder().decode(bytes))
+  })
 
 /** What to call the body and which error to fail with when it is not JSON. */
 export interface Options {
