@@ -13,6 +13,8 @@ export * as AudioResponse from "./AudioResponse.js"
 /** @since 0.1.0 */
 export * as ChatResponse from "./ChatResponse.js"
 /** @since 0.1.0 */
+export * as ConversationLog from "./ConversationLog.js"
+/** @since 0.1.0 */
 export * as ImageExtraction from "./ImageExtraction.js"
 /** @since 0.1.0 */
 export * as Images from "./Images.js"

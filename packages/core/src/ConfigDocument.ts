@@ -88,6 +88,7 @@ export const Limits = Schema.partial(Schema.Struct({
   errorBodyBytes: PositiveInteger,
   inputMediaBytes: PositiveInteger,
   downloadBytes: PositiveInteger,
+  streamBytes: PositiveInteger,
   streamTotalMs: PositiveInteger,
   downloadIdleMs: PositiveInteger,
   downloadTotalMs: PositiveInteger
@@ -107,7 +108,12 @@ export const OpenRouterProvider = Schema.Struct({
    * any address (a CDN of your own, a local simulator). Without an entry, such URLs must be https
    * to a public host.
    */
-  mediaHosts: opt(Schema.Array(Text))
+  mediaHosts: opt(Schema.Array(Text)),
+  /**
+   * Whether `openrouter-effect chat` logs each turn to `<stateDir>/conversations` (default true;
+   * `false` turns the log off, as `--no-log` does for one chat).
+   */
+  conversationLog: opt(Schema.Boolean.annotations({ message: () => "expected true or false" }))
 })
 
 const envIssues = (env: Readonly<Record<string, unknown>>): ReadonlyArray<Schema.FilterIssue> => {

@@ -34,7 +34,10 @@ export const deadline = <A, E, R, E2>(
     const ms = Duration.toMillis(Duration.decode(duration))
     // No deadline at all: arming a timer with `Infinity` would fire it at once.
     if (ms === Infinity) return self
-    return Effect.flatMap(Effect.fork(self), (fiber) =>
+    // The work's failure comes back as a value (`Effect.exit`): a forked fiber that fails, even
+    // with the `None` that ends a stream's pull, is logged at debug level as "Fiber terminated
+    // with an unhandled error" when only an observer sees it.
+    return Effect.flatMap(Effect.fork(Effect.exit(self)), (fiber) =>
       Effect.async<A, E | E2>((resume) => {
         let settled = false
         let timer: ReturnType<typeof setTimeout> | undefined
@@ -49,11 +52,11 @@ export const deadline = <A, E, R, E2>(
           }, Math.min(remaining, MAX_TIMER_MS))
         }
         arm(ms)
-        fiber.addObserver((exit: Exit.Exit<A, E>) => {
+        fiber.addObserver((exit: Exit.Exit<Exit.Exit<A, E>>) => {
           if (settled) return
           settled = true
           clearTimeout(timer)
-          resume(exit)
+          resume(Exit.isSuccess(exit) ? exit.value : (exit as Exit.Exit<never>))
         })
         return Effect.suspend(() => {
           settled = true

@@ -1,6 +1,14 @@
 /**
- * `openrouter-effect chat`: a prompt or a messages file, streamed (or `--no-stream`, `--json`),
- * or printed as the request a `--dry-run` would send.
+ * `openrouter-effect chat`: a prompt (the argument, or stdin when there is none and stdin is not
+ * a terminal; with both, stdin is added after the prompt as context), a system prompt (`-s`),
+ * model params (`-o key=value`), or a messages file; streamed (or `--no-stream`, `--json`), or
+ * printed as the request a `--dry-run` would send.
+ *
+ * Conversations: every chat that gets a reply is logged (`ConversationLog` in the client, one
+ * JSONL file per conversation in the state directory) unless `--no-log` or
+ * `models.providers.openrouter.conversationLog: false`; `-c/--continue` sends the latest
+ * conversation's messages (replies verbatim) before the new prompt, `--cid ID` a given one's.
+ * Stdin is read up to `inputMediaBytes` (`Limits`, 32 MiB by default).
  *
  * Spoken replies (`messages.tts.auto: "always"`, see `SpokenReply` in the client): once the reply
  * is printed, its text is synthesised with the configured TTS settings into `reply.<format>` in
@@ -11,6 +19,8 @@
  * @since 0.1.0
  */
 import * as Chat from "@openrouter-effect/client/Chat"
+import * as ConversationLog from "@openrouter-effect/client/ConversationLog"
+import * as Limits from "@openrouter-effect/client/Limits"
 import * as Models from "@openrouter-effect/client/Models"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as OutputFile from "@openrouter-effect/client/OutputFile"
@@ -18,9 +28,11 @@ import * as JsonText from "@openrouter-effect/core/JsonText"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as ModelOptions from "../ModelOptions.js"
 import * as Output from "../Output.js"
 import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
@@ -29,7 +41,16 @@ export interface Args {
   readonly prompt: Option.Option<string>
   readonly messages: Option.Option<string>
   readonly model: Option.Option<string>
+  /** `-s/--system`: a system prompt. */
+  readonly system: Option.Option<string>
+  /** `-o/--option key=value`, as given. */
+  readonly option: ReadonlyArray<string>
   readonly thinking: Option.Option<string>
+  /** `-c/--continue`: continue the latest conversation. */
+  readonly continue: boolean
+  /** `--cid ID`: continue this conversation. */
+  readonly cid: Option.Option<string>
+  readonly noLog: boolean
   readonly noStream: boolean
   readonly showReasoning: boolean
   readonly json: boolean
@@ -41,16 +62,41 @@ export interface Args {
   readonly force: boolean
 }
 
-const readStdin = Effect.promise(async () => {
-  const chunks: Array<Buffer> = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString("utf8")
-})
+/**
+ * All of stdin as text, at most `inputMediaBytes`: a pipe that never ends past the limit is a
+ * `BadInput`, not memory held without bound.
+ */
+const readStdin = Effect.flatMap(Limits.Limits, (limits) =>
+  Effect.flatMap(
+    Effect.promise(async () => {
+      const chunks: Array<Buffer> = []
+      let total = 0
+      for await (const chunk of process.stdin) {
+        total += (chunk as Buffer).length
+        if (total > limits.inputMediaBytes) {
+          process.stdin.destroy()
+          return undefined
+        }
+        chunks.push(chunk as Buffer)
+      }
+      return Buffer.concat(chunks).toString("utf8")
+    }),
+    (text) =>
+      text === undefined
+        ? Effect.fail(new BadInput({ field: "stdin", message: `stdin exceeds inputMediaBytes (${Limits.formatBytes(limits.inputMediaBytes)})` }))
+        : Effect.succeed(text)
+  ))
 
-const requestOf = (args: Args) =>
+/** Piped stdin, when stdin is not a terminal (a terminal is never waited on). */
+const pipedStdin = Effect.suspend(() => (process.stdin.isTTY === true ? Effect.succeed("") : readStdin))
+
+/** The request this turn sends, before the conversation's earlier messages, and its prompt. */
+const turnOf = (args: Args) =>
   Effect.gen(function*() {
+    const system = Option.match(args.system, { onNone: () => [], onSome: (content) => [{ role: "system", content }] })
     if (Option.isSome(args.messages)) {
       const source = args.messages.value
+      // `--messages -` is JSON on stdin, as before; the prompt, if any, comes after it.
       const text = source === "-" ? yield* readStdin : new TextDecoder().decode(yield* readFile(source))
       let parsed: unknown
       try {
@@ -59,13 +105,37 @@ const requestOf = (args: Args) =>
         return yield* Effect.fail(new BadInput({ field: "messages", value: source, message: `${source} is not JSON` }))
       }
       const request: Record<string, unknown> = Array.isArray(parsed) ? { messages: parsed } : (parsed as Record<string, unknown>)
-      return Option.isSome(args.prompt)
-        ? { ...request, messages: [...(request["messages"] as Array<unknown>), { role: "user", content: args.prompt.value }] }
-        : request
+      const given = Array.isArray(request["messages"]) ? (request["messages"] as Array<unknown>) : []
+      const prompt = Option.getOrUndefined(args.prompt)
+      return {
+        request,
+        prompt,
+        messages: [...system, ...given, ...(prompt !== undefined ? [{ role: "user", content: prompt }] : [])]
+      }
     }
-    if (Option.isSome(args.prompt)) return { messages: [{ role: "user", content: args.prompt.value }] }
-    return yield* Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT or --messages FILE" }))
+    const stdin = (yield* pipedStdin).trimEnd()
+    const argument = Option.getOrUndefined(args.prompt)
+    // Like `llm`: the argument is the instruction, piped text the material it is about.
+    const prompt = argument !== undefined ? (stdin !== "" ? `${argument}\n\n${stdin}` : argument) : stdin
+    if (prompt.trim() === "") {
+      return yield* Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT, pipe one on stdin, or --messages FILE" }))
+    }
+    return { request: {}, prompt: argument ?? stdin, messages: [...system, { role: "user", content: prompt }] }
   })
+
+/** The log errors as the CLI reports them: about local state, nothing sent (exit 2). */
+const logInput = (error: ConversationLog.ConversationLogError) => new BadInput({ field: "cid", message: error.message })
+
+/** The conversation this chat continues (`--cid`, `-c`), if any. */
+const continued = (args: Args) =>
+  Effect.gen(function*() {
+    const log = yield* ConversationLog.ConversationLog
+    if (Option.isSome(args.cid)) return Option.some(args.cid.value)
+    if (!args.continue) return Option.none<string>()
+    const latest = yield* log.latest
+    if (Option.isNone(latest)) return yield* Effect.fail(new BadInput({ field: "continue", message: "No conversation to continue: the log is empty (--continue)" }))
+    return latest
+  }).pipe(Effect.mapError((error) => (error._tag === "ConversationLogError" ? logInput(error) : error)))
 
 // Whether the configuration could speak at all, before loading any speech code: most chats are
 // not spoken, and `chat` loads no speech module then. `SpokenReply.enabled` decides the rest.
@@ -106,42 +176,107 @@ const speakReply = (args: Args, text: string) =>
     }).pipe(Effect.provide(SpokenReply.layer.pipe(Layer.provide(Speech.layer))))
   })
 
+/** What a chat got back, as the log keeps it. */
+interface Outcome {
+  readonly reply: Record<string, unknown>
+  readonly model: string | undefined
+  readonly usage: Chat.Usage | undefined
+  readonly cache: string | undefined
+  readonly generationId: string | undefined
+}
+
 const converse = (args: Args) =>
   Effect.gen(function*() {
-    const request = yield* requestOf(args)
+    const params = ModelOptions.parseAll(args.option)
+    if (Either.isLeft(params)) return yield* Effect.fail(new BadInput({ field: "option", message: `--option: ${params.left}` }))
+    const turn = yield* turnOf(args)
+    const cid = yield* continued(args)
+    const log = yield* ConversationLog.ConversationLog
+    const prior = Option.isSome(cid) ? yield* log.read(cid.value).pipe(Effect.mapError(logInput)) : []
+    const request = { ...turn.request, messages: [...ConversationLog.replay(prior), ...turn.messages] }
     yield* checkSpeakTarget(args)
     // The configured keys are known from here on: their echoes are masked in what is printed.
-    yield* Output.rememberConfiguredKeys(yield* OpenRouterConfig.OpenRouterConfig)
+    const config = yield* OpenRouterConfig.OpenRouterConfig
+    yield* Output.rememberConfiguredKeys(config)
     const chat = yield* Chat.Chat
-    const options = { model: opt(args.model), thinking: opt(args.thinking) }
+    const options = {
+      model: opt(args.model),
+      thinking: opt(args.thinking),
+      ...(Object.keys(params.right).length > 0 ? { params: params.right } : {})
+    }
     if (args.dryRun) {
       const prepared = yield* chat.prepare(request, { ...options, catalog: "bundled" }, !args.noStream)
       return yield* printDryRun(prepared.url, { ...prepared.headers, "content-type": "application/json", ...authorization(prepared.settings.key) }, prepared.body)
     }
+    const { outcome, text } = yield* send(args, request, options)
+    if (!args.noLog && config.document.models?.providers?.openrouter?.conversationLog !== false) {
+      const id = Option.isSome(cid) ? cid.value : yield* log.newId
+      const entry: ConversationLog.Entry = {
+        cid: id,
+        time: new Date().toISOString(),
+        ...(options.model !== undefined ? { requestedModel: options.model } : {}),
+        ...(outcome.model !== undefined ? { model: outcome.model } : {}),
+        ...(turn.prompt !== undefined ? { prompt: turn.prompt } : {}),
+        ...(Option.isSome(args.system) ? { system: args.system.value } : {}),
+        ...(options.thinking !== undefined ? { thinking: options.thinking } : {}),
+        ...(options.params !== undefined ? { options: options.params } : {}),
+        messages: turn.messages,
+        reply: outcome.reply,
+        ...(outcome.usage !== undefined ? { usage: outcome.usage } : {}),
+        ...(typeof outcome.usage?.cost === "number" ? { cost: outcome.usage.cost } : {}),
+        ...(outcome.cache !== undefined ? { cache: outcome.cache } : {}),
+        ...(outcome.generationId !== undefined ? { generationId: outcome.generationId } : {})
+      }
+      // The reply is printed and paid for: a log that cannot be written is said, not a failure.
+      yield* log.append(entry).pipe(
+        Effect.zipRight(Console.error(`conversation ${id} (continue with -c, or --cid ${id})`)),
+        Effect.catchAll((error) => Console.error(`conversation log: ${error.message}`))
+      )
+    }
+    yield* speakReply(args, text)
+  })
+
+/** Sends the request, prints the reply as asked, and answers what the log keeps. */
+const send = (args: Args, request: Chat.Request, options: Chat.Options) =>
+  Effect.gen(function*() {
+    const chat = yield* Chat.Chat
     if (args.noStream || args.json) {
       const completion = yield* chat.complete(request, options)
+      const message = completion.response.choices[0]?.message
+      const outcome: Outcome = {
+        // The message as decoded: unknown fields kept, reasoning_details and tool calls as received.
+        reply: (message ?? { role: "assistant", content: completion.text }) as unknown as Record<string, unknown>,
+        model: completion.response.model,
+        usage: completion.response.usage,
+        cache: completion.cache.status,
+        generationId: completion.generationId
+      }
       if (args.json) {
         // Without recursion: a response nested thousands of levels deep (reasoning_details)
         // overflowed JSON.stringify's stack.
         yield* Console.log(JsonText.stringify(completion.response))
-        return yield* speakReply(args, completion.text)
+        return { outcome, text: completion.text }
       }
-      const reasoning = completion.response.choices[0]?.message.reasoning
+      const reasoning = message?.reasoning
       if (args.showReasoning && typeof reasoning === "string") yield* Console.error(reasoning)
       yield* Console.log(completion.text)
       const usage = completion.response.usage
       if (usage !== undefined) yield* Console.error(`usage: ${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion tokens, cost $${usage.cost ?? 0}${completion.cache.status !== undefined ? `, cache ${completion.cache.status}` : ""}`)
-      return yield* speakReply(args, completion.text)
+      return { outcome, text: completion.text }
     }
-    let reply = ""
-    yield* chat.stream(request, options).pipe(
-      Stream.runForEach((event) => {
+    let model: string | undefined
+    let generationId: string | undefined
+    const collected = yield* chat.stream(request, options).pipe(
+      Stream.tap((event) => {
         switch (event._tag) {
+          case "Start":
+            model = event.model
+            generationId = event.id
+            return Effect.void
           // Written as they come, so not through Console: escaped and masked here (an answer's
           // ESC or CR could drive the terminal). A known key split across two deltas is not
           // recognised; the key is never sent to the model, so an answer has no way to know it.
           case "Text":
-            reply += event.delta
             return Output.writeStdout(event.delta)
           case "Reasoning":
             return args.showReasoning ? Output.writeStderr(event.delta) : Effect.void
@@ -150,10 +285,19 @@ const converse = (args: Args) =>
           default:
             return Effect.void
         }
-      })
+      }),
+      // The assistant message to replay: text, reasoning, tool calls and reasoning_details joined.
+      Chat.collect
     )
     yield* Effect.sync(() => process.stdout.write("\n"))
-    yield* speakReply(args, reply)
+    const outcome: Outcome = {
+      reply: collected.message as unknown as Record<string, unknown>,
+      model,
+      usage: Option.getOrUndefined(collected.usage),
+      cache: undefined,
+      generationId
+    }
+    return { outcome, text: collected.message.content }
   })
 
 /** Runs `chat`. @since 0.1.0 @category Commands */
@@ -161,6 +305,9 @@ export const run = (context: Context, args: Args) =>
   provideServices(
     context,
     args.dryRun,
-    Chat.layer.pipe(Layer.provideMerge(Models.layer({ stateDir: context.location.stateDir }))),
+    Chat.layer.pipe(
+      Layer.provideMerge(Models.layer({ stateDir: context.location.stateDir })),
+      Layer.merge(ConversationLog.layerFile(context.location.stateDir))
+    ),
     converse(args)
   )

@@ -1,0 +1,104 @@
+// The conversation log service (issue 18): the file layer's format, modes and bounds, hostile
+// files as typed errors, ids that cannot leave the folder; the memory and none layers.
+import { NodeFileSystem } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConversationLog from "@openrouter-effect/client/ConversationLog"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const entry = (cid: string, prompt: string, cost: number, time: string): ConversationLog.Entry => ({
+  cid,
+  time,
+  prompt,
+  messages: [{ role: "user", content: prompt }],
+  reply: { role: "assistant", content: `re: ${prompt}`, reasoning_details: [{ type: "reasoning.encrypted", data: "x", extra: { kept: true } }] },
+  cost
+})
+
+const fileLayer = (dir: string, bounds?: ConversationLog.Bounds) => ConversationLog.layerFile(dir, bounds).pipe(Layer.provide(NodeFileSystem.layer))
+
+describe("ConversationLog.layerFile", () => {
+  it.effect("appends JSONL per conversation (0600 in 0700), reads back verbatim, latest and recent", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ore-convlog-"))
+    return Effect.gen(function*() {
+      const log = yield* ConversationLog.ConversationLog
+      yield* log.append(entry("a1", "one", 0.1, "2026-01-01T00:00:01Z"))
+      yield* log.append(entry("b2", "two", 0.2, "2026-01-01T00:00:02Z"))
+      yield* log.append(entry("a1", "three", 0.3, "2026-01-01T00:00:03Z"))
+      const a = yield* log.read("a1")
+      expect(a.map((e) => e.prompt)).toEqual(["one", "three"])
+      expect(a[0]!.reply).toEqual(entry("a1", "one", 0.1, "").reply)
+      expect(ConversationLog.replay(a)).toEqual([
+        { role: "user", content: "one" }, a[0]!.reply, { role: "user", content: "three" }, a[1]!.reply
+      ])
+      expect(yield* log.latest).toEqual(Option.some("a1"))
+      const recent = yield* log.recent({ limit: 2 })
+      expect(recent.map((e) => e.prompt)).toEqual(["two", "three"])
+      expect(ConversationLog.totalCost(recent)).toBeCloseTo(0.5, 12)
+      const folder = join(dir, "conversations")
+      expect(statSync(folder).mode & 0o777).toBe(0o700)
+      expect(statSync(join(folder, "a1.jsonl")).mode & 0o777).toBe(0o600)
+      expect(readFileSync(join(folder, "a1.jsonl"), "utf8").trim().split("\n")).toHaveLength(2)
+    }).pipe(Effect.provide(fileLayer(dir)))
+  })
+
+  it.effect("ids that are not file names are InvalidId; an unknown one NotFound", () =>
+    Effect.gen(function*() {
+      const log = yield* ConversationLog.ConversationLog
+      for (const bad of ["../x", "a/b", "", ".hidden", "a".repeat(129), "x\n"]) {
+        const failed = yield* Effect.flip(log.read(bad))
+        expect(failed.reason, bad).toBe("InvalidId")
+        expect((yield* Effect.flip(log.append(entry(bad, "p", 0, "t")))).reason).toBe("InvalidId")
+      }
+      expect((yield* Effect.flip(log.read("missing"))).reason).toBe("NotFound")
+    }).pipe(Effect.provide(fileLayer(mkdtempSync(join(tmpdir(), "ore-convlog-"))))))
+
+  it.effect("hostile files: a corrupt line, a huge file, a huge line, a directory in its place: typed errors", () =>
+    Effect.gen(function*() {
+      const dir = mkdtempSync(join(tmpdir(), "ore-convlog-"))
+      const folder = join(dir, "conversations")
+      mkdirSync(folder)
+      writeFileSync(join(folder, "corrupt.jsonl"), "[".repeat(200_000) + "\n")
+      writeFileSync(join(folder, "huge.jsonl"), "x".repeat(5000))
+      writeFileSync(join(folder, "longline.jsonl"), `${JSON.stringify(entry("longline", "p".repeat(3000), 0, "t"))}\n`)
+      mkdirSync(join(folder, "dir.jsonl"))
+      const log = yield* ConversationLog.ConversationLog.pipe(Effect.provide(fileLayer(dir, { maxFileBytes: 4096, maxLineBytes: 1024 })))
+      expect((yield* Effect.flip(log.read("corrupt"))).reason).toBe("TooLarge")
+      expect((yield* Effect.flip(log.read("huge"))).reason).toBe("TooLarge")
+      expect((yield* Effect.flip(log.read("longline"))).reason).toBe("TooLarge")
+      expect((yield* Effect.flip(log.read("dir"))).reason).toBe("Unreadable")
+      expect((yield* Effect.flip(log.append(entry("big", "p".repeat(3000), 0, "t")))).reason).toBe("TooLarge")
+      const roomy = yield* ConversationLog.ConversationLog.pipe(Effect.provide(fileLayer(dir)))
+      const corrupt = yield* Effect.flip(roomy.read("corrupt"))
+      expect(corrupt.reason).toBe("Corrupt")
+      expect(corrupt.message).toContain("corrupt.jsonl:1")
+    }))
+
+  it("a reply nested deeper than JSON.stringify's stack still encodes and decodes", () => {
+    let deep: unknown = "end"
+    for (let i = 0; i < 20_000; i++) deep = [deep]
+    const line = ConversationLog.encodeLine({ ...entry("d", "p", 0, "t"), reply: { role: "assistant", reasoning_details: [deep] } })
+    expect(Either.isRight(line)).toBe(true)
+  })
+})
+
+describe("ConversationLog.layerMemory and layerNone", () => {
+  it.effect("memory keeps turns in order; none keeps nothing", () =>
+    Effect.gen(function*() {
+      const memory = yield* ConversationLog.ConversationLog.pipe(Effect.provide(ConversationLog.layerMemory))
+      yield* memory.append(entry("m", "one", 1, "t1"))
+      yield* memory.append(entry("n", "two", 2, "t2"))
+      expect(yield* memory.latest).toEqual(Option.some("n"))
+      expect((yield* memory.recent({ limit: 10, cid: "m" })).map((e) => e.prompt)).toEqual(["one"])
+      const none = yield* ConversationLog.ConversationLog.pipe(Effect.provide(ConversationLog.layerNone))
+      yield* none.append(entry("m", "one", 1, "t1"))
+      expect(yield* none.latest).toEqual(Option.none())
+      expect(yield* none.recent({ limit: 10 })).toEqual([])
+      expect((yield* Effect.flip(none.read("m"))).reason).toBe("NotFound")
+    }))
+})
