@@ -32,9 +32,10 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { dirname } from "node:path"
 import * as ModelOptions from "../ModelOptions.js"
 import * as Output from "../Output.js"
-import { authorization, type Context, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+import { authorization, type Context, ensureDir, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `chat`. @since 0.1.0 @category Models */
 export interface Args {
@@ -149,7 +150,11 @@ const mayAutoSpeak = (auto: string | boolean | undefined) =>
 const checkSpeakTarget = (args: Args) =>
   Effect.gen(function*() {
     if (args.noSpeak || args.dryRun) return
-    if (Option.isSome(args.speak)) return yield* Effect.asVoid(OutputFile.plan(args.speak.value, { force: args.force }, "speak"))
+    if (Option.isSome(args.speak)) {
+      // Its folder is made, as for every command's output.
+      yield* ensureDir(dirname(args.speak.value))
+      return yield* Effect.asVoid(OutputFile.plan(args.speak.value, { force: args.force }, "speak"))
+    }
     const config = yield* OpenRouterConfig.OpenRouterConfig
     if (!mayAutoSpeak(config.document.messages?.tts?.auto)) return
     const speech = yield* Effect.option(config.speech())
