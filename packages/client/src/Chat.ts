@@ -14,7 +14,7 @@
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { OpenRouterError, type Params, PayloadTransformers, type Settings, Thinking } from "@openrouter-effect/core"
+import { OpenRouterError, type Params, PayloadTransformers, Settings, Thinking } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -186,7 +186,11 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       // A level from the call or from the model's config entry stands; otherwise the model's
       // default comes from its capabilities: the live catalogue when it answers, else the bundled
       // one (a failed lookup never fails the call).
-      const thinking = settings.thinkingSource !== "default" || options.catalog === "bundled"
+      const bundledOnly = settings.thinkingSource !== "default" || options.catalog === "bundled"
+      // Without a key the send fails anyway (OpenRouterHttp refuses it): say so before the live
+      // catalogue lookup, so a missing key is reported before any request, as documented.
+      if (!bundledOnly && Option.isNone(settings.key.apiKey)) return yield* Effect.fail(Settings.missingKey())
+      const thinking = bundledOnly
         ? settings.thinking
         : Thinking.defaultLevel(settings.model.slug, yield* models.thinkingCapabilities(settings.model.slug))
       const context = { ...PayloadTransformers.contextOf(settings, { callerHeaders: options.headers }), thinking }

@@ -26,6 +26,7 @@ import { homedir } from "node:os"
 import * as Commands from "./Commands.js"
 import * as Argv from "./Argv.js"
 import { ExitCode, ofError } from "./ExitCode.js"
+import * as Help from "./Help.js"
 import * as Output from "./Output.js"
 
 const config = Options.text("config").pipe(Options.withDescription("the config file (default: the OpenClaw location rules)"), Options.optional)
@@ -36,7 +37,9 @@ const connectTo = Options.text("connect-to").pipe(
 )
 const verbose = Options.boolean("verbose").pipe(Options.withDescription("print causes in full"))
 
-const root = Command.make("openrouter-effect", { config, baseUrl, connectTo, verbose })
+const root = Command.make("openrouter-effect", { config, baseUrl, connectTo, verbose }).pipe(
+  Command.withDescription("OpenRouter from the command line: chat, images, video, speech, transcription")
+)
 
 /**
  * The HTTP stack the commands that send are given: a layer, built only by a command that sends
@@ -92,12 +95,12 @@ const onboard = Command.make("onboard", {
   Command.withDescription("store an OpenRouter API key and make openrouter/auto the default model")
 )
 
-const modelsSet = Command.make("set", { ref: Args.text({ name: "REF" }) }, (args) =>
+const modelsSet = Command.make("set", { ref: Args.text({ name: "REF" }).pipe(Args.withDescription("the model, e.g. openrouter/anthropic/claude-sonnet-4.6")) }, (args) =>
   guarded(args, { names: { ref: "REF" } }, Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.modelsSet(ctx, args))))).pipe(
     Command.withDescription("set the default model (openrouter/<provider>/<model>)")
   )
 
-const modelsList = Command.make("list", { json: Options.boolean("json").pipe(Options.withDescription("print JSON")) }, (args) =>
+const modelsList = Command.make("list", { json: Options.boolean("json").pipe(Options.withDescription("print the list as JSON")) }, (args) =>
   Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.modelsList(ctx, args)))).pipe(
     Command.withDescription("the bundled catalogue plus OpenRouter's live list, the default marked")
   )
@@ -120,6 +123,98 @@ const command = root.pipe(Command.withSubcommands([configCommand, onboard, model
 export const commandNames: ReadonlyArray<string> = Argv.commandNames
 
 const cli = Command.run(command, { name: "openrouter-effect", version: "0.1.0" })
+
+/** What the root help shows as examples. */
+const examples: ReadonlyArray<readonly [string, string]> = [
+  ["openrouter-effect onboard --auth-choice openrouter-api-key", "store your key (asked for) and pick openrouter/auto"],
+  ["openrouter-effect chat \"What is Effect?\"", "ask a question"],
+  ["openrouter-effect chat -m openai/gpt-4o \"Write a haiku\"", "ask a given model"],
+  ["openrouter-effect image --count 2 --aspect-ratio 16:9 \"a lighthouse at dusk\"", "two images, saved to the current folder"],
+  ["openrouter-effect video --out clips \"waves at sunrise\"", "a video: submit, wait with progress, download"],
+  ["openrouter-effect tts --out audio/hello.mp3 \"Hello there\"", "text to speech"],
+  ["openrouter-effect demo", "try everything against the built-in simulator, no key needed"]
+]
+
+// The root options that take a value (as the next argument or after `=`), and @effect/cli's
+// `--log-level`: their values are not command names.
+const valued = new Set(["--config", "--base-url", "--connect-to", "--log-level"])
+
+/**
+ * The words a `--help` is about (the command path at the start of the positional words), or
+ * undefined when help was not asked for, or @effect/cli's own built-ins are (`--wizard`,
+ * `--completions`).
+ */
+const helpRequest = (argv: ReadonlyArray<string>): ReadonlyArray<string> | undefined => {
+  const end = argv.indexOf("--")
+  const args = end === -1 ? argv : argv.slice(0, end)
+  if (!args.some((arg) => arg === "--help" || arg === "-h")) return undefined
+  if (args.some((arg) => arg === "--wizard" || arg === "--completions" || arg.startsWith("--completions="))) return undefined
+  const words: Array<string> = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (valued.has(arg)) i++
+    else if (!arg.startsWith("-")) words.push(arg)
+  }
+  return words
+}
+
+/** The CLI's command tree, as its help shows it. @since 0.1.0 @category Help */
+export const helpTree = (): Help.Node => Help.tree(command)
+
+/**
+ * The help for `argv`, rendered from the command descriptors (see `Help`): the deepest command
+ * named, wrapped to the terminal's width, styled only on a terminal without NO_COLOR.
+ *
+ * @since 0.1.0 @category Help
+ */
+export const helpText = (words: ReadonlyArray<string>, layout: { readonly width: number; readonly color: boolean }): string => {
+  const tree = helpTree()
+  return Help.render(tree, Help.find(tree, words), { program: "openrouter-effect", examples, ...layout })
+}
+
+/**
+ * Runs `effect` with what @effect/cli prints (its messages, `--version`, the wizard) stripped of
+ * ANSI styling on a stream that is not a terminal, or when NO_COLOR is set.
+ */
+const plainWhereNeeded = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  const out = Help.useColor(process.stdout.isTTY, process.env) ? (text: string) => text : Help.stripAnsi
+  const err = Help.useColor(process.stderr.isTTY, process.env) ? (text: string) => text : Help.stripAnsi
+  const map = (f: (text: string) => string) => (args: ReadonlyArray<unknown>) => args.map((arg) => (typeof arg === "string" ? f(arg) : arg))
+  return Effect.consoleWith((console) =>
+    Effect.withConsole(effect, {
+      ...console,
+      log: (...args: ReadonlyArray<unknown>) => console.log(...map(out)(args)),
+      info: (...args: ReadonlyArray<unknown>) => console.info(...map(out)(args)),
+      error: (...args: ReadonlyArray<unknown>) => console.error(...map(err)(args)),
+      warn: (...args: ReadonlyArray<unknown>) => console.warn(...map(err)(args)),
+      unsafe: {
+        ...console.unsafe,
+        log: (...args: ReadonlyArray<unknown>) => console.unsafe.log(...map(out)(args)),
+        info: (...args: ReadonlyArray<unknown>) => console.unsafe.info(...map(out)(args)),
+        error: (...args: ReadonlyArray<unknown>) => console.unsafe.error(...map(err)(args)),
+        warn: (...args: ReadonlyArray<unknown>) => console.unsafe.warn(...map(err)(args))
+      }
+    })
+  )
+}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)
+
+/**
+ * An error message as the CLI prints it: a library error names its field (`aspectRatio`), the
+ * user typed a flag (`--aspect-ratio`); when the flag for the field was given, the message names
+ * the flag instead.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export const flagNamed = (message: string, field: unknown, argv: ReadonlyArray<string>): string => {
+  if (typeof field !== "string" || !/^[a-z][A-Za-z]*$/.test(field)) return message
+  const flag = `--${kebab(field)}`
+  if (!argv.some((arg) => arg === flag || arg.startsWith(`${flag}=`))) return message
+  // The field as written (`aspectRatio`) or as a label (`Aspect ratio`).
+  const label = kebab(field).split("-").join(" ")
+  return message.replace(new RegExp(`(^|[^-\\w])(${field}|${label})(?![\\w-])`, "gi"), `$1${flag}`)
+}
 
 /**
  * What the CLI needs from the platform. The `HttpClient` is not among them: it comes as a layer
@@ -149,8 +244,16 @@ export const run = (
     // Known before anything is parsed or printed: a flag holding the key without its prefix, or
     // an error message echoing it transformed, is recognised from the start.
     Output.rememberKey(Option.getOrUndefined(yield* Effect.orElseSucceed(Config.option(Config.string("OPENROUTER_API_KEY")), () => Option.none())))
+    // Help is rendered here, from the same descriptors the parser reads: @effect/cli's own
+    // renderer cannot leave out its placeholder text nor its styling (see `Help`).
+    const help = helpRequest(argv)
+    if (help !== undefined) {
+      const width = process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? Math.min(process.stdout.columns, 120) : 80
+      yield* Effect.sync(() => process.stdout.write(helpText(help, { width, color: Help.useColor(process.stdout.isTTY, process.env) })))
+      return ExitCode.ok
+    }
     const exit = yield* Effect.exit(
-      cli(["node", "openrouter-effect", ...argv]).pipe(Effect.provideService(HttpStack, http), Effect.provide(layer))
+      cli(["node", "openrouter-effect", ...argv]).pipe(plainWhereNeeded, Effect.provideService(HttpStack, http), Effect.provide(layer))
     )
     if (Exit.isSuccess(exit)) return ExitCode.ok
     if (Cause.isInterruptedOnly(exit.cause)) return ExitCode.interrupted
@@ -162,7 +265,7 @@ export const run = (
       const known = ofError(error)
       if (known !== undefined) {
         // The message may carry a server's text: shown escaped (Output.display), never raw.
-        yield* Console.error(`openrouter-effect: ${Output.display(known.message)}`)
+        yield* Console.error(`openrouter-effect: ${Output.display(flagNamed(known.message, (error as { readonly field?: unknown }).field, argv))}`)
         if (argv.includes("--verbose")) yield* Console.error(Output.display(Cause.pretty(exit.cause)))
         return known.exitCode
       }

@@ -19,23 +19,36 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ChatCommand from "./ChatCommand.js"
-import { dryRun, force, guarded, model, onDemand, timeoutMs } from "./CommandKit.js"
+import { boundedInteger, boundedNumber, dryRun, force, guarded, model, onDemand, timeoutMs } from "./CommandKit.js"
 import type { Context } from "./handlers/Shared.js"
 
 export type { Context } from "./handlers/Shared.js"
 /** @since 0.1.0 */
 export { guarded, onDemand } from "./CommandKit.js"
 
+// Every aspect ratio and resolution an image model may accept (§12.2, the Gemini extras
+// included): the parser refuses anything else; the client then checks the chosen model's own list.
+const imageAspectRatios = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1"] as const
+const imageResolutions = ["0.5K", "1K", "2K", "4K"] as const
+// The speech formats the client knows (`Settings.SpeechFormat`).
+const speechFormats = ["mp3", "pcm"] as const
+
 const imageCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("image", {
-    prompt: Args.text({ name: "PROMPT" }),
+    prompt: Args.text({ name: "PROMPT" }).pipe(Args.withDescription("what to draw")),
     model,
-    count: Options.integer("count").pipe(Options.optional),
-    aspectRatio: Options.text("aspect-ratio").pipe(Options.optional),
-    resolution: Options.text("resolution").pipe(Options.optional),
-    input: Options.text("input").pipe(Options.repeated),
+    count: boundedInteger("count", 1, 4).pipe(Options.withDescription("how many images, 1 to 4 (default 1)"), Options.optional),
+    aspectRatio: Options.choice("aspect-ratio", imageAspectRatios).pipe(
+      Options.withDescription("the shape; the model's own list is checked before sending (1:4, 4:1, 1:8, 8:1: Gemini image models only)"),
+      Options.optional
+    ),
+    resolution: Options.choice("resolution", imageResolutions).pipe(
+      Options.withDescription("the size (0.5K: Gemini image models only)"),
+      Options.optional
+    ),
+    input: Options.text("input").pipe(Options.withDescription("an image FILE to edit or draw from (repeat for several)"), Options.repeated),
     timeoutMs,
-    out: Options.text("out").pipe(Options.withDefault(".")),
+    out: Options.text("out").pipe(Options.withDescription("the folder the images go to (created if missing)"), Options.withDefault(".")),
     force,
     dryRun
   }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Image.js"), (m) => m.run(ctx, args))))).pipe(
@@ -46,7 +59,7 @@ const videoResume = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make(
     "resume",
     {
-      jobId: Args.text({ name: "JOB_ID" }),
+      jobId: Args.text({ name: "JOB_ID" }).pipe(Args.withDescription("the job id `video` printed (see `video jobs`)")),
       out: Options.text("out").pipe(Options.withDescription("a folder for the video (default: the file the job recorded at submit)"), Options.optional)
     },
     (args) => guarded(args, { names: { jobId: "JOB_ID" } }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.resume(ctx, args))))
@@ -59,18 +72,32 @@ const videoJobs = <E, R>(context: Effect.Effect<Context, E, R>) =>
 
 const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("video", {
-    prompt: Args.text({ name: "PROMPT" }).pipe(Args.optional),
+    prompt: Args.text({ name: "PROMPT" }).pipe(Args.withDescription("what to film"), Args.optional),
     model,
-    duration: Options.float("duration").pipe(Options.optional),
-    resolution: Options.text("resolution").pipe(Options.optional),
-    aspectRatio: Options.text("aspect-ratio").pipe(Options.optional),
-    firstFrame: Options.text("first-frame").pipe(Options.optional),
-    lastFrame: Options.text("last-frame").pipe(Options.optional),
-    reference: Options.text("reference").pipe(Options.repeated),
-    audio: Options.boolean("audio"),
-    seed: Options.float("seed").pipe(Options.optional),
+    // The video models' lists come from the live catalogue and differ per model: free text here,
+    // checked against the chosen model's entry before the submit.
+    duration: boundedNumber("duration", 1, 600, " seconds").pipe(
+      Options.withDescription("seconds, 1 to 600; snapped to the nearest duration the model supports"),
+      Options.optional
+    ),
+    resolution: Options.text("resolution").pipe(
+      Options.withDescription("e.g. 720p or 1080p, as the model supports (checked before sending)"),
+      Options.optional
+    ),
+    aspectRatio: Options.text("aspect-ratio").pipe(
+      Options.withDescription("e.g. 16:9 or 9:16, as the model supports (checked before sending)"),
+      Options.optional
+    ),
+    firstFrame: Options.text("first-frame").pipe(Options.withDescription("an image FILE the video starts from"), Options.optional),
+    lastFrame: Options.text("last-frame").pipe(Options.withDescription("an image FILE the video ends on"), Options.optional),
+    reference: Options.text("reference").pipe(Options.withDescription("a reference image FILE (repeat for several)"), Options.repeated),
+    audio: Options.boolean("audio").pipe(Options.withDescription("ask for a soundtrack, when the model can make one")),
+    seed: boundedInteger("seed", 0, Number.MAX_SAFE_INTEGER).pipe(
+      Options.withDescription("a whole number for repeatable results, when the model supports it"),
+      Options.optional
+    ),
     timeoutMs,
-    out: Options.text("out").pipe(Options.withDefault(".")),
+    out: Options.text("out").pipe(Options.withDescription("the folder the video goes to (created if missing)"), Options.withDefault(".")),
     force,
     dryRun
   }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args))))).pipe(
@@ -79,12 +106,12 @@ const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
 
 const ttsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("tts", {
-    text: Args.text({ name: "TEXT" }),
+    text: Args.text({ name: "TEXT" }).pipe(Args.withDescription("what to say")),
     model,
-    voice: Options.text("voice").pipe(Options.optional),
-    format: Options.text("format").pipe(Options.optional),
-    speed: Options.float("speed").pipe(Options.optional),
-    out: Options.text("out").pipe(Options.optional),
+    voice: Options.text("voice").pipe(Options.withDescription("the voice, as the model names them (default: the configured voice)"), Options.optional),
+    format: Options.choice("format", speechFormats).pipe(Options.withDescription("the audio format (default: the configured one, else mp3)"), Options.optional),
+    speed: boundedNumber("speed", 0.25, 4).pipe(Options.withDescription("speaking speed, 0.25 to 4 (1 is normal)"), Options.optional),
+    out: Options.text("out").pipe(Options.withDescription("the FILE to write (default speech.<format>; its folder is created if missing)"), Options.optional),
     force,
     dryRun
   }, (args) => guarded(args, { skip: ["text"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.tts(ctx, args))))).pipe(
@@ -93,9 +120,9 @@ const ttsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
 
 const transcribeCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("transcribe", {
-    file: Args.text({ name: "FILE" }),
+    file: Args.text({ name: "FILE" }).pipe(Args.withDescription("the audio FILE to transcribe")),
     model,
-    language: Options.text("language").pipe(Options.optional)
+    language: Options.text("language").pipe(Options.withDescription("the spoken language, e.g. en (default: detected)"), Options.optional)
   }, (args) => guarded(args, { names: { file: "FILE" } }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.transcribe(ctx, args))))).pipe(
     Command.withDescription("speech to text")
   )

@@ -7,7 +7,8 @@ import * as Speech from "@openrouter-effect/client/Speech"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import { authorization, type Context, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+import { dirname } from "node:path"
+import { authorization, type Context, ensureDir, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
 /** The parsed arguments of `tts`. @since 0.1.0 @category Models */
 export interface TtsArgs {
@@ -42,6 +43,8 @@ export const tts = (context: Context, args: TtsArgs) =>
       const prepared = yield* speech.prepare(options)
       if (args.dryRun) return yield* printDryRun(prepared.url, { ...prepared.headers, ...authorization(prepared.settings.key) }, prepared.body)
       const path = opt(args.out) ?? `speech.${prepared.settings.responseFormat}`
+      // Like `image --out` and `video --out`: the folder is created, before the billable request.
+      yield* ensureDir(dirname(path))
       // The file is checked before the billable request; an existing one is kept (a new free
       // name, printed) unless --force.
       const saved = yield* speech.synthesizeToFile(options, path, { force: args.force })
