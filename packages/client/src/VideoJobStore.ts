@@ -29,6 +29,17 @@ export interface VideoJob {
   readonly pollingUrl: string
   readonly model: string
   readonly baseUrl: string
+  /**
+   * The origin of the base URL the job was submitted to (`https://openrouter.ai`): a resume
+   * against another origin is refused before any request, since the job exists only there.
+   * Absent in records written before it was kept (the origin of `baseUrl` then).
+   */
+  readonly origin?: string
+  /**
+   * The loopback `HOST:PORT` the submit was sent through (`connectTo`), when one was used and the
+   * caller recorded it: a resume needs the same route to reach the job.
+   */
+  readonly connectTo?: string
   /** When the job was accepted, in milliseconds since the epoch. */
   readonly submittedAt: number
   readonly status: "submitted" | "completed" | "downloaded" | "failed"
@@ -50,6 +61,8 @@ export const VideoJobSchema: Schema.Schema<VideoJob> = Schema.Struct({
   pollingUrl: Schema.String,
   model: Schema.String,
   baseUrl: Schema.String,
+  origin: Schema.optionalWith(Schema.String, { exact: true }),
+  connectTo: Schema.optionalWith(Schema.String, { exact: true }),
   submittedAt: Schema.Number,
   status: Schema.Literal("submitted", "completed", "downloaded", "failed"),
   output: Schema.optionalWith(Schema.String, { exact: true }),

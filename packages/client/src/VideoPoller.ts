@@ -29,6 +29,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Retry from "./Retry.js"
@@ -45,6 +47,12 @@ export interface Progress {
   /** The number of this poll, from 1. */
   readonly attempt: number
   readonly elapsedMs: number
+  /**
+   * While the job is pending: the wait before the next poll (the server's `Retry-After`, else the
+   * schedule's next step), for a display counting down to it. Absent on the last poll, and when
+   * the schedule has ended.
+   */
+  readonly nextPollMs?: number | undefined
 }
 
 /**
@@ -177,8 +185,8 @@ const timeout = (options: Pick<PollOptions, "jobId" | "timeoutMs">) =>
 
 interface State {
   readonly attempt: number
-  /** The previous poll, when it left the job pending: the wait comes before the next one. */
-  readonly previous: { readonly step: Pending; readonly progress: Progress } | undefined
+  /** The wait before this poll (none before the first), or the schedule's end after the previous one. */
+  readonly wait: { readonly _tag: "Sleep"; readonly ms: number } | { readonly _tag: "Exhausted"; readonly error: PollExhausted } | undefined
 }
 
 // The polls as a stream with no deadline; `poll` and `stream` each add the deadline their way.
@@ -189,35 +197,44 @@ const updates = <A, E, R>(
 ): Stream.Stream<Update<A>, E | PollExhausted, R> =>
   Stream.unwrap(
     Effect.gen(function*() {
-      const driver = yield* Schedule.driver(options.schedule ?? fallback)
+      const schedule = options.schedule ?? fallback
+      // The schedule is stepped here rather than through `Schedule.driver`, whose `next` sleeps:
+      // the wait is known when the poll's progress is reported, so a display can count down to it.
+      let scheduleState: unknown = schedule.initial
       const started = yield* Clock.currentTimeMillis
       // A Retry-After replaces the schedule's next step (the schedule does not advance); an ended
       // schedule ends the poll at once rather than waiting for the deadline.
-      const wait = (previous: NonNullable<State["previous"]>) =>
+      const nextWait = (step: Pending, progress: Progress): Effect.Effect<NonNullable<State["wait"]>> =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Option.match(serverDelay(previous.step, now), {
-            onSome: Effect.sleep,
+          Option.match(serverDelay(step, now), {
+            onSome: (delay) => Effect.succeed({ _tag: "Sleep" as const, ms: Duration.toMillis(delay) }),
             onNone: () =>
-              driver.next(previous.progress).pipe(
-                Effect.asVoid,
-                Effect.mapError(() =>
-                  new PollExhausted({
-                    message: `The poll schedule ended after ${previous.progress.attempt} polls; job ${options.jobId} is still ${previous.progress.status} on the server: resume it with its id`,
-                    jobId: options.jobId,
-                    attempts: previous.progress.attempt,
-                    status: previous.progress.status
-                  })
-                )
-              )
+              Effect.map(Effect.suspend(() => schedule.step(now, progress, scheduleState)), ([state, _out, decision]) => {
+                scheduleState = state
+                return ScheduleDecision.isDone(decision)
+                  ? {
+                    _tag: "Exhausted" as const,
+                    error: new PollExhausted({
+                      message: `The poll schedule ended after ${progress.attempt} polls; job ${options.jobId} is still ${progress.status} on the server: resume it with its id`,
+                      jobId: options.jobId,
+                      attempts: progress.attempt,
+                      status: progress.status
+                    })
+                  }
+                  : { _tag: "Sleep" as const, ms: Math.max(0, ScheduleIntervals.start(decision.intervals) - now) }
+              })
           }))
-      return Stream.paginateEffect<State, Update<A>, E | PollExhausted, R>({ attempt: 1, previous: undefined }, (state) =>
+      return Stream.paginateEffect<State, Update<A>, E | PollExhausted, R>({ attempt: 1, wait: undefined }, (state) =>
         Effect.gen(function*() {
-          if (state.previous !== undefined) yield* wait(state.previous)
+          if (state.wait?._tag === "Exhausted") return yield* Effect.fail(state.wait.error)
+          if (state.wait !== undefined && state.wait.ms > 0) yield* Effect.sleep(Duration.millis(state.wait.ms))
           const step = yield* check
           const now = yield* Clock.currentTimeMillis
           const progress: Progress = { jobId: options.jobId, status: step.status, attempt: state.attempt, elapsedMs: now - started }
           if (step._tag === "Done") return [{ _tag: "Done", progress, value: step.value }, Option.none()] as const
-          return [{ _tag: "Pending", progress }, Option.some({ attempt: state.attempt + 1, previous: { step, progress } })] as const
+          const wait = yield* nextWait(step, progress)
+          const reported: Progress = wait._tag === "Sleep" ? { ...progress, nextPollMs: wait.ms } : progress
+          return [{ _tag: "Pending", progress: reported }, Option.some({ attempt: state.attempt + 1, wait })] as const
         }))
     })
   )

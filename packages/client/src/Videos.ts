@@ -17,7 +17,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
+import { HeaderPolicy, OpenRouterError, Settings } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -64,8 +64,36 @@ export interface PollOptions {
   readonly schedule?: VideoPoller.PollSchedule | undefined
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
+/**
+ * How a download into a file is going, for progress displays: `start` once the response's headers
+ * are in (`total` is its `Content-Length`, when declared), `progress` as bytes arrive (at most every
+ * {@link downloadProgressIntervalMs}), `end` once every byte is written.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface DownloadProgress {
+  readonly jobId: string
+  readonly phase: "start" | "progress" | "end"
+  /** The bytes received so far. */
+  readonly bytes: number
+  /** The declared size, when the server gave one. */
+  readonly total?: number | undefined
+  /** Since the download's request was sent. */
+  readonly elapsedMs: number
+}
+
+/**
+ * The least time between two `progress` events of a download: a fast download calls the callback
+ * a few times a second, not once per chunk.
+ *
+ * @since 0.1.0 @category Models
+ */
+export const downloadProgressIntervalMs = 250
+
 /** @since 0.1.0 @category Models */
 export interface DownloadOptions {
+  /** Called as the download goes (throttled: see {@link DownloadProgress}); its failures are ignored. */
+  readonly onDownload?: ((progress: DownloadProgress) => Effect.Effect<void>) | undefined
   /**
    * Stream the video into this file (a temporary `<output>.<job digest>.partial`, put in place
    * when complete); else into memory under the media cap. An existing file that is not this job's
@@ -163,6 +191,36 @@ export interface Service {
 /** @since 0.1.0 @category Context */
 export class Videos extends Context.Tag("@openrouter-effect/client/Videos")<Videos, Service>() {}
 
+/** The origin of a URL, or the URL itself when it does not parse. */
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
+
+/**
+ * Checks that a stored job is resumed against the origin it was submitted to (its `origin`, else
+ * that of its `baseUrl`): another origin is a `ConfigError` (path `baseUrl`) naming both, before any
+ * request.
+ *
+ * @since 0.1.0 @category Jobs
+ */
+export const sameOrigin = (job: VideoJob, baseUrl: string): Effect.Effect<void, OpenRouterError.ConfigError> => {
+  const recorded = job.origin ?? originOf(job.baseUrl)
+  const current = originOf(baseUrl)
+  return recorded === current
+    ? Effect.void
+    : Effect.fail(
+      new OpenRouterError.ConfigError({
+        path: "baseUrl",
+        message: `Video job ${job.id} was submitted to ${recorded}, but this resume would ask ${current}: ` +
+          `the job exists only there; resume it with the base URL it was submitted to (${job.baseUrl})`
+      })
+    )
+}
+
 /**
  * Builds the service.
  *
@@ -224,6 +282,10 @@ export const make: Effect.Effect<
       // A deadline the timer cannot hold would fire at once: refused before anything is sent.
       const settings = yield* settingsFor(request.model, yield* checkTimeoutMs("timeoutMs", request.timeoutMs))
       const model = settings.model.slug
+      // Without a key the submit fails anyway (OpenRouterHttp refuses it): said before the live
+      // catalogue lookup, so a missing key is reported before any request (a dry run reads no
+      // catalogue and needs no key).
+      if (options.capabilities !== "bundled" && Option.isNone(settings.key.apiKey)) return yield* Effect.fail(Settings.missingKey())
       const known = options.capabilities === "bundled" ? bundled(model) : yield* capabilities(model)
       const body = yield* VideoRequest.submitBody(model, request, known)
       return {
@@ -262,6 +324,7 @@ export const make: Effect.Effect<
         pollingUrl: payload.pollingUrl,
         model: prepared.settings.model.slug,
         baseUrl: prepared.settings.baseUrl,
+        origin: new URL(prepared.settings.baseUrl).origin,
         submittedAt: yield* Clock.currentTimeMillis,
         status: status === "completed" ? "completed" : "submitted",
         ...(output !== undefined ? { output } : {})
@@ -299,7 +362,7 @@ export const make: Effect.Effect<
       const settings = yield* settingsFor(job.model)
       const limits = yield* Limits.Limits
       return yield* VideoDownload.download(
-        { http, target: settings, fs, store, maxBytes: settings.maxBytes, limits, timeoutMs, force: options.force },
+        { http, target: settings, fs, store, maxBytes: settings.maxBytes, limits, timeoutMs, force: options.force, onDownload: options.onDownload },
         job,
         completed,
         options.output ?? job.output
@@ -340,6 +403,9 @@ export const make: Effect.Effect<
       }
       const kept = yield* alreadyDownloaded(job.value, options.output)
       if (Option.isSome(kept)) return kept.value
+      // The job exists only at the origin it was submitted to: polled elsewhere it is unknown (or,
+      // with the key withheld from a foreign polling URL, "No auth credentials found").
+      yield* sameOrigin(job.value, (yield* settingsFor(job.value.model)).baseUrl)
       return yield* finish(job.value, options)
     }).pipe(Effect.withSpan("Videos.resume", { captureStackTrace: false, attributes: { "openrouter.video.job": jobId } }))
 

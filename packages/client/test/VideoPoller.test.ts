@@ -133,8 +133,8 @@ describe("VideoPoller on the TestClock", () => {
       const first = scriptedCheck(2)
       yield* driven(poller.poll(first.check, { ...options, onProgress: (p) => Effect.sync(() => seen.push(p)) }), "1 second", 10)
       expect(seen).toEqual([
-        { jobId: "job-1", status: "running 1", attempt: 1, elapsedMs: 0 },
-        { jobId: "job-1", status: "running 2", attempt: 2, elapsedMs: 1000 }
+        { jobId: "job-1", status: "running 1", attempt: 1, elapsedMs: 0, nextPollMs: 1000 },
+        { jobId: "job-1", status: "running 2", attempt: 2, elapsedMs: 1000, nextPollMs: 1000 }
       ])
       const second = scriptedCheck(2)
       const exit = yield* driven(Stream.runCollect(poller.stream(second.check, options)), "1 second", 10)

@@ -6,6 +6,7 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { OpenRouterError } from "@openrouter-effect/core"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -14,7 +15,7 @@ import * as Limits from "../Limits.js"
 import type { ExecuteError, Service as Http, Target } from "../OpenRouterHttp.js"
 import type { StoreError, Service as Store, VideoJob } from "../VideoJobStore.js"
 import type * as VideoRequest from "../VideoRequest.js"
-import type { VideoResult } from "../Videos.js"
+import type { DownloadProgress, VideoResult } from "../Videos.js"
 import * as LocalFile from "./localFile.js"
 import * as OutputFile from "./outputFile.js"
 import { malformed, REQUEST_TIMEOUT, urls } from "./videoJob.js"
@@ -53,7 +54,12 @@ export interface Context {
   readonly limits: Limits.Values
   readonly timeoutMs?: number | undefined
   readonly force?: boolean | undefined
+  /** Progress of a download into a file; called at most every `intervalMs` while bytes arrive. */
+  readonly onDownload?: ((progress: DownloadProgress) => Effect.Effect<void>) | undefined
 }
+
+/** The least time between two `progress` events (`Videos.downloadProgressIntervalMs`). */
+const PROGRESS_INTERVAL_MS = 250
 
 /** Downloads the video of `completed` into `output`, or into memory. */
 export const download = (
@@ -69,6 +75,14 @@ export const download = (
   return Effect.gen(function*() {
     const { fs, http, store, target } = context
     const { headersFor, resolve, resolveFrom } = urls(target)
+    const sentAt = yield* Clock.currentTimeMillis
+    // A display's failure or defect is not the download's: ignored.
+    const onDownload = context.onDownload
+    const report = (phase: DownloadProgress["phase"], bytes: number, total: number | undefined) =>
+      onDownload === undefined
+        ? Effect.void
+        : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          onDownload({ jobId: job.id, phase, bytes, ...(total !== undefined ? { total } : {}), elapsedMs: now - sentAt }).pipe(Effect.catchAllCause(() => Effect.void)))
     const fetchVideo = (url: string) =>
       http.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headersFor(url))), {
         retryClass: "idempotent-get",
@@ -103,6 +117,7 @@ export const download = (
         max: cap
       })
     let received = 0
+    let reportedAt = sentAt
     const bytes = response.stream.pipe(
       Stream.mapError((error) =>
         new OpenRouterError.TransportError({ message: `The video download broke: ${error.message}`, phase: "response", cause: error })
@@ -113,7 +128,13 @@ export const download = (
       ),
       Stream.mapEffect((chunk) => {
         received += chunk.byteLength
-        return received > cap && output !== undefined ? Effect.fail(overCap()) : Effect.succeed(chunk)
+        if (received > cap && output !== undefined) return Effect.fail(overCap())
+        if (output === undefined || context.onDownload === undefined) return Effect.succeed(chunk)
+        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          if (now - reportedAt < PROGRESS_INTERVAL_MS) return Effect.succeed(chunk)
+          reportedAt = now
+          return Effect.as(report("progress", received, declared), chunk)
+        })
       })
     )
     const metadata = {
@@ -137,6 +158,7 @@ export const download = (
       }
       // Another file under the output's name is kept (a new free name) unless `force`.
       const planned = yield* OutputFile.plan(fs, output, { force: context.force }, "output")
+      yield* report("start", 0, declared)
       const written = yield* OutputFile.commit(fs, planned, (temporary) =>
         OutputFile.writeStreamExclusive(fs, temporary, bytes).pipe(
           Effect.catchTags({
@@ -149,6 +171,7 @@ export const download = (
           )
         ), "output", partial)
       yield* store.update(job.id, { status: "downloaded", output: written, size: received })
+      yield* report("end", received, declared)
       return { file: written, size: received, mimeType, fileName, model, metadata }
     }
     const chunks: Array<Uint8Array> = []

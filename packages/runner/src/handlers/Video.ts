@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { BadInput } from "@openrouter-effect/core/OpenRouterError"
+import { BadInput, ConfigError } from "@openrouter-effect/core/OpenRouterError"
 import * as VideoJobStore from "@openrouter-effect/client/VideoJobStore"
 import * as VideoPoller from "@openrouter-effect/client/VideoPoller"
 import * as VideoRequest from "@openrouter-effect/client/VideoRequest"
@@ -14,7 +14,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Output from "../Output.js"
+import * as Progress from "../Progress.js"
 import { basename, dirname, resolve as resolvePath } from "node:path"
 import { authorization, type Context, definedOnly, ensureDir, mimeOf, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
 
@@ -43,21 +43,33 @@ const services = (context: Context) =>
 /** `resume` and `jobs` send for real: there is no dry run of them. */
 const withVideos = <A, E, R>(context: Context, effect: Effect.Effect<A, E, R>) => provideServices(context, false, services(context), effect)
 
-const progressLine = (progress: Videos.Progress) => {
-  const text = `video ${progress.jobId}: ${progress.status}, ${(progress.elapsedMs / 1000).toFixed(0)} s, poll ${progress.attempt}`
-  return process.stderr.isTTY === true ? Effect.sync(() => process.stderr.write(`\r${Output.display(text)}   `)) : Console.error(text)
+
+/** A shell word: quoted when it holds anything but safe characters. */
+const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)
+
+/**
+ * How to continue the job: every global option the resume needs to reach the same config, origin
+ * and route (`--config` when given as a flag, `--base-url`, `--connect-to`), then the job id.
+ *
+ * @since 0.1.0 @category Video
+ */
+export const resumeHint = (context: Pick<Context, "location" | "baseUrl" | "connectTo">, jobId: string) => {
+  const words = ["openrouter-effect"]
+  if (context.location.source === "flag") words.push("--config", context.location.file)
+  if (context.baseUrl !== undefined) words.push("--base-url", context.baseUrl)
+  if (context.connectTo !== undefined) words.push("--connect-to", context.connectTo)
+  words.push("video", "resume", jobId)
+  return `The job is still on OpenRouter and paid for; continue it with: ${words.map(shellWord).join(" ")}`
 }
 
-const resumeHint = (jobId: string) => `The job is still on OpenRouter and paid for; continue it with: openrouter-effect video resume ${jobId}`
-
-const finish = (result: Videos.VideoResult) =>
+const finish = (display: Progress.Display, result: Videos.VideoResult) =>
   Effect.gen(function*() {
-    if (process.stderr.isTTY === true) yield* Effect.sync(() => process.stderr.write("\n"))
+    yield* display.end
     yield* Console.log(result.file ?? result.url ?? "")
     if (result.metadata.cost !== undefined) yield* Console.error(`cost $${result.metadata.cost}`)
   })
 
-const generate = (args: Args) =>
+const generate = (context: Context, args: Args) =>
   Effect.gen(function*() {
     if (Option.isNone(args.prompt)) return yield* Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT (or use video resume JOB_ID / video jobs)" }))
     const images: Array<VideoRequest.VideoInputImage> = []
@@ -87,21 +99,27 @@ const generate = (args: Args) =>
     // kept (a new free name) unless --force.
     const requested = resolvePath(args.out, "video.mp4")
     const job = yield* videos.submit({ ...options, output: requested, force: args.force })
+    // The route is the caller's (the library cannot see it): recorded so that a resume without
+    // the same --connect-to is told so, rather than asking the real OpenRouter for the job.
+    if (context.connectTo !== undefined) yield* (yield* VideoJobStore.VideoJobStore).update(job.id, { connectTo: context.connectTo })
     yield* Console.error(`submitted video job ${job.id}`)
     const timeoutMs = opt(args.timeoutMs)
+    const display = Progress.stderr()
     const result = yield* Effect.flatMap(
-      videos.poll(job, { timeoutMs, onProgress: progressLine }),
-      (completed) => videos.download(job, completed, { timeoutMs, force: args.force })
+      display.ticking(videos.poll(job, { timeoutMs, onProgress: display.onProgress })),
+      (completed) => videos.download(job, completed, { timeoutMs, force: args.force, onDownload: display.onDownload })
     ).pipe(
-      Effect.onInterrupt(() => Console.error(`\n${resumeHint(job.id)}`)),
-      Effect.tapError((error) => (error._tag === "Timeout" || error._tag === "PollExhausted" ? Console.error(`\n${resumeHint(job.id)}`) : Effect.void))
+      Effect.onInterrupt(() => Effect.zipRight(display.end, Console.error(resumeHint(context, job.id)))),
+      Effect.tapError((error) =>
+        Effect.zipRight(display.end, error._tag === "Timeout" || error._tag === "PollExhausted" ? Console.error(resumeHint(context, job.id)) : Effect.void)
+      )
     )
     if (result.file !== undefined) yield* noteRenamed(requested, result.file)
-    yield* finish(result)
+    yield* finish(display, result)
   })
 
 /** Runs `video`. @since 0.1.0 @category Commands */
-export const run = (context: Context, args: Args) => provideServices(context, args.dryRun, services(context), generate(args))
+export const run = (context: Context, args: Args) => provideServices(context, args.dryRun, services(context), generate(context, args))
 
 /**
  * The file name of a job's video when it recorded none: `video-<id>.mp4`, the id reduced to
@@ -129,12 +147,46 @@ export const resume = (context: Context, args: { readonly jobId: string; readonl
       const output = Option.isSome(recorded) && Option.isNone(out)
         ? recorded.value
         : resolvePath(Option.getOrElse(out, () => "."), Option.match(recorded, { onNone: () => fallbackName(args.jobId), onSome: basename }))
+      if (Option.isSome(job)) yield* sameRoute(context, job.value)
       yield* ensureDir(dirname(output))
-      const result = yield* videos.resume(args.jobId, { output, onProgress: progressLine })
+      const display = Progress.stderr()
+      const result = yield* display.ticking(videos.resume(args.jobId, { output, onProgress: display.onProgress, onDownload: display.onDownload })).pipe(
+        Effect.tapErrorCause(() => display.end),
+        // The library names the origins; the CLI adds the flag that reaches the right one.
+        Effect.catchIf(
+          (error): error is ConfigError => error._tag === "ConfigError" && error.path === "baseUrl" && Option.isSome(job),
+          (error) => Effect.fail(new ConfigError({ path: "--base-url", message: `${error.message}: pass ${resumeFlags(Option.getOrThrow(job))}` }))
+        )
+      )
       if (result.file !== undefined) yield* noteRenamed(output, result.file)
-      yield* finish(result)
+      yield* finish(display, result)
     })
   )
+
+/** The global options that reach a job's origin and route: `--base-url URL`, then `--connect-to HOST:PORT` when it was submitted through one. */
+const resumeFlags = (job: VideoJobStore.VideoJob) =>
+  ["--base-url", job.baseUrl, ...(job.connectTo !== undefined ? ["--connect-to", job.connectTo] : [])].map(shellWord).join(" ")
+
+/**
+ * A resume must take the route its job was submitted through: a job recorded with a
+ * `--connect-to` is resumed with the same one, and a job recorded without one (a record that
+ * keeps its `origin`, so written since routes are recorded) with none. Otherwise a `BadInput`
+ * naming both routes and the flag, before any request.
+ *
+ * @since 0.1.0 @category Video
+ */
+export const sameRoute = (context: Pick<Context, "connectTo">, job: VideoJobStore.VideoJob) => {
+  if (job.connectTo === context.connectTo || (job.connectTo === undefined && job.origin === undefined)) return Effect.void
+  const was = job.connectTo === undefined ? "with no --connect-to" : `through --connect-to ${job.connectTo}`
+  const now = context.connectTo === undefined ? "this resume has none" : `this resume goes through --connect-to ${context.connectTo}`
+  return Effect.fail(
+    new BadInput({
+      field: "--connect-to",
+      ...(context.connectTo !== undefined ? { value: context.connectTo } : {}),
+      message: `Video job ${job.id} was submitted to ${job.origin ?? job.baseUrl} ${was}, but ${now}: pass ${resumeFlags(job)}`
+    })
+  )
+}
 
 /** Runs `video jobs`. @since 0.1.0 @category Commands */
 export const jobs = (context: Context) =>
