@@ -4,15 +4,13 @@
 // folders created, and a missing key reported with no request at all (the simulator's journal).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import * as Cli from "../src/Cli.js"
 import * as Help from "../src/Help.js"
+import { cleanEnv, runCli, runnerDir } from "./support/cli.js"
 
-const runnerDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const KEY = "sk-or-v1-cliux-0000000000000000000000000000abcd"
 const ESC = "\u001b"
 
@@ -29,19 +27,7 @@ afterAll(() => sim.close())
 beforeEach(() => sim.journal.clear())
 
 const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}, cwd = runnerDir) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_") && name !== "NO_COLOR"))
-    const child = spawn(process.execPath, [join(runnerDir, "bin/openrouter-effect.js"), "--config", config, ...args], {
-      cwd,
-      env: { ...clean, HOME: state, OPENCLAW_STATE_DIR: state, ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
-  })
+  runCli(["--config", config, ...args], { cwd, env: { ...cleanEnv(), HOME: state, OPENCLAW_STATE_DIR: state, ...env } })
 
 const via = () => ["--connect-to", `127.0.0.1:${sim.port}`]
 

@@ -3,16 +3,14 @@
 // by us (exit 2 naming the flag and the range).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import * as FastCheck from "effect/FastCheck"
 import { parseDecimal } from "../src/CommandKit.js"
 import * as Progress from "../src/Progress.js"
+import { cleanEnv, runCli } from "./support/cli.js"
 
-const runnerDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const KEY = "sk-or-v1-progress-000000000000000000000000000abcd"
 const ESC = "\u001b"
 
@@ -29,19 +27,7 @@ afterAll(() => sim.close())
 beforeEach(() => sim.journal.clear())
 
 const cli = (args: ReadonlyArray<string>) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_") && name !== "NO_COLOR"))
-    const child = spawn(process.execPath, [join(runnerDir, "bin/openrouter-effect.js"), "--config", config, ...args], {
-      cwd: state,
-      env: { ...clean, HOME: state, OPENCLAW_STATE_DIR: state, OPENROUTER_API_KEY: KEY },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
-  })
+  runCli(["--config", config, ...args], { cwd: state, env: { ...cleanEnv(), HOME: state, OPENCLAW_STATE_DIR: state, OPENROUTER_API_KEY: KEY } })
 
 const via = () => ["--connect-to", `127.0.0.1:${sim.port}`]
 

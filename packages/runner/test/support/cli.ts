@@ -59,10 +59,10 @@ export const runCli = (args: ReadonlyArray<string>, options: CliOptions): Promis
     })
   })
 
-/** The current environment without any OPENROUTER_* or OPENCLAW_* variable. */
+/** The current environment without any OPENROUTER_* or OPENCLAW_* variable, nor NO_COLOR. */
 export const cleanEnv = (): Record<string, string> =>
   Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] =>
-      entry[1] !== undefined && !entry[0].startsWith("OPENROUTER_") && !entry[0].startsWith("OPENCLAW_")
+      entry[1] !== undefined && !entry[0].startsWith("OPENROUTER_") && !entry[0].startsWith("OPENCLAW_") && entry[0] !== "NO_COLOR"
     )
   )
