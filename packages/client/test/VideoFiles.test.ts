@@ -12,7 +12,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Limits from "../src/Limits.js"
@@ -114,6 +114,28 @@ describe("defect 7: outputs never replace another file", () => {
       const again = yield* Effect.flatMap(Videos.Videos, (videos) => videos.resume("job-f")).pipe(Effect.provide(script.layer))
       expect(again).toMatchObject({ file: output, size: 4096 })
       expect(script.seen.length).toBe(before)
+      expect(readdirSync(at.outDir)).toEqual(["video.mp4"])
+    }))
+})
+
+describe("--force through a symbolic link to another file system (found in review)", () => {
+  it.live("the target is replaced: the partial file is written beside it, so the final rename stays on one file system", () =>
+    Effect.gen(function*() {
+      const at = dirs()
+      // /dev/shm is a tmpfs: a different file system from the temporary folder here (checked, so
+      // the test cannot pass for the wrong reason).
+      const elsewhere = mkdtempSync(join("/dev/shm", "ore-video-"))
+      expect(statSync(elsewhere).dev).not.toBe(statSync(at.outDir).dev)
+      const target = join(elsewhere, "real.mp4")
+      writeFileSync(target, "an older video")
+      const output = join(at.outDir, "video.mp4")
+      symlinkSync(target, output)
+      const script = scripted({ ids: ["job-x"], video: (id) => video(bytesOf(id)), stateDir: at.stateDir })
+      const result = yield* Effect.flatMap(Videos.Videos, (videos) => videos.generate({ prompt: "x", output, force: true })).pipe(Effect.provide(script.layer))
+      expect(result.file).toBe(target)
+      expect(lstatSync(output).isSymbolicLink()).toBe(true)
+      expect(Buffer.from(readFileSync(output)).equals(Buffer.from(bytesOf("job-x")))).toBe(true)
+      expect(readdirSync(elsewhere)).toEqual(["real.mp4"])
       expect(readdirSync(at.outDir)).toEqual(["video.mp4"])
     }))
 })

@@ -148,16 +148,18 @@ export const download = (
     const cut = (size: number) =>
       new OpenRouterError.TransportError({ message: `The video download broke after ${size} of ${declared} bytes`, phase: "response" })
     if (output !== undefined) {
-      const partial = yield* partialName(output, job.id)
-      // This job's own partial download from an earlier attempt (or the partial of the output it
-      // was recorded with): replaced, never kept as a second copy. A remove does not follow a
-      // symbolic link, and the new partial file is created exclusively.
-      yield* fs.remove(partial).pipe(Effect.ignore)
-      if (job.output !== undefined && job.output !== output) {
-        yield* Effect.flatMap(partialName(job.output, job.id), (stale) => fs.remove(stale).pipe(Effect.ignore))
-      }
-      // Another file under the output's name is kept (a new free name) unless `force`.
+      // Another file under the output's name is kept (a new free name) unless `force`; with
+      // `force` on a symbolic link, its target is what gets replaced.
       const planned = yield* OutputFile.plan(fs, output, { force: context.force }, "output")
+      // The partial file sits beside the file it becomes (a link's target may be on another file
+      // system, where the final rename would fail after the whole download).
+      const partial = yield* partialName(planned.path, job.id)
+      // This job's own partial downloads from earlier attempts (beside the output asked for, the
+      // one planned, or the output it was recorded with): replaced, never kept as a second copy.
+      // A remove does not follow a symbolic link, and the new partial file is created exclusively.
+      const stale = new Set([partial, yield* partialName(output, job.id)])
+      if (job.output !== undefined) stale.add(yield* partialName(job.output, job.id))
+      for (const name of stale) yield* fs.remove(name).pipe(Effect.ignore)
       yield* report("start", 0, declared)
       const written = yield* OutputFile.commit(fs, planned, (temporary) =>
         OutputFile.writeStreamExclusive(fs, temporary, bytes).pipe(
