@@ -107,6 +107,12 @@ export interface CacheStatus {
   readonly age: string | undefined
 }
 
+const cacheOf = (headers: Readonly<Record<string, string | undefined>>): CacheStatus => ({
+  status: headers["x-openrouter-cache-status"],
+  ttl: headers["x-openrouter-cache-ttl"],
+  age: headers["x-openrouter-cache-age"]
+})
+
 /** A completion: the decoded response and what the headers said. @since 0.1.0 @category Models */
 export interface Completion {
   readonly response: Response
@@ -119,7 +125,14 @@ export interface Completion {
 
 /** One event of a stream. @since 0.1.0 @category Models */
 export type Event =
-  | { readonly _tag: "Start"; readonly id: string; readonly model: string; readonly provider: string | undefined }
+  | {
+    readonly _tag: "Start"
+    readonly id: string
+    readonly model: string
+    readonly provider: string | undefined
+    /** The response-cache headers of the stream's response. */
+    readonly cache: CacheStatus
+  }
   | { readonly _tag: "Text"; readonly delta: string }
   | { readonly _tag: "Reasoning"; readonly delta: string; readonly details: ReadonlyArray<unknown> }
   | {
@@ -225,11 +238,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
       if (!parsed.ok) return yield* Effect.fail(parsed.error)
       const response: Response = parsed.response
-      const cache: CacheStatus = {
-        status: headers["x-openrouter-cache-status"],
-        ttl: headers["x-openrouter-cache-ttl"],
-        age: headers["x-openrouter-cache-age"]
-      }
+      const cache = cacheOf(headers)
       yield* Effect.annotateCurrentSpan("openrouter.cache", cache.status ?? "none")
       return {
         response,
@@ -270,7 +279,11 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
         return parsed.ok
           ? Effect.succeed(Stream.fromIterable(
-            ChatStream.completionEvents(parsed.response as unknown as Record<string, unknown>, { model, textDetailsAsAnswer: options.textDetailsAsAnswer })
+            ChatStream.completionEvents(parsed.response as unknown as Record<string, unknown>, {
+              model,
+              textDetailsAsAnswer: options.textDetailsAsAnswer,
+              cache: cacheOf(headers)
+            })
           ))
           : Effect.fail(parsed.error)
       }),
@@ -326,6 +339,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         return yield* jsonAnswer(response, headers, options, model, Math.min(left, timeoutMs ?? DEFAULT_TIMEOUT_MS))
       }
       return ChatStream.events(response, {
+        cache: cacheOf(headers),
         idle: idleMs ?? DEFAULT_IDLE_TIMEOUT,
         requestId: headers["x-generation-id"],
         model,

@@ -35,7 +35,16 @@ const scripted = (contentType: string, body: string | ReadableStream<Uint8Array>
         request,
         request.url.endsWith("/models")
           ? new Response(JSON.stringify({ data: [] }), { status: 200, headers: { "content-type": "application/json" } })
-          : new Response(body, { status: 200, headers: { "content-type": contentType, "x-generation-id": "gen-json-1" } })
+          : new Response(body, {
+            status: 200,
+            headers: {
+              "content-type": contentType,
+              "x-generation-id": "gen-json-1",
+              "x-openrouter-cache-status": "HIT",
+              "x-openrouter-cache-ttl": "300",
+              "x-openrouter-cache-age": "12"
+            }
+          })
       )
     )
   )
@@ -62,11 +71,24 @@ describe("Chat.stream answered with JSON", () => {
     expect(isJsonContentType(undefined)).toBe(false)
   })
 
+  it.live("an event stream's Start carries the response-cache headers too (the CLI logs them)", () =>
+    Effect.gen(function*() {
+      const sse = `data: ${JSON.stringify({ id: "gen-sse-1", model: "openai/gpt-4o", choices: [{ index: 0, delta: { content: "hi" } }] })}\n\ndata: [DONE]\n\n`
+      const events = yield* run().pipe(Effect.provide(scripted("text/event-stream", sse)), quiet)
+      expect(events[0]).toMatchObject({ _tag: "Start", id: "gen-sse-1", cache: { status: "HIT", ttl: "300", age: "12" } })
+    }))
+
   it.live("gives the events a stream would: start, reasoning, text, finish, usage, in that order", () =>
     Effect.gen(function*() {
       const events = yield* run()
       expect(events.map((e) => e._tag)).toEqual(["Start", "Reasoning", "Text", "Finish", "Usage"])
-      expect(events[0]).toEqual({ _tag: "Start", id: "gen-json-1", model: "openai/gpt-4o", provider: "OpenAI" })
+      expect(events[0]).toEqual({
+        _tag: "Start",
+        id: "gen-json-1",
+        model: "openai/gpt-4o",
+        provider: "OpenAI",
+        cache: { status: "HIT", ttl: "300", age: "12" }
+      })
       const collected = yield* Chat.collect(Stream.fromIterable(events))
       expect(collected.message).toMatchObject({ content: "Hello there", reasoning: "brief", reasoning_details: [{ type: "reasoning.text", text: "brief", index: 0 }] })
       expect(collected.finishReason).toBe("stop")

@@ -20,7 +20,7 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import type { Event } from "../Chat.js"
+import type { CacheStatus, Event } from "../Chat.js"
 import type { Usage } from "../ChatResponse.js"
 import * as Limits from "../Limits.js"
 import * as Sse from "../Sse.js"
@@ -38,7 +38,11 @@ export interface DecodeOptions {
    * message whose `content` already holds the answer turns it off, so the answer is not doubled.
    */
   readonly answerFromDetails?: boolean | undefined
+  /** The response's cache headers, carried by the `Start` event. */
+  readonly cache?: CacheStatus | undefined
 }
+
+const NO_CACHE: CacheStatus = { status: undefined, ttl: undefined, age: undefined }
 
 // Shared by the events that carry no raw entries (a chunk's raw list rides on one event only).
 const NO_DETAILS: ReadonlyArray<unknown> = []
@@ -86,7 +90,8 @@ export const decoder = (options: DecodeOptions) => {
         _tag: "Start",
         id: chunk.id,
         model: typeof chunk.model === "string" ? chunk.model : model,
-        provider: typeof chunk.provider === "string" ? chunk.provider : undefined
+        provider: typeof chunk.provider === "string" ? chunk.provider : undefined,
+        cache: options.cache ?? NO_CACHE
       })
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : NO_DETAILS

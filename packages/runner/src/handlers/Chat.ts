@@ -271,22 +271,26 @@ const send = (args: Args, request: Chat.Request, options: Chat.Options) =>
     }
     let model: string | undefined
     let generationId: string | undefined
+    let cache: string | undefined
     const collected = yield* chat.stream(request, options).pipe(
       Stream.tap((event) => {
         switch (event._tag) {
           case "Start":
             model = event.model
             generationId = event.id
+            cache = event.cache.status
             return Effect.void
           // Written as they come, so not through Console: escaped and masked here (an answer's
           // ESC or CR could drive the terminal). A known key split across two deltas is not
-          // recognised; the key is never sent to the model, so an answer has no way to know it.
+          // recognised (a hostile upstream, which receives the key, could echo it piecewise).
           case "Text":
             return Output.writeStdout(event.delta)
           case "Reasoning":
             return args.showReasoning ? Output.writeStderr(event.delta) : Effect.void
           case "Usage":
-            return Console.error(`\nusage: ${event.usage.prompt_tokens} prompt + ${event.usage.completion_tokens} completion tokens, cost $${event.usage.cost ?? 0}`)
+            return Console.error(
+              `\nusage: ${event.usage.prompt_tokens} prompt + ${event.usage.completion_tokens} completion tokens, cost $${event.usage.cost ?? 0}${cache !== undefined ? `, cache ${cache}` : ""}`
+            )
           default:
             return Effect.void
         }
@@ -299,7 +303,7 @@ const send = (args: Args, request: Chat.Request, options: Chat.Options) =>
       reply: collected.message as unknown as Record<string, unknown>,
       model,
       usage: Option.getOrUndefined(collected.usage),
-      cache: undefined,
+      cache,
       generationId
     }
     return { outcome, text: collected.message.content }
