@@ -3,14 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
 import * as Thinking from "@openrouter-effect/core/Thinking"
-import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import { thinkingChoices } from "../src/ChatCommand.js"
+import { cleanEnv, runCli } from "./support/cli.js"
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "openrouter-effect.js")
 const KEY = "sk-or-v1-conversations-0000000000000000000000wxyz"
 
 let sim: Server.Running
@@ -18,12 +16,6 @@ beforeAll(async () => {
   sim = await Server.start({ apiKeys: [KEY], publicBaseUrl: "https://openrouter.ai/api/v1" })
 })
 afterAll(() => sim.close())
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
 
 /** A fresh state directory with a config file (`document`). */
 const stateDir = (document: Record<string, unknown> = {}) => {
@@ -34,19 +26,10 @@ const stateDir = (document: Record<string, unknown> = {}) => {
 
 /** Runs the bin in `dir` (its state directory), `stdin` piped to it when given, else /dev/null. */
 const cli = (dir: string, args: ReadonlyArray<string>, stdin?: string, before: ReadonlyArray<string> = []) =>
-  new Promise<Run>((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
-    const child = spawn(process.execPath, [bin, ...before, "--config", join(dir, "openclaw.json"), "--connect-to", `127.0.0.1:${sim.port}`, ...args], {
-      cwd: dir,
-      env: { ...clean, HOME: dir, OPENCLAW_STATE_DIR: dir, OPENROUTER_API_KEY: KEY },
-      stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    if (stdin !== undefined) child.stdin!.end(stdin)
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
+  runCli([...before, "--config", join(dir, "openclaw.json"), "--connect-to", `127.0.0.1:${sim.port}`, ...args], {
+    cwd: dir,
+    env: { ...cleanEnv(), HOME: dir, OPENCLAW_STATE_DIR: dir, OPENROUTER_API_KEY: KEY },
+    ...(stdin !== undefined ? { stdin } : {})
   })
 
 type Message = { readonly role: string; readonly content?: unknown; readonly [key: string]: unknown }

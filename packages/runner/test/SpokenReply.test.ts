@@ -4,13 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Audio from "@openrouter-effect/simulator/media/Audio"
 import * as SimSpeech from "@openrouter-effect/simulator/media/Speech"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
+import { cleanEnv, runCli } from "./support/cli.js"
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "openrouter-effect.js")
 const KEY = "sk-or-v1-spoken-cli-000000000000000000000000wxyz"
 
 let sim: Server.Running
@@ -28,23 +26,16 @@ interface Run {
 }
 
 /** Runs the bin in a fresh directory with `messages.tts` as given, through the simulator. */
-const chat = (tts: Record<string, unknown> | undefined, args: ReadonlyArray<string>) =>
-  new Promise<Run>((resolve) => {
-    const dir = mkdtempSync(join(tmpdir(), "ore-spoken-cli-"))
-    const config = join(dir, "openclaw.json")
-    writeFileSync(config, JSON.stringify(tts !== undefined ? { messages: { tts } } : {}))
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENROUTER_") && !name.startsWith("OPENCLAW_")))
-    const child = spawn(process.execPath, [bin, "--config", config, "--connect-to", `127.0.0.1:${sim.port}`, "chat", ...args], {
-      cwd: dir,
-      env: { ...clean, HOME: dir, OPENCLAW_STATE_DIR: dir, OPENROUTER_API_KEY: KEY },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("exit", (code) => resolve({ code, stdout, stderr, dir }))
+const chat = async (tts: Record<string, unknown> | undefined, args: ReadonlyArray<string>): Promise<Run> => {
+  const dir = mkdtempSync(join(tmpdir(), "ore-spoken-cli-"))
+  const config = join(dir, "openclaw.json")
+  writeFileSync(config, JSON.stringify(tts !== undefined ? { messages: { tts } } : {}))
+  const run = await runCli(["--config", config, "--connect-to", `127.0.0.1:${sim.port}`, "chat", ...args], {
+    cwd: dir,
+    env: { ...cleanEnv(), HOME: dir, OPENCLAW_STATE_DIR: dir, OPENROUTER_API_KEY: KEY }
   })
+  return { ...run, dir }
+}
 
 const posts = () => sim.journal.list({ method: "POST" }).map((entry) => entry.path)
 const speechRequests = () => sim.journal.list({ method: "POST", path: "/audio/speech" })

@@ -27,6 +27,8 @@ export interface CliOptions {
   readonly uid?: number
   /** Kill the child after this long (a guard against hangs, not an assertion). Default 15 s. */
   readonly guardMs?: number
+  /** Piped to the child's stdin, then closed; without it stdin is /dev/null. */
+  readonly stdin?: string
 }
 
 /** Runs `openrouter-effect ...args`. */
@@ -35,14 +37,15 @@ export const runCli = (args: ReadonlyArray<string>, options: CliOptions): Promis
     const child = spawn(process.execPath, [join(runnerDir, "bin/openrouter-effect.js"), ...args], {
       cwd: options.cwd ?? runnerDir,
       env: options.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {})
     })
     let stdout = ""
     let stderr = ""
     let peakKiB = 0
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin)
     const sample = setInterval(() => {
       try {
         const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))
