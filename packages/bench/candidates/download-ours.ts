@@ -8,7 +8,7 @@ import { KEY, measureDownload } from "./common.js"
 
 const { url, output } = JSON.parse(process.argv[2] ?? "{}") as { url: string; output: string }
 const runtime = ManagedRuntime.make(
-  OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: url } } } }, environment: { OPENROUTER_API_KEY: KEY } })
+  OpenRouter.layerDocument({ document: { models: { providers: { openrouter: { baseUrl: url } } } }, environment: { OPENROUTER_API_KEY: KEY } })
     .pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
 )
 const videos = await runtime.runPromise(Videos.Videos)

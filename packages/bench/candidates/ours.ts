@@ -6,7 +6,7 @@ import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import { BODY, job, KEY, run } from "./common.js"
 
 const runtime = ManagedRuntime.make(
-  OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: job().url } } } }, environment: { OPENROUTER_API_KEY: KEY } })
+  OpenRouter.layerDocument({ document: { models: { providers: { openrouter: { baseUrl: job().url } } } }, environment: { OPENROUTER_API_KEY: KEY } })
     .pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
 )
 const chat = await runtime.runPromise(Chat.Chat)

@@ -1,8 +1,10 @@
 /**
  * Chat completions: `complete` (one JSON response) and `stream` (typed events from a linear SSE
- * decoder). Both resolve the call's settings from the config once, shape the request with the
- * `PayloadTransformers` in context (else the core's pipeline), set `model` and `stream`, and send
- * it through `OpenRouterHttp` to the settings' base URL with their key, in the `chat` retry class.
+ * decoder). Both check the caller's {@link Request} (typed; a wrong documented field is a
+ * `BadInput` naming its path, before anything else), resolve the call's settings from the config
+ * once, shape the request with the `PayloadTransformers` in context (else the core's pipeline),
+ * set `model` and `stream`, and send it through `OpenRouterHttp` to the settings' base URL with
+ * their key, in the `chat` retry class.
  *
  * A stream reads `reasoning_details` as well as keeping them: `reasoning.text` entries are
  * `Reasoning` deltas and `response.output_text` / `response.text` entries `Text` deltas, in
@@ -14,7 +16,7 @@
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { OpenRouterError, type Params, PayloadTransformers, Settings, Thinking } from "@openrouter-effect/core"
+import { ChatRequest, OpenRouterError, type Params, PayloadTransformers, Settings, Thinking } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -78,8 +80,19 @@ export interface Options {
   readonly textDetailsAsAnswer?: boolean | undefined
 }
 
-/** A request in OpenAI shape: a JSON object with `messages`. @since 0.1.0 @category Models */
-export type Request = PayloadTransformers.Body
+/**
+ * A request in OpenAI shape, typed from the core's `ChatRequest` Schema: messages by role
+ * (system, developer, user, assistant, tool) with their content parts (text, image_url, file,
+ * input_audio, video_url), tools, tool_choice, response_format, reasoning, provider routing,
+ * plugins and the sampling params. A misspelt field or a value of the wrong type does not compile;
+ * at run time the documented fields are checked before anything is resolved or sent, and a wrong
+ * one is a `BadInput` whose `field` is its path (`messages[0].role`). A field OpenRouter documents
+ * after this type goes in `Options.params.extraBody`; a request of unknown shape (a log, a JSON
+ * file) becomes one through `ChatRequest.fromUnknown`.
+ *
+ * @since 0.1.0 @category Models
+ */
+export type Request = ChatRequest.Request
 
 /** What a chat call can fail with. @since 0.1.0 @category Models */
 export type ChatError = ExecuteError | Settings.ResolveError
@@ -151,7 +164,8 @@ export type Event =
 /** A prepared request: exactly what would be sent. @since 0.1.0 @category Models */
 export interface Prepared {
   readonly url: string
-  readonly body: Request
+  /** The body as shaped (the caller's request through the pipeline, with `model` and `stream`). */
+  readonly body: PayloadTransformers.Body
   readonly headers: Readonly<Record<string, string>>
   readonly settings: Settings.Chat
 }
@@ -190,6 +204,8 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
   // The calls below run this inside their own span; only the public `prepare` gets one of its own.
   const shapeCall = (request: Request, options: Options, stream: boolean) =>
     Effect.gen(function*() {
+      // The boundary: the documented fields of the caller's request (about 1 µs for one message).
+      yield* ChatRequest.check(request)
       const settings = yield* config.chat({
         model: options.model,
         thinking: options.thinking,
@@ -206,9 +222,9 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const thinking = bundledOnly
         ? settings.thinking
         : Thinking.defaultLevel(settings.model.slug, yield* models.thinkingCapabilities(settings.model.slug))
-      const context = { ...PayloadTransformers.contextOf(settings, { callerHeaders: options.headers }), thinking }
+      const context = { ...PayloadTransformers.contextOf(settings, { callerHeaders: options.headers, identity: config.identity }), thinking }
       const shaped = yield* transformers.shape(context, request)
-      const body: Request = { ...shaped.body, model: settings.model.slug, stream }
+      const body: PayloadTransformers.Body = { ...shaped.body, model: settings.model.slug, stream }
       return { url: http.url("/chat/completions", settings), body, headers: shaped.headers, settings }
     })
   const prepare: Service["prepare"] = (request, options = {}, stream = false) =>

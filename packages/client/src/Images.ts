@@ -189,7 +189,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const media = yield* config.media({ kind: "image", model: options.model, timeoutMs })
       const requestBody = yield* body(media.model.slug, options)
       const headers = {
-        ...HeaderPolicy.headers({ route: media.route, configured: media.headers }),
+        ...HeaderPolicy.headers({ route: media.route, configured: media.headers, identity: config.identity }),
         "content-type": "application/json"
       }
       return {

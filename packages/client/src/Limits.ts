@@ -6,7 +6,7 @@
  *
  * `Limits` is a `Context.Reference`: without a layer every service uses {@link defaults}. Override
  * them per layer with {@link layer}, or from the config's `models.providers.openrouter.limits` with
- * {@link layerFromConfig} (what `OpenRouter.layer`/`layerFile` do, with their `limits` option as
+ * {@link layerFromConfig} (what `OpenRouter.layerDocument`/`layerFile` do, with their `limits` option as
  * the overrides) or {@link fromDocument}. A value given to the layer wins over the file's.
  *
  * | Limit | Default | Bounds |

@@ -1,6 +1,18 @@
 /**
- * Everything in one layer: config, route verifier, request shaping, HTTP, models, chat, images,
- * speech, video polling and video.
+ * The client in one layer.
+ *
+ * - {@link layer}: the plain entry point. A key (`Redacted`), optionally a base URL, attribution,
+ *   models and params, given in code; no config file, no environment read, no `FileSystem`: it
+ *   needs only an `HttpClient`. Chat, images, speech and the model catalogue (in memory).
+ * - {@link layerConfig}: {@link layer} with the key (and optionally the base URL and model) read
+ *   through Effect's `Config` (`OPENROUTER_API_KEY` by default).
+ * - {@link layerVideos}: video generation and its job store over either of them: the one part
+ *   that needs a `FileSystem` (videos are downloaded to files; a `stateDir` keeps the jobs on
+ *   disk), provided separately.
+ * - {@link layerFile}: everything from the OpenClaw-shaped config file (`~/.openclaw/openclaw.json`
+ *   and the OpenClaw location rules) and the environment, as the CLI does.
+ * - {@link layerDocument}: everything from an OpenClaw-shaped config document and environment
+ *   given in code (what {@link layerFile} reads, without the file).
  *
  * The service graph (each arrow: "is built from"):
  *
@@ -10,7 +22,7 @@
  * Speech ───────┤
  * Videos ───────┼─> OpenRouterHttp ────> HttpClient (yours: undici, fetch, a test double)
  *   │           │   (one transport: auth, redirects, connectTo, errors, retry schedules)
- *   ├─> VideoPoller, VideoJobStore
+ *   ├─> VideoPoller, VideoJobStore, FileSystem
  * Chat ─> PayloadTransformers, Models
  * ```
  *
@@ -19,9 +31,12 @@
  *
  * ```ts
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
- * import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
  * import { Chat, OpenRouter } from "@openrouter-effect/client"
- * import { Effect, Layer } from "effect"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const OpenRouterLive = OpenRouter.layer({ apiKey: Redacted.make(process.env.OPENROUTER_API_KEY ?? "") }).pipe(
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
  *
  * const program = Effect.gen(function*() {
  *   const chat = yield* Chat.Chat
@@ -29,18 +44,26 @@
  *   console.log(text)
  * })
  *
- * program.pipe(
- *   Effect.provide(OpenRouter.layerFile().pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))),
- *   Effect.runPromise
- * )
+ * program.pipe(Effect.provide(OpenRouterLive), Effect.runPromise)
  * ```
  *
  * @since 0.1.0
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { type OpenRouterError, PayloadTransformers, RouteVerifier, type Settings } from "@openrouter-effect/core"
+import {
+  type HeaderPolicy,
+  OpenRouterError,
+  type Params,
+  PayloadTransformers,
+  RouteVerifier,
+  Settings
+} from "@openrouter-effect/core"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Chat from "./Chat.js"
 import * as Images from "./Images.js"
 import * as Limits from "./Limits.js"
@@ -51,9 +74,14 @@ import * as Speech from "./Speech.js"
 import * as VideoJobStore from "./VideoJobStore.js"
 import * as VideoPoller from "./VideoPoller.js"
 import * as Videos from "./Videos.js"
+import { coreServices, documentOf, services, verifierOf, videoServices } from "./internal/openRouterLayers.js"
 
-/** The services the layers provide. @since 0.1.0 @category Models */
-export type Services =
+/**
+ * The services of {@link layer} and {@link layerConfig}: everything but video.
+ *
+ * @since 0.1.0 @category Models
+ */
+export type CoreServices =
   | OpenRouterConfig.OpenRouterConfig
   | OpenRouterHttp.OpenRouterHttp
   | RouteVerifier.RouteVerifier
@@ -62,9 +90,20 @@ export type Services =
   | Chat.Chat
   | Images.Images
   | Speech.Speech
-  | Videos.Videos
-  | VideoJobStore.VideoJobStore
-  | VideoPoller.VideoPoller
+
+/** The options of {@link layerVideos}. @since 0.1.0 @category Models */
+export interface VideoOptions {
+  /** Keep video jobs under `<stateDir>/videos/` (default: in memory). */
+  readonly stateDir?: string | undefined
+  /** The polling of video jobs (default `VideoPoller.layer()`). */
+  readonly videoPoller?: Layer.Layer<VideoPoller.VideoPoller> | undefined
+}
+
+/** The services of {@link layerVideos}. @since 0.1.0 @category Models */
+export type VideoServices = Videos.Videos | VideoJobStore.VideoJobStore | VideoPoller.VideoPoller
+
+/** The services {@link layerDocument} and {@link layerFile} provide: all of them. @since 0.1.0 @category Models */
+export type Services = CoreServices | VideoServices
 
 /** Options beside the config. @since 0.1.0 @category Models */
 export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
@@ -86,34 +125,165 @@ export interface Options extends Omit<OpenRouterHttp.Options, "apiKey"> {
   readonly limits?: Partial<Limits.Values> | undefined
 }
 
-const services = (options: Options) => {
-  const { baseUrl: _baseUrl, limits: _limits, payloadTransformers, routeVerifier: _routeVerifier, stateDir, videoPoller, ...transport } =
-    options
-  const http = OpenRouterHttp.layerConfig(transport)
-  const models = stateDir === undefined ? Models.layerMemory : Models.layer({ stateDir })
-  const jobs = stateDir === undefined ? VideoJobStore.layerMemory : VideoJobStore.layerFile(stateDir)
-  return Layer.mergeAll(
-    Chat.layer,
-    Images.layer,
-    Speech.layer,
-    Videos.layer.pipe(Layer.provideMerge(jobs))
-  ).pipe(
-    Layer.provideMerge(models),
-    Layer.provideMerge(http),
-    Layer.provideMerge(Layer.merge(payloadTransformers ?? PayloadTransformers.layer, videoPoller ?? VideoPoller.layer()))
-  )
+/**
+ * The options of the plain {@link layer}: the key and everything else in code. Nothing is read
+ * from a file or the environment (not even `OPENROUTER_CONNECT_TO`: give `connectTo`).
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface LayerOptions extends Omit<Options, "stateDir" | "videoPoller"> {
+  /** The OpenRouter key. It stays `Redacted`: spans, logs and the config service never show it. */
+  readonly apiKey: Redacted.Redacted<string>
+  /** App attribution on OpenRouter's own routes (default: the core's `HeaderPolicy.defaultIdentity`). */
+  readonly attribution?: HeaderPolicy.Identity | undefined
+  /** The model of a call that names none (a model ref: `anthropic/claude-sonnet-4-6`, an alias; default `openrouter/auto`). */
+  readonly model?: string | undefined
+  /** Fallback models of {@link model}, sent as OpenRouter's `models` list. */
+  readonly fallbacks?: ReadonlyArray<string> | undefined
+  /**
+   * Per-model params by model ref (`openai/gpt-4o`), over {@link LayerOptions.params}: a
+   * `thinking` level, sampling, `provider` routing, `cacheRetention`, `extraBody`, ….
+   */
+  readonly models?: Readonly<Record<string, { readonly params?: Params.Params | undefined }>> | undefined
+  /** Params of every chat, beneath the model's (sampling, `provider` routing, response cache, `extraBody`). */
+  readonly params?: Params.Params | undefined
+  /** Headers of every request (never overriding attribution). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The default image model (default `Settings.defaults.imageModel`). */
+  readonly imageModel?: string | undefined
+  /** The default video model, for {@link layerVideos} (default `Settings.defaults.videoModel`). */
+  readonly videoModel?: string | undefined
+  /** Text-to-speech defaults: model, voice, speed, `mp3` or `pcm`. */
+  readonly speech?: {
+    readonly model?: string | undefined
+    readonly voice?: string | undefined
+    readonly speed?: number | undefined
+    readonly responseFormat?: "mp3" | "pcm" | undefined
+  } | undefined
+  /**
+   * The model catalogue (default `Models.layerMemory`: fetched on first use, kept in memory). For
+   * a disk cache: `Models.layer({ stateDir }).pipe(Layer.provide(NodeFileSystem.layer))`.
+   */
+  readonly catalog?: Layer.Layer<Models.Models, never, OpenRouterHttp.OpenRouterHttp> | undefined
 }
 
-// The route policy is provided beneath the config, which classifies every base URL with it.
-const verifierOf = (options: Options) => options.routeVerifier ?? RouteVerifier.layer
+/**
+ * The options of {@link layerConfig}: {@link LayerOptions} with the key, the base URL and the
+ * model read through Effect's `Config` (so any `ConfigProvider` can supply them).
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface ConfigOptions extends Omit<LayerOptions, "apiKey" | "baseUrl" | "model"> {
+  /** Default `Config.redacted("OPENROUTER_API_KEY")`. */
+  readonly apiKey?: Config.Config<Redacted.Redacted<string>> | undefined
+  /** Default none: `https://openrouter.ai/api/v1`. */
+  readonly baseUrl?: Config.Config<string | undefined> | undefined
+  /** Default none: `openrouter/auto`. */
+  readonly model?: Config.Config<string | undefined> | undefined
+}
 
 /**
- * All services over an in-memory config (`document` and `environment`), on the `HttpClient` in
- * context.
+ * The plain entry point: chat, images, speech and the model catalogue, with the key and
+ * everything else given in code. It needs only an `HttpClient` (`NodeHttpClient.layerUndici`,
+ * `OpenRouterHttp.layerFetch`, a test double): no config file, no environment, no `FileSystem`.
+ * Saving an image or speech to a file needs a `FileSystem` in that call's context only; video is
+ * {@link layerVideos}, provided over this layer.
+ *
+ * Every request goes through the same pipeline as with the OpenClaw config (model refs,
+ * verified-route attribution, cache markers, reasoning, replay hygiene, routing). A blank key is a
+ * `ConfigError` when the layer is built.
+ *
+ * ```ts
+ * const OpenRouterLive = OpenRouter.layer({ apiKey: Redacted.make(key), model: "anthropic/claude-sonnet-4-6" }).pipe(
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
  *
  * @since 0.1.0 @category Layers
  */
 export const layer = (
+  options: LayerOptions
+): Layer.Layer<CoreServices, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient> => {
+  if (!Redacted.isRedacted(options.apiKey) || Redacted.value(options.apiKey).trim() === "") {
+    return Layer.fail(new OpenRouterError.ConfigError({ message: "OpenRouter.layer: apiKey is empty (give the key as Redacted.make(key))" }))
+  }
+  return coreServices(options, options.catalog ?? Models.layerMemory).pipe(
+    Layer.provideMerge(Limits.layer(options.limits)),
+    Layer.provideMerge(
+      OpenRouterConfig.layer({
+        document: documentOf(options),
+        environment: {},
+        baseUrl: options.baseUrl,
+        apiKey: options.apiKey,
+        attribution: options.attribution
+      })
+    ),
+    Layer.provideMerge(verifierOf(options))
+  )
+}
+
+// A `Config` read, its error as the core's `ConfigError` (Effect's names the missing variable).
+const readConfig = <A>(config: Config.Config<A>, what: string) =>
+  Effect.mapError(config, (error: ConfigError.ConfigError) =>
+    new OpenRouterError.ConfigError({ message: `OpenRouter.layerConfig: ${what}: ${String(error)}` }))
+
+const readOptional = <A>(config: Config.Config<A | undefined> | undefined, what: string) =>
+  config === undefined ? Effect.succeed(undefined) : readConfig(config, what)
+
+/**
+ * {@link layer} with the key read through Effect's `Config` (default
+ * `Config.redacted("OPENROUTER_API_KEY")`), and optionally the base URL and the model: the
+ * current `ConfigProvider` decides where they come from (the process environment by default). A
+ * missing key is a `ConfigError` naming it when the layer is built. Needs only an `HttpClient`.
+ *
+ * ```ts
+ * const OpenRouterLive = OpenRouter.layerConfig({ apiKey: Config.redacted("OPENROUTER_API_KEY") }).pipe(
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerConfig = (
+  options: ConfigOptions = {}
+): Layer.Layer<CoreServices, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const apiKey = yield* readConfig(options.apiKey ?? Config.redacted(Settings.API_KEY_VARIABLE), "apiKey")
+    const baseUrl = yield* readOptional(options.baseUrl, "baseUrl")
+    const model = yield* readOptional(options.model, "model")
+    return layer({ ...options, apiKey, baseUrl, model })
+  }))
+
+/**
+ * Video generation over {@link layer} or {@link layerConfig}: `Videos`, its `VideoJobStore` (in
+ * memory, or one file per job under `<stateDir>/videos/` with a `stateDir`) and `VideoPoller`.
+ * The one part of the client that needs a `FileSystem` (a video is downloaded to a file), which
+ * you provide with it:
+ *
+ * ```ts
+ * const Live = OpenRouter.layerVideos({ stateDir }).pipe(
+ *   Layer.provideMerge(OpenRouter.layer({ apiKey })),
+ *   Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer])
+ * )
+ * ```
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerVideos = (
+  options: VideoOptions = {}
+): Layer.Layer<VideoServices, never, OpenRouterConfig.OpenRouterConfig | OpenRouterHttp.OpenRouterHttp | FileSystem.FileSystem> =>
+  videoServices(options)
+
+/**
+ * All services over an OpenClaw-shaped config given in code: a config `document` (what
+ * `~/.openclaw/openclaw.json` holds, as an object) and an `environment` record (the key as
+ * `OPENROUTER_API_KEY`, `OPENROUTER_CONNECT_TO`, the `${VAR}` references), on the `HttpClient` in
+ * context; a `FileSystem` for video and a `stateDir`. Without an OpenClaw config, use
+ * {@link layer}.
+ *
+ * @since 0.1.0 @category Layers
+ */
+export const layerDocument = (
   options: Options & { readonly document?: unknown; readonly environment?: Readonly<Record<string, string | undefined>> } = {}
 ): Layer.Layer<Services, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   services(options).pipe(
@@ -124,7 +294,8 @@ export const layer = (
   )
 
 /**
- * All services over the config file (the OpenClaw location rules, or `path`) and the environment.
+ * All services over the OpenClaw config file (the OpenClaw location rules, or `path`) and the
+ * environment, as the CLI does.
  *
  * @since 0.1.0 @category Layers
  */

@@ -35,13 +35,22 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { ConfigDocument, ConfigLocation, Environment, type OpenRouterError, RouteVerifier, Settings } from "@openrouter-effect/core"
+import {
+  ConfigDocument,
+  ConfigLocation,
+  Environment,
+  type HeaderPolicy,
+  type OpenRouterError,
+  RouteVerifier,
+  Settings
+} from "@openrouter-effect/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
+import type * as Redacted from "effect/Redacted"
 import * as ConfigFile from "./internal/configFile.js"
 
 /**
@@ -95,6 +104,11 @@ export interface Service {
   /** The environment snapshot the resolvers read (a missing variable is absent). */
   readonly environment: Environment.Environment
   /**
+   * Who every request says it comes from (app attribution, on verified routes only); `undefined`
+   * is the core's `HeaderPolicy.defaultIdentity`.
+   */
+  readonly identity?: HeaderPolicy.Identity | undefined
+  /**
    * `Settings.resolveChat` over this document and environment, in a span of its own
    * (`OpenRouterConfig.chat`), or with `span: "caller"` as attributes of the caller's span.
    */
@@ -139,13 +153,26 @@ export interface Overrides {
    * `baseUrl` of `OpenRouter.layer`).
    */
   readonly baseUrl?: string | undefined
+  /**
+   * The key of every call that gives none, over the config's and the environment's (the `apiKey`
+   * of `OpenRouter.layer`). Its source is reported as `"call"`.
+   */
+  readonly apiKey?: Redacted.Redacted<string> | undefined
+  /** App attribution (`HTTP-Referer`, `X-OpenRouter-Title`, `X-OpenRouter-Categories`); default the core's. */
+  readonly attribution?: HeaderPolicy.Identity | undefined
 }
 
 const build = (parts: Parts, overrides: Overrides, verifier: RouteVerifier.Service): Service => {
   const { document, environment } = parts
-  const baseUrl = overrides.baseUrl
-  const withBase = <C extends { readonly baseUrl?: string | undefined }>(call: C): C =>
-    baseUrl === undefined || call.baseUrl !== undefined ? call : { ...call, baseUrl }
+  const { apiKey, baseUrl } = overrides
+  const withBase = <C extends { readonly baseUrl?: string | undefined; readonly apiKey?: string | Redacted.Redacted<string> | undefined }>(
+    call: C
+  ): C => {
+    let out = call
+    if (baseUrl !== undefined && out.baseUrl === undefined) out = { ...out, baseUrl }
+    if (apiKey !== undefined && out.apiKey === undefined) out = { ...out, apiKey }
+    return out
+  }
   const cache = new Map<string, ReturnType<typeof Settings.resolveChat>>()
   const resolveChat = (call: Settings.ChatCall = {}) => Settings.resolveChat(document, environment, withBase(call), verifier)
   const resolveChatCached = (call: Settings.ChatCall | undefined) => {
@@ -160,6 +187,7 @@ const build = (parts: Parts, overrides: Overrides, verifier: RouteVerifier.Servi
   }
   return Object.assign(Object.create(ConfigFile.ServiceProto) as object, {
     ...parts,
+    identity: overrides.attribution,
     chat: (call, options) => {
       const resolved = Effect.suspend(() => resolveChatCached(call)).pipe(
         Effect.tap((chat) =>
@@ -227,10 +255,7 @@ export const layer = (options: Overrides & {
   readonly document?: unknown
   readonly environment?: Environment.Environment | undefined
 } = {}): Layer.Layer<OpenRouterConfig, OpenRouterError.ConfigError> =>
-  Layer.effect(
-    OpenRouterConfig,
-    make({ document: options.document, environment: options.environment ?? {}, baseUrl: options.baseUrl })
-  )
+  Layer.effect(OpenRouterConfig, make({ ...options, environment: options.environment ?? {} }))
 
 /**
  * Builds the service from the config file and the environment.

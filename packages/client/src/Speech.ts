@@ -155,7 +155,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
           ...(settings.speed !== undefined ? { speed: settings.speed } : {}),
           ...(settings.provider !== undefined ? { provider: settings.provider } : {})
         }
-        const headers = { ...HeaderPolicy.headers({ route: settings.route }), "content-type": "application/json" }
+        const headers = { ...HeaderPolicy.headers({ route: settings.route, identity: config.identity }), "content-type": "application/json" }
         return { url: http.url("/audio/speech", settings), body: requestBody, headers, settings }
       })
 
@@ -266,7 +266,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         return yield* Effect.gen(function*() {
           const response = yield* http.execute(
             HttpClientRequest.post(http.url("/audio/transcriptions", target)).pipe(
-              HttpClientRequest.setHeaders(HeaderPolicy.headers({ route: target.route })),
+              HttpClientRequest.setHeaders(HeaderPolicy.headers({ route: target.route, identity: config.identity })),
               HttpClientRequest.bodyText(JSON.stringify(requestBody), "application/json")
             ),
             { retryClass: "billable-post", target, timeout: Duration.millis(timeoutMs), operation: "speech.transcribe" }

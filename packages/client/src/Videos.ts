@@ -291,7 +291,7 @@ export const make: Effect.Effect<
       return {
         method: "POST" as const,
         url: http.url("/videos", settings),
-        headers: { ...HeaderPolicy.headers({ route: settings.route, configured: settings.headers }), "content-type": "application/json" },
+        headers: { ...HeaderPolicy.headers({ route: settings.route, configured: settings.headers, identity: config.identity }), "content-type": "application/json" },
         body,
         settings
       }
@@ -345,7 +345,7 @@ export const make: Effect.Effect<
         return ready
       }
       const settings = yield* settingsFor(job.model, yield* checkTimeoutMs("timeoutMs", options.timeoutMs))
-      const { headersFor, resolveFrom } = VideoJobs.urls(settings)
+      const { headersFor, resolveFrom } = VideoJobs.urls(settings, config.identity)
       const url = yield* resolveFrom(job.pollingUrl)
       const payload = yield* poller.poll(VideoJobs.check(http, settings, url, headersFor(url)), {
         jobId: job.id,
@@ -362,7 +362,7 @@ export const make: Effect.Effect<
       const settings = yield* settingsFor(job.model)
       const limits = yield* Limits.Limits
       return yield* VideoDownload.download(
-        { http, target: settings, fs, store, maxBytes: settings.maxBytes, limits, timeoutMs, force: options.force, onDownload: options.onDownload },
+        { http, target: settings, identity: config.identity, fs, store, maxBytes: settings.maxBytes, limits, timeoutMs, force: options.force, onDownload: options.onDownload },
         job,
         completed,
         options.output ?? job.output

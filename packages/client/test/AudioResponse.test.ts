@@ -226,7 +226,7 @@ describe("Speech.transcribe with an unresolvable format (issue 16)", () => {
         return Effect.die("no request should be sent")
       })
     )
-    const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: "sk-or-v1-audio-test-0000000000000000000000" } })
+    const layer = OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: "sk-or-v1-audio-test-0000000000000000000000" } })
       .pipe(Layer.provide([counting, NodeFileSystem.layer]))
     return Effect.gen(function*() {
       const speech = yield* Speech.Speech

@@ -48,7 +48,7 @@ const scripted = (contentType: string, body: string | ReadableStream<Uint8Array>
       )
     )
   )
-  return OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, maxRetries: 0 }).pipe(
+  return OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, maxRetries: 0 }).pipe(
     Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
   )
 }

@@ -35,7 +35,7 @@ const transport = Layer.effect(
 ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 const client = (options: { readonly baseUrl?: string; readonly params?: Record<string, unknown> } = {}) =>
-  OpenRouter.layer({
+  OpenRouter.layerDocument({
     document: {
       agents: { defaults: { params: options.params ?? {} } },
       ...(options.baseUrl !== undefined ? { models: { providers: { openrouter: { baseUrl: options.baseUrl } } } } : {})
@@ -44,7 +44,7 @@ const client = (options: { readonly baseUrl?: string; readonly params?: Record<s
     ...(options.baseUrl === undefined ? { connectTo: `127.0.0.1:${sim.port}` } : {})
   }).pipe(Layer.provide([transport, NodeFileSystem.layer]))
 
-const hello = { messages: [{ role: "user", content: "Say hello" }] }
+const hello: Chat.Request = { messages: [{ role: "user", content: "Say hello" }] }
 
 describe("Chat.complete against the simulator", () => {
   it.live("verified route: attribution and cache headers arrive; the body is the pipeline's output and passes the OpenAPI check", () =>
@@ -219,7 +219,7 @@ describe("spans", () => {
     const prompt = "a private prompt that must not reach a span"
     return Effect.gen(function*() {
       const chat = yield* Chat.Chat
-      const request = { messages: [{ role: "user", content: prompt }] }
+      const request: Chat.Request = { messages: [{ role: "user", content: prompt }] }
       yield* chat.complete(request, { model: "openai/gpt-4o" })
       yield* Stream.runDrain(chat.stream(request, { model: "openai/gpt-4o" }))
     }).pipe(

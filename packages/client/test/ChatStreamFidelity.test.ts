@@ -22,17 +22,17 @@ afterEach(() => {
 })
 
 const client = () =>
-  OpenRouter.layer({
+  OpenRouter.layerDocument({
     document: {},
     environment: { OPENROUTER_API_KEY: KEY },
     connectTo: `127.0.0.1:${sim.port}`
   }).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
 
-const hello = { messages: [{ role: "user", content: "Say hello" }] }
+const hello: Chat.Request = { messages: [{ role: "user", content: "Say hello" }] }
 const weather = {
   type: "function",
   function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }
-}
+} as const
 const DETAILS = { "X-Simulator-Stream": "reasoning-details" }
 const JSON_ANSWER = { "X-Simulator-Stream": "json" }
 const reasoned = { model: "anthropic/claude-sonnet-4.5", thinking: "high" }
@@ -68,7 +68,7 @@ describe("a model that streams its output only in reasoning_details", () => {
   it.live("tool calls in the same stream come out intact", () =>
     Effect.gen(function*() {
       const chat = yield* Chat.Chat
-      const request = { ...hello, tools: [weather], tool_choice: "auto" }
+      const request: Chat.Request = { ...hello, tools: [weather], tool_choice: "auto" }
       const whole = (yield* chat.complete(request, reasoned)).response.choices[0]!.message
       const collected = yield* Chat.collect(chat.stream(request, { ...reasoned, headers: DETAILS }))
       expect(whole.tool_calls?.length).toBe(1)
@@ -95,7 +95,7 @@ describe("a JSON completion answering a streaming request", () => {
   it.live("reasoning and tool calls collect to what the stream would have given", () =>
     Effect.gen(function*() {
       const chat = yield* Chat.Chat
-      const request = { ...hello, tools: [weather], tool_choice: "auto" }
+      const request: Chat.Request = { ...hello, tools: [weather], tool_choice: "auto" }
       const fromJson = yield* Chat.collect(chat.stream(request, { ...reasoned, headers: JSON_ANSWER }))
       const fromSse = yield* Chat.collect(chat.stream(request, reasoned))
       expect(fromJson.message.content).toBe(fromSse.message.content)

@@ -42,14 +42,14 @@ afterEach(() => {
 })
 
 const client = (maxRetries?: number) =>
-  OpenRouter.layer({
+  OpenRouter.layerDocument({
     document: {},
     environment: { OPENROUTER_API_KEY: KEY },
     connectTo: `127.0.0.1:${sim.port}`,
     ...(maxRetries !== undefined ? { maxRetries } : {})
   }).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
 
-const hello = { messages: [{ role: "user", content: "Say hello" }] }
+const hello: Chat.Request = { messages: [{ role: "user", content: "Say hello" }] }
 // The bundled catalogue only: no GET /models beside the request under test.
 const base: Chat.Options = { model: "openai/gpt-4o", catalog: "bundled" }
 

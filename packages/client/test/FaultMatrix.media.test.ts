@@ -94,7 +94,7 @@ const makeClient = (connectTo = `127.0.0.1:${sim.port}`, maxRetries?: number, me
         })
       )))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo, mediaHosts, ...(maxRetries !== undefined ? { maxRetries } : {}) }).pipe(
+  const layer = OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo, mediaHosts, ...(maxRetries !== undefined ? { maxRetries } : {}) }).pipe(
     Layer.provideMerge(Layer.mergeAll(transport, NodeFileSystem.layer))
   )
   const sent = (method: string, path: string) => wire.filter((w) => w.method === method && w.path === `/api/v1${path}`).length
@@ -349,7 +349,7 @@ describe("billable: video submit timeout (TestClock, scripted transport)", () =>
       }
       return Effect.never
     })
-    const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
+    const layer = OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
       Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
     )
     return Effect.gen(function*() {

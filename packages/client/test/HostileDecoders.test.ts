@@ -55,7 +55,7 @@ const scripted = (answer: (request: Seen) => Answer) => {
   const client = HttpClient.make((request, url) =>
     Effect.sync(() => HttpClientResponse.fromWeb(request, toResponse(answer({ method: request.method, url: url.toString() }))))
   )
-  return OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, maxRetries: 0 }).pipe(
+  return OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, maxRetries: 0 }).pipe(
     Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
   )
 }

@@ -54,7 +54,7 @@ const scripted = (script: Script, limits?: Partial<Limits.Values>) => {
       return HttpClientResponse.fromWeb(request, new Response(body.stream, { status: script.status ?? 200, headers: script.headers }))
     })
   )
-  const layer = OpenRouter.layer({
+  const layer = OpenRouter.layerDocument({
     document: {},
     environment: { OPENROUTER_API_KEY: KEY },
     maxRetries: 0,
@@ -86,7 +86,7 @@ const completion = JSON.stringify({
   choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }]
 })
 const once = (text: string) => () => pieces((n) => (n === 0 ? encoder.encode(text) : undefined))
-const messages = { messages: [{ role: "user", content: "hi" }] }
+const messages: Chat.Request = { messages: [{ role: "user", content: "hi" }] }
 const collect = (options: Chat.Options) => Effect.flatMap(Chat.Chat, (chat) => Stream.runDrain(chat.stream(messages, options)))
 const complete = (options: Chat.Options) => Effect.flatMap(Chat.Chat, (chat) => chat.complete(messages, options))
 
@@ -222,7 +222,7 @@ describe("JSON bodies are read with the jsonBodyBytes cap (defect 14)", () => {
         const client = HttpClient.make((request) =>
           Effect.sync(() => HttpClientResponse.fromWeb(request, new Response(huge().stream, { headers: { "content-type": "application/json" } })))
         )
-        return OpenRouter.layer({ document, environment: { OPENROUTER_API_KEY: KEY }, maxRetries: 0, ...(limits ? { limits } : {}) }).pipe(
+        return OpenRouter.layerDocument({ document, environment: { OPENROUTER_API_KEY: KEY }, maxRetries: 0, ...(limits ? { limits } : {}) }).pipe(
           Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
         )
       }

@@ -56,7 +56,7 @@ afterAll(async () => {
 })
 
 const layer = () =>
-  OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo: `127.0.0.1:${sim.port}` }).pipe(
+  OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo: `127.0.0.1:${sim.port}` }).pipe(
     Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer])
   )
 
@@ -72,7 +72,7 @@ const TAG_OF = new Map(MIX.map((m) => [m.journal, m.tag]))
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly tag: string; readonly defect: boolean; readonly interrupted: boolean }
 
-const hello = { messages: [{ role: "user", content: "Say hello" }] }
+const hello: Chat.Request = { messages: [{ role: "user", content: "Say hello" }] }
 
 describe("load with faults", () => {
   it.live(`${REQUESTS} completions at concurrency ${CONCURRENCY} with 2 % injected faults`, () =>

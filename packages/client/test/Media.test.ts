@@ -70,7 +70,7 @@ describe("image request bodies (§12.3)", () => {
 const hanging = Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.never))
 
 const withConfig = (timeoutMs?: number) =>
-  OpenRouter.layer({
+  OpenRouter.layerDocument({
     document: timeoutMs === undefined ? {} : { agents: { defaults: { imageGenerationModel: { primary: "openrouter/google/gemini-3.1-flash-image-preview", timeoutMs } } } },
     environment: { OPENROUTER_API_KEY: KEY }
   }).pipe(Layer.provide([hanging, NodeFileSystem.layer]))
@@ -98,7 +98,7 @@ describe("image timeouts (TestClock)", () => {
 
 describe("speech requests (§14.4)", () => {
   const plain = (document: unknown = {}) =>
-    OpenRouter.layer({ document, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
+    OpenRouter.layerDocument({ document, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
       Layer.provide([Layer.succeed(HttpClient.HttpClient, HttpClient.make((request) => Effect.succeed(HttpClientResponse.fromWeb(request, new Response("x"))))), NodeFileSystem.layer])
     )
 
@@ -149,7 +149,7 @@ beforeAll(async () => {
 afterAll(() => sim.close())
 
 const live = () =>
-  OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo: `127.0.0.1:${sim.port}` }).pipe(
+  OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, connectTo: `127.0.0.1:${sim.port}` }).pipe(
     Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer))
   )
 

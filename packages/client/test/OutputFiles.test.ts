@@ -33,7 +33,7 @@ const layer = () =>
   SpokenReply.layer.pipe(
     Layer.provideMerge(Speech.layer),
     Layer.provideMerge(
-      OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
+      OpenRouter.layerDocument({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
         Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer))
       )
     )
@@ -143,7 +143,7 @@ describe("defect 14: speech bodies are read bounded", () => {
   const answering = (answer: () => Response, limits: Partial<Limits.Values> = {}) =>
     Speech.layer.pipe(
       Layer.provideMerge(
-        OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, limits }).pipe(
+        OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, limits }).pipe(
           Layer.provideMerge(Layer.mergeAll(
             Layer.succeed(HttpClient.HttpClient, HttpClient.make((request) => Effect.sync(() => HttpClientResponse.fromWeb(request, answer())))),
             NodeFileSystem.layer

@@ -30,11 +30,11 @@ afterEach(() => {
   sim.journal.clear()
 })
 
-const hello = { messages: [{ role: "user", content: "Say hello" }] }
+const hello: Chat.Request = { messages: [{ role: "user", content: "Say hello" }] }
 
 /** All services, at the simulator's own URL (a local route: not OpenRouter's). */
 const client = (options: Omit<OpenRouter.Options, "baseUrl"> = {}) =>
-  OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, baseUrl: sim.baseUrl, ...options }).pipe(
+  OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, baseUrl: sim.baseUrl, ...options }).pipe(
     Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer])
   )
 

@@ -12,11 +12,12 @@ import { Effect, Layer, Option } from "effect"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import type * as Chat from "../src/Chat.js"
 import * as OpenRouter from "../src/OpenRouter.js"
 import * as SpokenReply from "../src/SpokenReply.js"
 
 const KEY = "sk-or-v1-spoken-reply-0000000000000000000000000"
-const REQUEST = { messages: [{ role: "user", content: "Say hello" }] }
+const REQUEST: Chat.Request = { messages: [{ role: "user", content: "Say hello" }] }
 
 let sim: Server.Running
 beforeAll(async () => {
@@ -29,7 +30,7 @@ const layerWith = (tts: Record<string, unknown> | undefined) => {
     models: { providers: { openrouter: { baseUrl: sim.baseUrl } } },
     ...(tts !== undefined ? { messages: { tts } } : {})
   } as ConfigDocument.Document
-  const base = OpenRouter.layer({ document, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
+  const base = OpenRouter.layerDocument({ document, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
     Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer))
   )
   return SpokenReply.layer.pipe(Layer.provideMerge(base))

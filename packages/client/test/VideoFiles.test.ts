@@ -60,7 +60,7 @@ const scripted = (options: {
       })()
       return HttpClientResponse.fromWeb(request, answer)
     }))
-  const layer = OpenRouter.layer({
+  const layer = OpenRouter.layerDocument({
     document: {},
     environment: { OPENROUTER_API_KEY: KEY },
     stateDir: options.stateDir,

@@ -37,7 +37,7 @@ const scripted = (baseUrl: string | undefined) => {
     }))
   // The jobs are kept in `stateDir`, so that a second layer (another base URL) sees them.
   const layer = (stateDir: string) =>
-    OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, stateDir, ...(baseUrl !== undefined ? { baseUrl } : {}) }).pipe(
+    OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY }, stateDir, ...(baseUrl !== undefined ? { baseUrl } : {}) }).pipe(
       Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
     )
   return { seen, layer }

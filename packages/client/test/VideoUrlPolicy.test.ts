@@ -28,7 +28,7 @@ const scripted = (submitAnswer: Record<string, unknown>, mediaHosts?: ReadonlyAr
       }
       return HttpClientResponse.fromWeb(request, new Response(MP4, { status: 200, headers: { "content-type": "video/mp4" } }))
     }))
-  const layer = OpenRouter.layer({
+  const layer = OpenRouter.layerDocument({
     document: {},
     environment: { OPENROUTER_API_KEY: KEY },
     ...(mediaHosts !== undefined ? { mediaHosts } : {})

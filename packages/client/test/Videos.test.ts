@@ -39,7 +39,7 @@ const scripted = (answer: (request: Seen, count: number) => Response) => {
       seen.push(record)
       return HttpClientResponse.fromWeb(request, answer(record, seen.length))
     }))
-  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
+  const layer = OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
     Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
   )
   return { seen, layer }
@@ -307,7 +307,7 @@ describe("against the simulator", () => {
     }).pipe(
       Effect.provide(
         // The simulator's CDN is plain http on loopback: allowed by name, as a media host.
-        OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY }, mediaHosts: sim.mediaHosts })
+        OpenRouter.layerDocument({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY }, mediaHosts: sim.mediaHosts })
           .pipe(Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer)))
       )
     ), 20_000)

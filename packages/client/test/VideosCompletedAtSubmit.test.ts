@@ -33,7 +33,7 @@ const scripted = (submitAnswer: Record<string, unknown>) => {
       }
       return HttpClientResponse.fromWeb(request, new Response(MP4, { status: 200, headers: { "content-type": "video/mp4" } }))
     }))
-  const layer = OpenRouter.layer({ document: {}, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
+  const layer = OpenRouter.layerDocument({ document: {}, environment: { OPENROUTER_API_KEY: KEY } }).pipe(
     Layer.provideMerge(Layer.mergeAll(Layer.succeed(HttpClient.HttpClient, client), NodeFileSystem.layer))
   )
   return { gets, layer }
@@ -101,7 +101,7 @@ describe("Videos: a video completed at submit (simulator)", () => {
       expect(requests.filter((line) => line !== "GET /videos/models")).toEqual(["POST /videos", `GET /videos/${id}/content?index=0`])
     }).pipe(
       Effect.provide(
-        OpenRouter.layer({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY } })
+        OpenRouter.layerDocument({ document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } }, environment: { OPENROUTER_API_KEY: KEY } })
           .pipe(Layer.provideMerge(Layer.mergeAll(NodeHttpClient.layerUndici, NodeFileSystem.layer)))
       )
     ), 20_000)

@@ -107,7 +107,7 @@ export const run = (options: Options = {}): Effect.Effect<Report, unknown, FileS
           })
         )))
     )
-    const openRouter = OpenRouter.layer({
+    const openRouter = OpenRouter.layerDocument({
       document: DOCUMENT,
       // Only the fake key: the real environment is never read.
       environment: { OPENROUTER_API_KEY: DEMO_KEY },

@@ -415,7 +415,7 @@ const recorder = () => {
   return { spans, lines, layer }
 }
 
-type Services = Layer.Layer.Success<ReturnType<typeof OpenRouter.layer>>
+type Services = Layer.Layer.Success<ReturnType<typeof OpenRouter.layerDocument>>
 
 const AUDIO = new Uint8Array([0xff, 0xfb, 0x90, 0x00, 1, 2, 3, 4, 5, 6, 7, 8])
 const quick = Schedule.spaced("50 millis")
@@ -457,7 +457,7 @@ const runOperation = (
   mediaHosts: ReadonlyArray<string> = sim.mediaHosts
 ): Effect.Effect<Outcome> => {
   const record = recorder()
-  const client = OpenRouter.layer({
+  const client = OpenRouter.layerDocument({
     document: { models: { providers: { openrouter: { baseUrl: sim.baseUrl } } } },
     environment: { OPENROUTER_API_KEY: KEY },
     stateDir,

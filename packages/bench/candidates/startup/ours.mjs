@@ -11,7 +11,7 @@ const program = Effect.flatMap(Chat.Chat, (chat) =>
 await Effect.runPromise(
   program.pipe(
     Effect.provide(
-      OpenRouter.layer({
+      OpenRouter.layerDocument({
         document: { models: { providers: { openrouter: { baseUrl: process.env.BENCH_URL ?? "" } } } },
         environment: { OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY ?? "" }
       }).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))

@@ -5,7 +5,7 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { OpenRouterError } from "@openrouter-effect/core"
+import { type HeaderPolicy, OpenRouterError } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -48,6 +48,8 @@ export const partialName = (output: string, jobId: string): Effect.Effect<string
 export interface Context {
   readonly http: Http
   readonly target: Target
+  /** App attribution for requests to the target's origin; default the core's. */
+  readonly identity?: HeaderPolicy.Identity | undefined
   readonly fs: FileSystem.FileSystem
   readonly store: Store
   readonly maxBytes: number
@@ -74,7 +76,7 @@ export const download = (
   const totalMs = Math.min(limits.downloadTotalMs, context.timeoutMs ?? Number.POSITIVE_INFINITY)
   return Effect.gen(function*() {
     const { fs, http, store, target } = context
-    const { headersFor, resolve, resolveFrom } = urls(target)
+    const { headersFor, resolve, resolveFrom } = urls(target, context.identity)
     const sentAt = yield* Clock.currentTimeMillis
     // A display's failure or defect is not the download's: ignored.
     const onDownload = context.onDownload

@@ -38,7 +38,7 @@ export const readJob = (
   )
 
 /** URLs of a target: relative ones resolved against its base URL, OpenRouter's headers to its origin only. */
-export const urls = (target: Target) => {
+export const urls = (target: Target, identity?: HeaderPolicy.Identity | undefined) => {
   const origin = new URL(target.baseUrl).origin
   const resolve = (url: string) => new URL(url, `${target.baseUrl}/`).toString()
   return {
@@ -46,7 +46,7 @@ export const urls = (target: Target) => {
     // A URL from a response that does not parse is a malformed response, not a defect.
     resolveFrom: (url: string) => Effect.try({ try: () => resolve(url), catch: () => malformed() }),
     // A CDN or another origin gets none of our headers.
-    headersFor: (url: string): Record<string, string> => (new URL(url).origin === origin ? HeaderPolicy.headers({ route: target.route }) : {})
+    headersFor: (url: string): Record<string, string> => (new URL(url).origin === origin ? HeaderPolicy.headers({ route: target.route, identity }) : {})
   }
 }
 
