@@ -60,6 +60,12 @@ const keptCandidates: ReadonlyArray<string> = candidatesArg === undefined
   ? allChatCandidates
   : allChatCandidates.filter((name) => name === "ours" || candidatesArg.split(",").includes(name))
 const peers = ["openai", "openrouter-sdk", "effect-ai"]
+// streamText through @effect/ai's LanguageModel (issue 20), in the stream section only: ours
+// (@openrouter-effect/ai over Chat) and the floor (LanguageModel.make over a provider that does no
+// work), beside `effect-ai` (@effect/ai-openrouter's streamText). `--candidates` keeps them with `ai`.
+const aiCandidates: ReadonlyArray<string> = candidatesArg === undefined || candidatesArg.split(",").includes("ai")
+  ? ["ai-ours", "ai-floor"]
+  : []
 
 // ---- install and build -------------------------------------------------------------------------
 
@@ -80,6 +86,8 @@ const entries: Record<string, string> = {
   "openrouter-sdk": "candidates/openrouter-sdk.ts",
   "effect-ai": "peers/effect-ai/candidate.ts",
   ours: "candidates/ours.ts",
+  "ai-ours": "candidates/ai-ours.ts",
+  "ai-floor": "candidates/ai-floor.ts",
   pipeline: "candidates/pipeline.ts",
   "download-ours": "candidates/download-ours.ts",
   "download-sdk": "candidates/download-sdk.ts"
@@ -171,21 +179,25 @@ const chatSections = ["chat", "stream", "steady"].filter((name) => sections.has(
 if (chatSections.length > 0) {
   const json = await startSimulator(["--bench"])
   const stream = await startSimulator(["--bench", "--reply-words", String(streamWords)])
-  const specs: Array<{ spec: Record<string, unknown>; take: Array<[string, string]> }> = []
+  const specs: Array<{ spec: Record<string, unknown>; take: Array<[string, string]>; extra?: ReadonlyArray<string> }> = []
   if (sections.has("chat")) {
     specs.push({ spec: { url: json.url, mode: "json", requests, concurrency: 1, warmup: Math.min(200, requests) }, take: [[SCENARIOS.c1, "rps"], [SCENARIOS.p99, "p99"]] })
     specs.push({ spec: { url: json.url, mode: "json", requests, concurrency: 64, warmup: Math.min(200, requests) }, take: [[SCENARIOS.c64, "rps"]] })
   }
   if (sections.has("stream")) {
-    specs.push({ spec: { url: stream.url, mode: "stream", requests: 1, concurrency: 1, warmup: 0 }, take: [[SCENARIOS.stream, "chunksPerSecond"], [SCENARIOS.streamRss, "peakRssMiB"]] })
+    specs.push({
+      spec: { url: stream.url, mode: "stream", requests: 1, concurrency: 1, warmup: 0, chunks: streamWords },
+      take: [[SCENARIOS.stream, "chunksPerSecond"], [SCENARIOS.streamRss, "peakRssMiB"]],
+      extra: aiCandidates
+    })
   }
   if (sections.has("steady")) {
     specs.push({ spec: { url: json.url, mode: "steady", requests: steadyRequests, concurrency: 16, warmup: Math.min(500, steadyRequests) }, take: [[SCENARIOS.steady, "heapRatio"]] })
   }
   try {
     for (let rep = 0; rep < reps; rep++) {
-      for (const { spec, take } of specs) {
-        for (const name of repetitionOrder(rep)) {
+      for (const { extra, spec, take } of specs) {
+        for (const name of [...repetitionOrder(rep), ...(extra ?? [])]) {
           const result = await runCandidate(name, spec)
           for (const [scenario, metric] of take) record(scenario, name, result[metric])
         }
@@ -305,6 +317,8 @@ const figures: Figures = {
   p99VsPeer: med(SCENARIOS.p99, "ours") / bestPeer(SCENARIOS.p99, false),
   streamVsPeer: med(SCENARIOS.stream, "ours") / bestPeer(SCENARIOS.stream, true),
   streamVsFloor: med(SCENARIOS.stream, "ours") / med(SCENARIOS.stream, "undici"),
+  streamTextVsEffectAi: med(SCENARIOS.stream, "ai-ours") / med(SCENARIOS.stream, "effect-ai"),
+  streamTextVsFloor: med(SCENARIOS.stream, "ai-ours") / med(SCENARIOS.stream, "ai-floor"),
   pipeline: med("pipeline ratio", "ours"),
   downloadMiB: med(DOWNLOAD, "ours"),
   steady: med(SCENARIOS.steady, "ours"),
@@ -354,6 +368,15 @@ const lines = [
   "## Chat, streaming and steady state",
   "",
   ...table([SCENARIOS.c1, SCENARIOS.c64, SCENARIOS.p99, SCENARIOS.stream, SCENARIOS.streamRss, SCENARIOS.steady], chatCandidates),
+  ...(aiCandidates.length > 0 && samples.get(SCENARIOS.stream)?.has("ai-ours") === true
+    ? [
+      "### streamText through @effect/ai's LanguageModel",
+      "",
+      "The same stream, consumed as `LanguageModel.streamText` text deltas: `effect-ai` is `@effect/ai-openrouter` 0.10 (as in the table above), `ai-ours` is `@openrouter-effect/ai` over our `Chat`, `ai-floor` is `LanguageModel.make` over a provider that does no work and emits the same parts (what `@effect/ai`'s own Schema decoding of every part allows).",
+      "",
+      ...table([SCENARIOS.stream, SCENARIOS.streamRss], ["effect-ai", ...aiCandidates])
+    ]
+    : []),
   ...baselineSection,
   "## Request shaping",
   "",

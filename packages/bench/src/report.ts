@@ -14,6 +14,10 @@ export interface Figures {
   readonly streamVsPeer: number
   /** Ours over `undici.request`, chunks/s. */
   readonly streamVsFloor: number
+  /** streamText through LanguageModel: @openrouter-effect/ai over @effect/ai-openrouter 0.10, chunks/s (issue 20). */
+  readonly streamTextVsEffectAi: number
+  /** The same, over `LanguageModel.make` on a provider that does no work and emits the same parts. */
+  readonly streamTextVsFloor: number
   /** Request shaping over `JSON.stringify` of the same body. */
   readonly pipeline: number
   /** Peak RSS growth of a 256 MiB video download, in MiB. */
@@ -64,6 +68,8 @@ export const evaluate = (figures: Figures): ReadonlyArray<Target> => [
   target("(1) chat c1 p99: ours ≤ the best peer's", figures.p99VsPeer, "×", "max", 1),
   target("(2) stream: ours ≥ 2× the best peer", figures.streamVsPeer, "×", "min", 2),
   target("(2) stream: ours ≥ 0.6× the floor (aim)", figures.streamVsFloor, "×", "min", 0.6, true),
+  target("(20) streamText: ours ≥ 10× @effect/ai-openrouter", figures.streamTextVsEffectAi, "×", "min", 10),
+  target("(20) streamText: ours ≥ 0.8× the no-work provider", figures.streamTextVsFloor, "×", "min", 0.8),
   target("(3) shaping ≤ 2× JSON.stringify", figures.pipeline, "×", "max", 2),
   target("(4) video download RSS growth ≤ 64 MiB", figures.downloadMiB, " MiB", "max", 64),
   target("(5) steady-state heap ≤ 1.1", figures.steady, "×", "max", 1.1),

@@ -30,6 +30,8 @@ it("the benchmark harness runs on tiny sizes and reports every candidate and tar
   expect(result.status, result.stderr).toBe(0)
   expect(result.stdout).toContain("| scenario | undici | fetch | effect-platform | openai | openrouter-sdk | effect-ai | ours |")
   expect(result.stdout).toMatch(/\| chat, c64 \(req\/s\) \| [\d,.]+/)
+  // streamText through @effect/ai's LanguageModel (issue 20): ours, @effect/ai-openrouter and the floor.
+  expect(result.stdout).toContain("| scenario | effect-ai | ai-ours | ai-floor |")
   expect(result.stdout).toMatch(/\| video download of 1 MiB, peak RSS growth \(MiB\) \| [\d.]+/)
   // Start-up: the installed bins, and the libraries unbundled in the consumer project.
   expect(result.stdout).toContain("| scenario | node -e 0 | minimal --version | minimal: hello | ours --version | ours chat --dry-run |")

@@ -48,7 +48,7 @@ describe("the README's version set", () => {
 })
 
 describe("the embedding, in plain ESM JavaScript", () => {
-  it("builds OpenRouter.layer on NodeHttpClient.layerUndici and NodeFileSystem.layer, completes and streams against the packed simulator", async () => {
+  it("builds OpenRouter.layerDocument on NodeHttpClient.layerUndici and NodeFileSystem.layer, completes and streams against the packed simulator", async () => {
     write(
       "main.mjs",
       `// The documented embedding as a user writes it: plain ESM, no loader.
@@ -57,7 +57,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Chat, OpenRouter } from "@openrouter-effect/client"
 import { Effect, Layer } from "effect"
 
-const OpenRouterLive = OpenRouter.layer({
+const OpenRouterLive = OpenRouter.layerDocument({
   document: { models: { providers: { openrouter: { baseUrl: process.env.SIMULATOR_BASE_URL } } } },
   environment: { OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY }
 }).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
@@ -141,7 +141,7 @@ import { Chat, OpenRouter } from "@openrouter-effect/client"
 import { ModelRef } from "@openrouter-effect/core"
 import { Effect, Layer } from "effect"
 
-export const OpenRouterLive = OpenRouter.layer({
+export const OpenRouterLive = OpenRouter.layerDocument({
   document: { models: { providers: { openrouter: { baseUrl: "http://127.0.0.1:1/api/v1" } } } },
   environment: { OPENROUTER_API_KEY: process.env["OPENROUTER_API_KEY"] }
 }).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer]))
@@ -258,7 +258,7 @@ describe("the dependency tree", () => {
 describe("the tarballs", () => {
   it("carry package.json, README.md, LICENSE and dist/, and nothing of the development setup", async () => {
     const { packed } = project()
-    expect(packed.map((p) => p.name).sort()).toEqual(["@openrouter-effect/client", "@openrouter-effect/core", "@openrouter-effect/runner", "@openrouter-effect/simulator"])
+    expect(packed.map((p) => p.name).sort()).toEqual(["@openrouter-effect/ai", "@openrouter-effect/client", "@openrouter-effect/core", "@openrouter-effect/runner", "@openrouter-effect/simulator"])
     for (const p of packed) {
       const has = (test: (file: string) => boolean) => p.files.some(test)
       for (const file of ["package.json", "README.md", "LICENSE"]) expect.soft(p.files, `${p.name} has ${file}`).toContain(file)
