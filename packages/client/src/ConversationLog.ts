@@ -13,8 +13,12 @@
  *
  * Bounded: a line is at most `maxLineBytes` (default 16 MiB) when written and when read, a file
  * read at most `maxFileBytes` (default 64 MiB), and at most `maxFiles` (default 10,000) files are
- * looked at when listing. A file past a bound, or a line that is not an entry, is a
- * {@link ConversationLogError} naming the file, never a crash. A conversation id is letters,
+ * looked at when listing (the newest by id, which starts with the time it was made). A file past a
+ * bound, or a line that is not an entry, is a {@link ConversationLogError} naming the file and
+ * line when that conversation is read, never a crash; a listing (`recent` without `cid`) skips
+ * such a file with a warning logged, so one damaged file does not hide the others. A last line
+ * with no newline that is not an entry is what a process killed mid-append leaves: it is
+ * skipped when read, and cut off before the next append. A conversation id is letters,
  * digits, `-` and `_` (at most 128): it is a file name, so nothing else (no `/`, no `..`).
  *
  * @since 0.1.0
@@ -29,6 +33,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { readBounded } from "./internal/localFile.js"
+import { formatBytes } from "./Limits.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -144,6 +149,7 @@ export const totalCost = (entries: ReadonlyArray<Entry>): number => entries.redu
 
 const decodeLine = Schema.decodeUnknownEither(Schema.parseJson(Entry), { onExcessProperty: "preserve" })
 const encoder = new TextEncoder()
+const NEWLINE = 0x0a
 
 /**
  * An entry as one JSONL line (with its newline), or `TooLarge` past `maxLineBytes`.
@@ -154,12 +160,13 @@ export const encodeLine = (entry: Entry, maxLineBytes: number = defaultBounds.ma
   // Without recursion: a reply's reasoning_details may nest deeper than JSON.stringify's stack.
   const line = JsonText.stringify(entry, 0)
   return encoder.encode(line).length > maxLineBytes
-    ? Either.left(new ConversationLogError({ reason: "TooLarge", message: `a conversation log line would exceed ${maxLineBytes} bytes` }))
+    ? Either.left(new ConversationLogError({ reason: "TooLarge", message: `a conversation log line would exceed ${formatBytes(maxLineBytes)}` }))
     : Either.right(`${line}\n`)
 }
 
 /**
- * The entries of a log file's text; `where` names the file in errors.
+ * The entries of a log file's text; `where` names the file in errors. A last line without its
+ * newline that is not an entry is skipped: a write cut short (a killed process), not damage.
  *
  * @since 0.1.0 @category Decoding
  */
@@ -169,11 +176,15 @@ export const decodeText = (text: string, where: string, maxLineBytes: number = d
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
     if (line.trim() === "") continue
+    // The last piece of a split has no newline after it: a complete file ends with an empty one.
+    const unterminated = i === lines.length - 1
     if (line.length > maxLineBytes) {
-      return Either.left(new ConversationLogError({ reason: "TooLarge", message: `${where}:${i + 1}: the line exceeds ${maxLineBytes} bytes` }))
+      if (unterminated) continue
+      return Either.left(new ConversationLogError({ reason: "TooLarge", message: `${where}:${i + 1}: the line exceeds ${formatBytes(maxLineBytes)}` }))
     }
     const decoded = decodeLine(line)
     if (Either.isLeft(decoded)) {
+      if (unterminated) continue
       return Either.left(new ConversationLogError({ reason: "Corrupt", message: `${where}:${i + 1}: not a conversation log entry` }))
     }
     entries.push(decoded.right)
@@ -209,7 +220,7 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
               new ConversationLogError({
                 reason: problem._tag === "TooLarge" ? "TooLarge" : "Unreadable",
                 message: problem._tag === "TooLarge"
-                  ? `${pathOf(cid)} exceeds ${maxFileBytes} bytes`
+                  ? `${pathOf(cid)} exceeds ${formatBytes(maxFileBytes)}`
                   : problem._tag === "NotRegular"
                   ? `${pathOf(cid)} is not a regular file`
                   : `cannot read ${pathOf(cid)}: ${problem.error.message}`
@@ -229,8 +240,12 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
       const names = yield* fs.readDirectory(dir).pipe(
         Effect.mapError((error) => new ConversationLogError({ reason: "Unreadable", message: `cannot list ${dir}: ${error.message}` }))
       )
+      // Ids start with the time they were made: past `maxFiles`, the newest conversations are the
+      // ones looked at (sorted before the cut, so the cut never drops the latest one).
       const cids = names.filter((name) => name.endsWith(".jsonl")).map((name) => name.slice(0, -".jsonl".length)).filter((cid) => ID.test(cid))
-      const dated = yield* Effect.forEach(cids.slice(0, maxFiles), (cid) =>
+        .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+        .slice(0, maxFiles)
+      const dated = yield* Effect.forEach(cids, (cid) =>
         fs.stat(pathOf(cid)).pipe(
           Effect.map((info) => Option.some({ cid, mtime: Option.getOrElse(info.mtime, () => new Date(0)).getTime() })),
           Effect.orElseSucceed(() => Option.none())
@@ -241,6 +256,28 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
 
     const unwritable = (error: { readonly message: string }) =>
       new ConversationLogError({ reason: "Unwritable", message: `cannot write the conversation log in ${dir}: ${error.message}` })
+
+    /**
+     * A file whose last line has no newline was cut short by a killed append: the piece is cut
+     * off, or the next entry would be written onto it and the file would hold a damaged line.
+     */
+    const cutUnterminated = (path: string, size: number) =>
+      Effect.gen(function*() {
+        // The last byte alone first: almost always a newline, and the file is left as it is.
+        const last = yield* Effect.scoped(Effect.flatMap(fs.open(path, { flag: "r" }), (file) =>
+          Effect.zipRight(file.seek(size - 1, "start"), file.readAlloc(1)))).pipe(Effect.mapError(unwritable))
+        if (Option.isSome(last) && last.value[0] === NEWLINE) return
+        const bytes = yield* readBounded(fs, path, maxFileBytes).pipe(
+          Effect.mapError((problem) =>
+            new ConversationLogError({
+              reason: problem._tag === "TooLarge" ? "TooLarge" : "Unwritable",
+              message: problem._tag === "TooLarge" ? `${path} exceeds ${formatBytes(maxFileBytes)}` : `cannot read ${path} before appending`
+            })
+          )
+        )
+        if (bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE) return
+        yield* fs.truncate(path, BigInt(bytes.lastIndexOf(NEWLINE) + 1)).pipe(Effect.mapError(unwritable))
+      })
 
     const append = (entry: Entry) =>
       Effect.gen(function*() {
@@ -258,6 +295,7 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
         if ((yield* fs.readLink(path).pipe(Effect.option))._tag === "Some") {
           return yield* new ConversationLogError({ reason: "Unwritable", message: `${path} is a symbolic link` })
         }
+        if (Option.isSome(info) && Number(info.value.size) > 0) yield* cutUnterminated(path, Number(info.value.size))
         yield* fs.writeFileString(path, line, { flag: "a", mode: 0o600 }).pipe(Effect.mapError(unwritable))
         yield* fs.chmod(path, 0o600).pipe(Effect.mapError(unwritable))
       })
@@ -278,7 +316,11 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
             const times = collected.map((entry) => Date.parse(entry.time)).sort((a, b) => b - a)
             if (times[options.limit - 1]! >= mtime) break
           }
-          const entries = yield* readFile(cid)
+          // One damaged file does not hide the others: it is skipped and said (reading that
+          // conversation with `cid` names the file and line).
+          const entries = yield* readFile(cid).pipe(
+            Effect.catchAll((error) => Effect.as(Effect.logWarning(`skipped conversation ${cid}: ${error.message}`), Option.none()))
+          )
           if (Option.isSome(entries)) collected.push(...entries.value)
         }
         return lastOf(collected.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)), options.limit)

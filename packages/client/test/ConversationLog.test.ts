@@ -6,6 +6,7 @@ import * as ConversationLog from "@openrouter-effect/client/ConversationLog"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -78,6 +79,57 @@ describe("ConversationLog.layerFile", () => {
       expect(corrupt.reason).toBe("Corrupt")
       expect(corrupt.message).toContain("corrupt.jsonl:1")
     }))
+
+  it.effect("a killed append's unterminated last line is skipped when read and cut off before the next append", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ore-convlog-"))
+    const file = join(dir, "conversations", "t1.jsonl")
+    return Effect.gen(function*() {
+      const log = yield* ConversationLog.ConversationLog
+      yield* log.append(entry("t1", "one", 0.1, "2026-01-01T00:00:01Z"))
+      const whole = `${JSON.stringify(entry("t1", "two", 0.2, "2026-01-01T00:00:02Z"))}\n`
+      writeFileSync(file, readFileSync(file, "utf8") + whole.slice(0, 40))
+      expect((yield* log.read("t1")).map((e) => e.prompt)).toEqual(["one"])
+      yield* log.append(entry("t1", "three", 0.3, "2026-01-01T00:00:03Z"))
+      expect((yield* log.read("t1")).map((e) => e.prompt)).toEqual(["one", "three"])
+      expect(readFileSync(file, "utf8").split("\n")).toHaveLength(3)
+    }).pipe(Effect.provide(fileLayer(dir)))
+  })
+
+  it.effect("a damaged file fails only its own read (file:line named); a listing skips it with a warning", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ore-convlog-"))
+    const warnings: Array<string> = []
+    const logger = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => {
+      warnings.push(String(Array.isArray(message) ? message.join(" ") : message))
+    }))
+    return Effect.gen(function*() {
+      const log = yield* ConversationLog.ConversationLog
+      yield* log.append(entry("good", "fine", 0.5, "2026-01-01T00:00:01Z"))
+      yield* log.append(entry("bad", "lost", 0.7, "2026-01-01T00:00:02Z"))
+      const file = join(dir, "conversations", "bad.jsonl")
+      writeFileSync(file, `{"not":"an entry"}\n${readFileSync(file, "utf8")}`)
+      const failed = yield* Effect.flip(log.read("bad"))
+      expect(failed.reason).toBe("Corrupt")
+      expect(failed.message).toContain("bad.jsonl:1")
+      const listed = yield* log.recent({ limit: 10 }).pipe(Effect.provide(logger))
+      expect(listed.map((e) => e.prompt)).toEqual(["fine"])
+      expect(warnings.join("\n")).toMatch(/skipped conversation bad: .*bad\.jsonl:1/)
+      expect((yield* Effect.flip(log.recent({ limit: 10, cid: "bad" }))).reason).toBe("Corrupt")
+    }).pipe(Effect.provide(fileLayer(dir)))
+  })
+
+  it.effect("past maxFiles the newest conversations by id are listed, and sizes read as sizes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ore-convlog-"))
+    return Effect.gen(function*() {
+      const log = yield* ConversationLog.ConversationLog
+      for (const [i, cid] of ["20260101T000001-aa", "20260101T000002-bb", "20260101T000003-cc"].entries()) {
+        yield* log.append(entry(cid, `p${i}`, 0, `2026-01-01T00:00:0${i + 1}Z`))
+      }
+      expect(yield* log.latest).toEqual(Option.some("20260101T000003-cc"))
+      expect((yield* log.recent({ limit: 10 })).map((e) => e.prompt)).toEqual(["p1", "p2"])
+      const tooBig = yield* Effect.flip(log.append(entry("20260101T000004-dd", "p".repeat(3000), 0, "t")))
+      expect(tooBig.message).toContain("2 KiB")
+    }).pipe(Effect.provide(fileLayer(dir, { maxFiles: 2, maxLineBytes: 2048 })))
+  })
 
   it("a reply nested deeper than JSON.stringify's stack still encodes and decodes", () => {
     let deep: unknown = "end"
