@@ -8,7 +8,7 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
-import { dryRun, force, guarded, model, onDemand } from "./CommandKit.js"
+import { boundedInteger, choice, dryRun, force, guarded, model, onDemand } from "./CommandKit.js"
 import type { Context } from "./handlers/Shared.js"
 
 /**
@@ -36,26 +36,28 @@ const chatCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
       Args.withDescription("what to ask; without it the prompt is read from stdin; with it, piped stdin is added after it as context"),
       Args.optional
     ),
-    messages: Options.text("messages").pipe(Options.withDescription("a JSON array of messages or a whole request body (FILE or - for stdin)"), Options.optional),
+    messages: Options.text("messages").pipe(Options.withPseudoName("FILE"), Options.withDescription("a JSON array of messages or a whole request body (FILE or - for stdin)"), Options.optional),
     model,
-    system: Options.text("system").pipe(Options.withAlias("s"), Options.withDescription("a system prompt, sent before the conversation"), Options.optional),
+    system: Options.text("system").pipe(Options.withAlias("s"), Options.withPseudoName("TEXT"), Options.withDescription("a system prompt, sent before the conversation"), Options.optional),
     option: Options.text("option").pipe(
       Options.withAlias("o"),
+      Options.withPseudoName("KEY=VALUE"),
       Options.withDescription("a model param as key=value, repeatable: temperature=0.2, provider.order='[\"openai\"]' (dotted keys nest; JSON values, else text)"),
       Options.repeated
     ),
-    thinking: Options.choice("thinking", thinkingChoices).pipe(
-      Options.withDescription("how much the model thinks: off, minimal, low, medium, high, xhigh, adaptive or max (aliases accepted; default: the model's)"),
+    thinking: choice("thinking", thinkingChoices, { list: "off, minimal, low, medium, high, xhigh, adaptive or max (or an alias of one)", placeholder: "LEVEL" }).pipe(
+      Options.withDescription("how much the model thinks: off, minimal, low, medium, high, xhigh, adaptive or max (aliases such as none, on, think-hard or ultrathink accepted, in any letter case; default: the model's)"),
       Options.optional
     ),
     continue: Options.boolean("continue").pipe(Options.withAlias("c"), Options.withDescription("continue the latest conversation (its messages are sent again first)")),
-    cid: Options.text("cid").pipe(Options.withDescription("continue the conversation with this id (see `logs`)"), Options.optional),
+    cid: Options.text("cid").pipe(Options.withPseudoName("ID"), Options.withDescription("continue the conversation with this id (see `logs`)"), Options.optional),
     noLog: Options.boolean("no-log").pipe(Options.withDescription("do not log this chat (models.providers.openrouter.conversationLog: false turns the log off)")),
     noStream: Options.boolean("no-stream").pipe(Options.withDescription("wait for the whole reply instead of streaming it")),
     showReasoning: Options.boolean("show-reasoning").pipe(Options.withDescription("print the model's reasoning to stderr")),
     json: Options.boolean("json").pipe(Options.withDescription("print the whole response as JSON (not streamed)")),
     dryRun,
     speak: Options.text("speak").pipe(
+      Options.withPseudoName("FILE"),
       Options.withDescription("write the spoken reply to FILE (default reply.<format> when messages.tts.auto is \"always\"); speaks even when auto is off"),
       Options.optional
     ),
@@ -68,9 +70,9 @@ const chatCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
 
 const logsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("logs", {
-    count: Options.integer("count").pipe(Options.withAlias("n"), Options.withDescription("how many of the latest chats to show (default 10)"), Options.withDefault(10)),
+    count: boundedInteger("count", 1, 1_000_000, "n").pipe(Options.withDescription("how many of the latest chats to show, 1 to 1000000 (default 10)"), Options.withDefault(10)),
     json: Options.boolean("json").pipe(Options.withDescription("print { entries, totalCost } as JSON, each entry as logged")),
-    cid: Options.text("cid").pipe(Options.withDescription("only the chats of this conversation"), Options.optional)
+    cid: Options.text("cid").pipe(Options.withPseudoName("ID"), Options.withDescription("only the chats of this conversation"), Options.optional)
   }, (args) => guarded(args, {}, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Logs.js"), (m) => m.run(ctx, args))))).pipe(
     Command.withDescription("the logged chats, latest last, with what they cost in all")
   )

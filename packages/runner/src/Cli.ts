@@ -23,15 +23,17 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { homedir } from "node:os"
+import { choice } from "./CommandKit.js"
 import * as Commands from "./Commands.js"
 import * as Argv from "./Argv.js"
 import { ExitCode, ofError } from "./ExitCode.js"
 import * as Help from "./Help.js"
 import * as Output from "./Output.js"
 
-const config = Options.text("config").pipe(Options.withDescription("the config file (default: the OpenClaw location rules)"), Options.optional)
-const baseUrl = Options.text("base-url").pipe(Options.withDescription("overrides models.providers.openrouter.baseUrl"), Options.optional)
+const config = Options.text("config").pipe(Options.withPseudoName("FILE"), Options.withDescription("the config file (default: the OpenClaw location rules)"), Options.optional)
+const baseUrl = Options.text("base-url").pipe(Options.withPseudoName("URL"), Options.withDescription("overrides models.providers.openrouter.baseUrl"), Options.optional)
 const connectTo = Options.text("connect-to").pipe(
+  Options.withPseudoName("HOST:PORT"),
   Options.withDescription("HOST:PORT on this machine to send OpenRouter's requests to (also OPENROUTER_CONNECT_TO)"),
   Options.optional
 )
@@ -50,10 +52,19 @@ const root = Command.make("openrouter-effect", { config, baseUrl, connectTo, ver
  */
 export class HttpStack extends Context.Tag("@openrouter-effect/runner/HttpStack")<HttpStack, Layer.Layer<HttpClient.HttpClient>>() {}
 
+/**
+ * The argument list as given: a command reads from it whether `--` ended the options (then an
+ * argument that looks like a flag is meant as text).
+ *
+ * @since 0.1.0 @category Tags
+ */
+export class GivenArgv extends Context.Tag("@openrouter-effect/runner/GivenArgv")<GivenArgv, ReadonlyArray<string>>() {}
+
 /** The global options, resolved: where the config is, the environment, the HTTP stack. */
 const context = Effect.gen(function*() {
   const globals = yield* root
   const http = yield* HttpStack
+  const argv = yield* GivenArgv
   // Loaded here rather than at start-up: `--help` and `--version` never need them.
   const [ConfigLocation, OpenRouterConfig] = yield* Effect.promise(() =>
     Promise.all([import("@openrouter-effect/core/ConfigLocation"), import("@openrouter-effect/client/OpenRouterConfig")])
@@ -71,7 +82,8 @@ const context = Effect.gen(function*() {
     environment,
     baseUrl: Option.getOrUndefined(globals.baseUrl),
     connectTo: Option.getOrUndefined(globals.connectTo) ?? environment["OPENROUTER_CONNECT_TO"],
-    http
+    http,
+    endOfOptions: argv.includes("--")
   }
 })
 
@@ -89,7 +101,7 @@ const configCommand = Command.make("config").pipe(
 )
 
 const onboard = Command.make("onboard", {
-  authChoice: Options.choice("auth-choice", ["openrouter-api-key"]).pipe(Options.withDescription("how to authenticate")),
+  authChoice: choice("auth-choice", ["openrouter-api-key"]).pipe(Options.withDescription("how to authenticate")),
   apiKey: Options.redacted("openrouter-api-key").pipe(Options.withDescription("the key (else OPENROUTER_API_KEY, else a prompt)"), Options.optional)
 }, (args) => guarded(args, { skip: ["apiKey"] }, Effect.flatMap(context, (ctx) => onDemand(handlers, (m) => m.onboard(ctx, args))))).pipe(
   Command.withDescription("store an OpenRouter API key and make openrouter/auto the default model")
@@ -110,7 +122,7 @@ const modelsCommand = Command.make("models").pipe(
   Command.withSubcommands([modelsSet, modelsList])
 )
 
-const demo = Command.make("demo", { out: Options.text("out").pipe(Options.withDescription("where the demo's files go (default: a new temporary folder)"), Options.optional) }, ({ out }) =>
+const demo = Command.make("demo", { out: Options.text("out").pipe(Options.withPseudoName("DIR"), Options.withDescription("where the demo's files go (default: a new temporary folder)"), Options.optional) }, ({ out }) =>
   guarded({ out }, {}, Effect.flatMap(context, (ctx) =>
     onDemand(() => import("./Demo.js"), (Demo) =>
       Demo.run(Option.match(out, { onNone: () => ({}), onSome: (outDir) => ({ outDir }) })).pipe(Effect.asVoid, Effect.provide(ctx.http)))))).pipe(
@@ -129,6 +141,9 @@ const examples: ReadonlyArray<readonly [string, string]> = [
   ["openrouter-effect onboard --auth-choice openrouter-api-key", "store your key (asked for) and pick openrouter/auto"],
   ["openrouter-effect chat \"What is Effect?\"", "ask a question"],
   ["openrouter-effect chat -m openai/gpt-4o \"Write a haiku\"", "ask a given model"],
+  ["openrouter-effect chat -c \"And in French?\"", "continue the latest conversation"],
+  ["cat notes.txt | openrouter-effect chat \"Summarise this\"", "pipe a file in: it follows the prompt as context"],
+  ["openrouter-effect logs -n 5", "the last five chats, and what they cost"],
   ["openrouter-effect image --count 2 --aspect-ratio 16:9 \"a lighthouse at dusk\"", "two images, saved to the current folder"],
   ["openrouter-effect video --out clips \"waves at sunrise\"", "a video: submit, wait with progress, download"],
   ["openrouter-effect tts --out audio/hello.mp3 \"Hello there\"", "text to speech"],
@@ -207,13 +222,16 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.to
  *
  * @since 0.1.0 @category Errors
  */
-export const flagNamed = (message: string, field: unknown, argv: ReadonlyArray<string>): string => {
+export const flagNamed = (message: string, field: unknown, argv: ReadonlyArray<string>, value?: unknown): string => {
   if (typeof field !== "string" || !/^[a-z][A-Za-z]*$/.test(field)) return message
   const flag = `--${kebab(field)}`
   if (!argv.some((arg) => arg === flag || arg.startsWith(`${flag}=`))) return message
-  // The field as written (`aspectRatio`) or as a label (`Aspect ratio`).
+  // The field as written (`aspectRatio`) or as a label (`Aspect ratio`), as a word of its own: not
+  // part of a path or a name (`out/x.mp3`, `messages.json`).
   const label = kebab(field).split("-").join(" ")
-  return message.replace(new RegExp(`(^|[^-\\w])(${field}|${label})(?![\\w-])`, "gi"), `$1${flag}`)
+  const rename = (text: string) => text.replace(new RegExp(`(^|[^-\\w/.])(${field}|${label})(?![\\w\\-/.])`, "gi"), `$1${flag}`)
+  // The value the user gave is quoted as given, whatever words it holds.
+  return typeof value === "string" && value !== "" ? message.split(value).map(rename).join(value) : rename(message)
 }
 
 /**
@@ -253,7 +271,12 @@ export const run = (
       return ExitCode.ok
     }
     const exit = yield* Effect.exit(
-      cli(["node", "openrouter-effect", ...argv]).pipe(plainWhereNeeded, Effect.provideService(HttpStack, http), Effect.provide(layer))
+      cli(["node", "openrouter-effect", ...argv]).pipe(
+        plainWhereNeeded,
+        Effect.provideService(HttpStack, http),
+        Effect.provideService(GivenArgv, argv),
+        Effect.provide(layer)
+      )
     )
     if (Exit.isSuccess(exit)) return ExitCode.ok
     if (Cause.isInterruptedOnly(exit.cause)) return ExitCode.interrupted
@@ -265,7 +288,7 @@ export const run = (
       const known = ofError(error)
       if (known !== undefined) {
         // The message may carry a server's text: shown escaped (Output.display), never raw.
-        yield* Console.error(`openrouter-effect: ${Output.display(flagNamed(known.message, (error as { readonly field?: unknown }).field, argv))}`)
+        yield* Console.error(`openrouter-effect: ${Output.display(flagNamed(known.message, (error as { readonly field?: unknown }).field, argv, (error as { readonly value?: unknown }).value))}`)
         if (argv.includes("--verbose")) yield* Console.error(Output.display(Cause.pretty(exit.cause)))
         return known.exitCode
       }

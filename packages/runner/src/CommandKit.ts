@@ -40,18 +40,51 @@ export const guarded = <A, E, R>(
  *
  * @since 0.1.0 @category Options
  */
-export const boundedInteger = (name: string, min: number, max: number) =>
+export const boundedInteger = (name: string, min: number, max: number, alias?: string) => {
   // Read as text and parsed here: @effect/cli's own integer parse fails with "'abc' is not a
   // integer", naming no flag.
-  Options.text(name).pipe(
+  const option = Options.text(name).pipe(
     Options.withPseudoName("integer"),
     Options.mapEffect((text) => {
       const value = /^[-+]?\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
       return Number.isSafeInteger(value) && value >= min && value <= max
         ? Effect.succeed(value)
-        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`)))
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`${flagLabel(name, alias)} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`)))
     })
   )
+  return alias === undefined ? option : Options.withAlias(option, alias)
+}
+
+// How a message names a flag: as the user may have typed it.
+const flagLabel = (name: string, alias: string | undefined) => (alias === undefined ? `--${name}` : `-${alias}/--${name}`)
+
+/**
+ * One of fixed `choices`, read as text and checked here (letter case ignored, the value sent
+ * spelled as listed): anything else is exit 2 naming the flag and what it accepts (`shown.list`,
+ * when the full list is too long to print, e.g. the levels without their aliases). @effect/cli's
+ * own choice names no flag ("Expected one of …").
+ *
+ * @since 0.1.0 @category Options
+ */
+export const choice = <const C extends ReadonlyArray<string>>(
+  name: string,
+  choices: C,
+  shown?: { readonly list: string; readonly placeholder: string }
+): Options.Options<C[number]> => {
+  const byLower = new Map(choices.map((value) => [value.toLowerCase(), value] as const))
+  return Options.text(name).pipe(
+    // The help lists them: `--format mp3 | pcm`, or `CHOICE` and the list when it is long; a
+    // list too long even for that (levels and their aliases) is named by `shown.placeholder`
+    // and described by the option's own description.
+    Options.withPseudoName(shown?.placeholder ?? choices.join(" | ")),
+    Options.mapEffect((text) => {
+      const found = byLower.get(text.trim().toLowerCase())
+      return found !== undefined
+        ? Effect.succeed(found as C[number])
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name} must be one of ${shown?.list ?? choices.join(", ")} (got ${JSON.stringify(text)})`)))
+    })
+  )
+}
 
 /**
  * Reads a decimal number (`4`, `1.5`, `.5`, `-2`, `1e1`): the whole text, nothing else (`Number`
@@ -82,12 +115,21 @@ export const boundedNumber = (name: string, min: number, max: number, unit = "")
     })
   )
 
-/** `-m, --model`. @since 0.1.0 @category Options */
-export const model = Options.text("model").pipe(
-  Options.withAlias("m"),
-  Options.withDescription("the model: openrouter/<provider>/<model>, a slug like openai/gpt-4o, or an alias (default: the configured model)"),
-  Options.optional
-)
+/**
+ * `-m, --model` of a command whose default is `configured` (e.g. "the configured image model").
+ *
+ * @since 0.1.0 @category Options
+ */
+export const modelOf = (configured: string) =>
+  Options.text("model").pipe(
+    Options.withAlias("m"),
+    Options.withPseudoName("MODEL"),
+    Options.withDescription(`the model: openrouter/<provider>/<model>, a slug like openai/gpt-4o, or an alias (default: ${configured})`),
+    Options.optional
+  )
+
+/** `-m, --model` of `chat`. @since 0.1.0 @category Options */
+export const model = modelOf("the configured model, else openrouter/auto")
 /** `--dry-run`. @since 0.1.0 @category Options */
 export const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("print the request that would be sent, send nothing"))
 /** `--timeout-ms`. @since 0.1.0 @category Options */

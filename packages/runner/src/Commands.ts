@@ -19,7 +19,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ChatCommand from "./ChatCommand.js"
-import { boundedInteger, boundedNumber, dryRun, force, guarded, model, onDemand, timeoutMs } from "./CommandKit.js"
+import { boundedInteger, boundedNumber, choice, dryRun, force, guarded, modelOf, onDemand, timeoutMs } from "./CommandKit.js"
 import type { Context } from "./handlers/Shared.js"
 
 export type { Context } from "./handlers/Shared.js"
@@ -36,19 +36,19 @@ const speechFormats = ["mp3", "pcm"] as const
 const imageCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("image", {
     prompt: Args.text({ name: "PROMPT" }).pipe(Args.withDescription("what to draw")),
-    model,
+    model: modelOf("agents.defaults.imageGenerationModel, else a built-in image model"),
     count: boundedInteger("count", 1, 4).pipe(Options.withDescription("how many images, 1 to 4 (default 1)"), Options.optional),
-    aspectRatio: Options.choice("aspect-ratio", imageAspectRatios).pipe(
+    aspectRatio: choice("aspect-ratio", imageAspectRatios).pipe(
       Options.withDescription("the shape; the model's own list is checked before sending (1:4, 4:1, 1:8, 8:1: Gemini image models only)"),
       Options.optional
     ),
-    resolution: Options.choice("resolution", imageResolutions).pipe(
+    resolution: choice("resolution", imageResolutions).pipe(
       Options.withDescription("the size (0.5K: Gemini image models only)"),
       Options.optional
     ),
-    input: Options.text("input").pipe(Options.withDescription("an image FILE to edit or draw from (repeat for several)"), Options.repeated),
+    input: Options.text("input").pipe(Options.withPseudoName("FILE"), Options.withDescription("an image FILE to edit or draw from (repeat for several)"), Options.repeated),
     timeoutMs,
-    out: Options.text("out").pipe(Options.withDescription("the folder the images go to (created if missing)"), Options.withDefault(".")),
+    out: Options.text("out").pipe(Options.withPseudoName("DIR"), Options.withDescription("the folder the images go to (created if missing)"), Options.withDefault(".")),
     force,
     dryRun
   }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Image.js"), (m) => m.run(ctx, args))))).pipe(
@@ -60,7 +60,7 @@ const videoResume = <E, R>(context: Effect.Effect<Context, E, R>) =>
     "resume",
     {
       jobId: Args.text({ name: "JOB_ID" }).pipe(Args.withDescription("the job id `video` printed (see `video jobs`)")),
-      out: Options.text("out").pipe(Options.withDescription("a folder for the video (default: the file the job recorded at submit)"), Options.optional)
+      out: Options.text("out").pipe(Options.withPseudoName("DIR"), Options.withDescription("a folder for the video (default: the file the job recorded at submit)"), Options.optional)
     },
     (args) => guarded(args, { names: { jobId: "JOB_ID" } }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.resume(ctx, args))))
   ).pipe(Command.withDescription("continue a stored video job: poll, then download"))
@@ -73,7 +73,7 @@ const videoJobs = <E, R>(context: Effect.Effect<Context, E, R>) =>
 const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("video", {
     prompt: Args.text({ name: "PROMPT" }).pipe(Args.withDescription("what to film"), Args.optional),
-    model,
+    model: modelOf("agents.defaults.videoGenerationModel, else a built-in video model"),
     // The video models' lists come from the live catalogue and differ per model: free text here,
     // checked against the chosen model's entry before the submit.
     duration: boundedNumber("duration", 1, 600, " seconds").pipe(
@@ -81,23 +81,25 @@ const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
       Options.optional
     ),
     resolution: Options.text("resolution").pipe(
+      Options.withPseudoName("RESOLUTION"),
       Options.withDescription("e.g. 720p or 1080p, as the model supports (checked before sending)"),
       Options.optional
     ),
     aspectRatio: Options.text("aspect-ratio").pipe(
+      Options.withPseudoName("RATIO"),
       Options.withDescription("e.g. 16:9 or 9:16, as the model supports (checked before sending)"),
       Options.optional
     ),
-    firstFrame: Options.text("first-frame").pipe(Options.withDescription("an image FILE the video starts from"), Options.optional),
-    lastFrame: Options.text("last-frame").pipe(Options.withDescription("an image FILE the video ends on"), Options.optional),
-    reference: Options.text("reference").pipe(Options.withDescription("a reference image FILE (repeat for several)"), Options.repeated),
+    firstFrame: Options.text("first-frame").pipe(Options.withPseudoName("FILE"), Options.withDescription("an image FILE the video starts from"), Options.optional),
+    lastFrame: Options.text("last-frame").pipe(Options.withPseudoName("FILE"), Options.withDescription("an image FILE the video ends on"), Options.optional),
+    reference: Options.text("reference").pipe(Options.withPseudoName("FILE"), Options.withDescription("a reference image FILE (repeat for several)"), Options.repeated),
     audio: Options.boolean("audio").pipe(Options.withDescription("ask for a soundtrack, when the model can make one")),
     seed: boundedInteger("seed", 0, Number.MAX_SAFE_INTEGER).pipe(
       Options.withDescription("a whole number for repeatable results, when the model supports it"),
       Options.optional
     ),
     timeoutMs,
-    out: Options.text("out").pipe(Options.withDescription("the folder the video goes to (created if missing)"), Options.withDefault(".")),
+    out: Options.text("out").pipe(Options.withPseudoName("DIR"), Options.withDescription("the folder the video goes to (created if missing)"), Options.withDefault(".")),
     force,
     dryRun
   }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args))))).pipe(
@@ -107,11 +109,11 @@ const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
 const ttsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("tts", {
     text: Args.text({ name: "TEXT" }).pipe(Args.withDescription("what to say")),
-    model,
-    voice: Options.text("voice").pipe(Options.withDescription("the voice, as the model names them (default: the configured voice)"), Options.optional),
-    format: Options.choice("format", speechFormats).pipe(Options.withDescription("the audio format (default: the configured one, else mp3)"), Options.optional),
+    model: modelOf("messages.tts.openrouter.model, else a built-in speech model"),
+    voice: Options.text("voice").pipe(Options.withPseudoName("VOICE"), Options.withDescription("the voice, as the model names them (default: the configured voice)"), Options.optional),
+    format: choice("format", speechFormats).pipe(Options.withDescription("the audio format (default: the configured one, else mp3)"), Options.optional),
     speed: boundedNumber("speed", 0.25, 4).pipe(Options.withDescription("speaking speed, 0.25 to 4 (1 is normal)"), Options.optional),
-    out: Options.text("out").pipe(Options.withDescription("the FILE to write (default speech.<format>; its folder is created if missing)"), Options.optional),
+    out: Options.text("out").pipe(Options.withPseudoName("FILE"), Options.withDescription("the FILE to write (default speech.<format>; its folder is created if missing)"), Options.optional),
     force,
     dryRun
   }, (args) => guarded(args, { skip: ["text"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.tts(ctx, args))))).pipe(
@@ -121,8 +123,8 @@ const ttsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
 const transcribeCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("transcribe", {
     file: Args.text({ name: "FILE" }).pipe(Args.withDescription("the audio FILE to transcribe")),
-    model,
-    language: Options.text("language").pipe(Options.withDescription("the spoken language, e.g. en (default: detected)"), Options.optional)
+    model: modelOf("the configured transcription model"),
+    language: Options.text("language").pipe(Options.withPseudoName("LANG"), Options.withDescription("the spoken language, e.g. en (default: detected)"), Options.optional)
   }, (args) => guarded(args, { names: { file: "FILE" } }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Speech.js"), (m) => m.transcribe(ctx, args))))).pipe(
     Command.withDescription("speech to text")
   )

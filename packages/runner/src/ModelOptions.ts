@@ -2,10 +2,19 @@
  * `chat -o key=value`: model params given on the command line. A dotted key nests
  * (`provider.order=["a","b"]` is `{ provider: { order: ["a", "b"] } }`); a value is JSON when it
  * parses as JSON (`temperature=0.2` is a number, `stream=false` a boolean), else the text as it is
- * (`provider.sort=price`). Later options win over earlier ones for the same key.
+ * (`provider.sort=price`). Later options win over earlier ones for the same key, in either
+ * direction: `a.b=1 a=2` is `{ a: 2 }`, `a=2 a.b=1` is `{ a: { b: 1 } }`.
+ *
+ * Where they go ({@link route}): the params the request shaping reads (the sampling params,
+ * `provider`, the cache and response-cache settings, `extraBody`) are call params, merged over the
+ * configured ones under the same rules (routing only on verified OpenRouter routes); every other
+ * key goes into the request body as given (`min_p`, `plugins`, `transforms`, `reasoning.*`, …).
+ * `model`, `stream` and `messages` are the CLI's own: `-m`, `--no-stream`, `--messages`.
  *
  * @since 0.1.0
  */
+import * as ModelParams from "@openrouter-effect/core/transform/ModelParams"
+import * as ResponseCache from "@openrouter-effect/core/ResponseCache"
 import * as Either from "effect/Either"
 
 /** One `key=value`, read. @since 0.1.0 @category Models */
@@ -46,7 +55,7 @@ export const parseSetting = (text: string): Either.Either<Setting, string> => {
 
 /**
  * The params of several `key=value` options, nested by their dotted keys; `Left` names the first
- * bad one (or a key used both as a value and as an object).
+ * bad one.
  *
  * @since 0.1.0 @category Parsing
  */
@@ -67,10 +76,59 @@ export const parseAll = (texts: ReadonlyArray<string>): Either.Either<Record<str
       } else if (isObject(next)) {
         target = next
       } else {
-        return Either.left(`${path.slice(0, i + 1).join(".")} is already set to a value, it cannot also hold ${path.slice(i + 1).join(".")}`)
+        // The later option wins: a value set before gives way to the object this one needs.
+        const created: Record<string, unknown> = {}
+        target[segment] = created
+        target = created
       }
     }
     target[path[path.length - 1]!] = value
   }
   return Either.right(out)
+}
+
+/**
+ * The param names the request shaping reads from call params: each sampling param under every
+ * name it is looked up by, `provider`, the prompt-cache and response-cache settings and
+ * `extraBody`. Any other `-o` key is a body field.
+ *
+ * @since 0.1.0 @category Constants
+ */
+export const paramNames: ReadonlySet<string> = new Set([
+  ...ModelParams.fields.flatMap(([, names]) => names),
+  "provider",
+  "cacheRetention",
+  "cache_retention",
+  "extraBody",
+  "extra_body",
+  ...ResponseCache.allAliases
+])
+
+/** The keys the CLI sets itself, and the flag that sets each. @since 0.1.0 @category Constants */
+export const cliKeys: Readonly<Record<string, string>> = { model: "-m/--model", stream: "--no-stream", messages: "--messages" }
+
+/** Parsed `-o` options split by where they go. @since 0.1.0 @category Models */
+export interface Routed {
+  /** Call params, shaped under the config's rules. */
+  readonly params: Record<string, unknown>
+  /** Fields sent in the request body as given. */
+  readonly body: Record<string, unknown>
+}
+
+/**
+ * Splits parsed options into call params ({@link paramNames}) and body fields; `Left` names a key
+ * the CLI sets itself and the flag to use instead.
+ *
+ * @since 0.1.0 @category Parsing
+ */
+export const route = (options: Readonly<Record<string, unknown>>): Either.Either<Routed, string> => {
+  const params: Record<string, unknown> = {}
+  const body: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(options)) {
+    const flag = Object.hasOwn(cliKeys, key) ? cliKeys[key] : undefined
+    if (flag !== undefined) return Either.left(`${key} is set by ${flag}, not -o`)
+    if (paramNames.has(key)) params[key] = value
+    else body[key] = value
+  }
+  return Either.right({ params, body })
 }

@@ -99,7 +99,14 @@ const REWRITE = "\r\u001b[2K"
  *
  * @since 0.1.0 @category Formatting
  */
-export const render = (line: string, mode: Pick<Mode, "tty">): string => (mode.tty ? `${REWRITE}${Output.display(line)}` : `${Output.display(line)}\n`)
+export const render = (line: string, mode: Pick<Mode, "tty"> & { readonly columns?: number | undefined }): string => {
+  const shown = Output.display(line)
+  if (!mode.tty) return `${shown}\n`
+  // A line longer than the terminal wraps, and the carriage return then rewrites only its last
+  // row: cut to the width (the line is escaped text, one column per character).
+  const room = mode.columns !== undefined && mode.columns > 1 ? mode.columns - 1 : undefined
+  return `${REWRITE}${room !== undefined && shown.length > room ? `${shown.slice(0, room - 1)}…` : shown}`
+}
 
 /**
  * A progress display on a stream (stderr): the callbacks for `Videos.poll` / `download` /
@@ -120,13 +127,18 @@ export interface Display {
  *
  * @since 0.1.0 @category Constructors
  */
-export const make = (options: { readonly tty: boolean; readonly write: (text: string) => void }): Display => {
-  const { tty, write } = options
+export const make = (options: {
+  readonly tty: boolean
+  readonly write: (text: string) => void
+  /** The terminal's width: longer lines are cut to it. */
+  readonly columns?: number | undefined
+}): Display => {
+  const { columns, tty, write } = options
   let open = false
   let lastStatus: string | undefined
   let latest: { readonly progress: Videos.Progress; readonly at: number } | undefined
   const show = (line: string) => {
-    write(render(line, { tty }))
+    write(render(line, { tty, columns }))
     open = tty
   }
   const redraw = Effect.sync(() => {
@@ -163,8 +175,15 @@ export const make = (options: { readonly tty: boolean; readonly write: (text: st
 }
 
 /**
- * The display of this process's stderr: in place when it is a terminal.
+ * The display of this process's stderr: in place when it is a terminal (not `TERM=dumb`), each
+ * line cut to its width.
  *
  * @since 0.1.0 @category Constructors
  */
-export const stderr = (): Display => make({ tty: process.stderr.isTTY === true, write: (text) => void process.stderr.write(text) })
+export const stderr = (): Display =>
+  make({
+    // A terminal that cannot move its cursor (`TERM=dumb`, an editor's shell) gets the piped form.
+    tty: process.stderr.isTTY === true && process.env["TERM"] !== "dumb",
+    columns: process.stderr.columns,
+    write: (text) => void process.stderr.write(text)
+  })

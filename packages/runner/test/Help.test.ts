@@ -55,6 +55,14 @@ describe("flagNamed", () => {
     expect(Cli.flagNamed("aspectRatio x", "aspectRatio", ["video"])).toBe("aspectRatio x")
   })
 
+  it("leaves the field's name alone inside a path, a file name or the value the user gave", () => {
+    expect(Cli.flagNamed("Cannot create the folder out/sub: permission denied", "out", ["tts", "--out", "out/sub/x.mp3"])).toBe(
+      "Cannot create the folder out/sub: permission denied"
+    )
+    expect(Cli.flagNamed("messages.json is not JSON", "messages", ["chat", "--messages", "messages.json"])).toBe("messages.json is not JSON")
+    expect(Cli.flagNamed("out is not writable: out", "out", ["--out", "my out"], "my out")).toBe("--out is not writable: --out")
+  })
+
   it("never changes a message whose field was not given as a flag", () => {
     FastCheck.assert(FastCheck.property(FastCheck.string(), FastCheck.stringMatching(/^[a-z][A-Za-z]{0,10}$/), (message, field) => {
       expect(Cli.flagNamed(message, field, [])).toBe(message)

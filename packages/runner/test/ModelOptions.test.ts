@@ -8,6 +8,13 @@ const segment = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/).filter((s) =>
 const jsonValue = fc.jsonValue().filter((value) => typeof value !== "object" || value === null || Array.isArray(value))
 
 describe("ModelOptions.parseAll", () => {
+  it.prop("the later of two options for overlapping keys wins, in either order", [fc.array(segment, { minLength: 1, maxLength: 3 }), fc.array(segment, { minLength: 1, maxLength: 3 }), jsonValue, jsonValue], ([first, second, a, b]) => {
+    const out = Either.getOrThrow(ModelOptions.parseAll([`${first.join(".")}=${JSON.stringify(a)}`, `${second.join(".")}=${JSON.stringify(b)}`]))
+    let here: unknown = out
+    for (const key of second) here = (here as Record<string, unknown>)[key]
+    expect(here).toEqual(JSON.parse(JSON.stringify(b)))
+  })
+
   it.prop("key=JSON for distinct keys: nested by the dots, every value as the JSON says", [
     fc.uniqueArray(fc.tuple(fc.array(segment, { minLength: 1, maxLength: 3 }), jsonValue), { selector: ([path]) => path[0], maxLength: 5 })
   ], ([settings]) => {
@@ -47,8 +54,36 @@ describe("ModelOptions.parseAll", () => {
       Either.right({ temperature: 0.2, provider: { order: ["a", "b"], sort: "price" }, stream: false })
     )
     expect(ModelOptions.parseAll(["provider.order=a,b"])).toEqual(Either.right({ provider: { order: "a,b" } }))
-    expect(Either.isLeft(ModelOptions.parseAll(["a=1", "a.b=2"]))).toBe(true)
+    expect(ModelOptions.parseAll(["a=1", "a.b=2"])).toEqual(Either.right({ a: { b: 2 } }))
+    expect(ModelOptions.parseAll(["a.b.c=1", "a.b=2"])).toEqual(Either.right({ a: { b: 2 } }))
+    expect(ModelOptions.parseAll(["a.b=2", "a.b.c=1"])).toEqual(Either.right({ a: { b: { c: 1 } } }))
     expect(ModelOptions.parseAll(["top_p=0.1", "top_p=0.9"])).toEqual(Either.right({ top_p: 0.9 }))
     expect(ModelOptions.parseAll(["stop==="])).toEqual(Either.right({ stop: "==" }))
+  })
+})
+
+describe("ModelOptions.route", () => {
+  it.prop("every key lands in exactly one of params and body, params only for the names shaping reads", [
+    fc.dictionary(fc.oneof(segment, fc.constantFrom(...ModelOptions.paramNames)), jsonValue, { maxKeys: 6 })
+  ], ([options]) => {
+    const clean = Object.fromEntries(Object.entries(options).filter(([key]) => !Object.hasOwn(ModelOptions.cliKeys, key)))
+    const { body, params } = Either.getOrThrow(ModelOptions.route(clean))
+    expect({ ...params, ...body }).toEqual(clean)
+    for (const key of Object.keys(params)) expect(ModelOptions.paramNames.has(key)).toBe(true)
+    for (const key of Object.keys(body)) expect(ModelOptions.paramNames.has(key)).toBe(false)
+  })
+
+  it("sampling params, provider and cache settings are params; min_p, plugins, transforms and reasoning go to the body; model, stream and messages are refused", () => {
+    const parsed = Either.getOrThrow(ModelOptions.parseAll([
+      "temperature=0.2", "max_tokens=10", "provider.order=[\"a\"]", "cacheRetention=long", "responseCacheTtl=60",
+      "min_p=0.1", "plugins=[{\"id\":\"web\"}]", "transforms=[\"middle-out\"]", "reasoning.max_tokens=100"
+    ]))
+    expect(ModelOptions.route(parsed)).toEqual(Either.right({
+      params: { temperature: 0.2, max_tokens: 10, provider: { order: ["a"] }, cacheRetention: "long", responseCacheTtl: 60 },
+      body: { min_p: 0.1, plugins: [{ id: "web" }], transforms: ["middle-out"], reasoning: { max_tokens: 100 } }
+    }))
+    expect(ModelOptions.route({ model: "x" })).toEqual(Either.left("model is set by -m/--model, not -o"))
+    expect(ModelOptions.route({ stream: false })).toEqual(Either.left("stream is set by --no-stream, not -o"))
+    expect(Either.isLeft(ModelOptions.route({ messages: [] }))).toBe(true)
   })
 })

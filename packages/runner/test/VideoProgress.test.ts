@@ -41,6 +41,13 @@ describe("progress lines (pure)", () => {
     expect(Progress.render("x", { tty: true })).toBe(`\r${ESC}[2Kx`)
   })
 
+  it("on a terminal a line is cut to its width (a wrapped line could not be rewritten); piped it is whole", () => {
+    const line = Progress.progressLine(progress, { tty: true })
+    expect(Progress.render(line, { tty: true, columns: 20 })).toBe(`\r${ESC}[2K${line.slice(0, 18)}…`)
+    expect(Progress.render(line, { tty: true, columns: 200 })).toBe(`\r${ESC}[2K${line}`)
+    expect(Progress.render(line, { tty: false, columns: 20 })).toBe(`${line}\n`)
+  })
+
   it("piped: the plain line, and no escape codes even from a hostile status", () => {
     expect(Progress.progressLine(progress, { tty: false })).toBe("video job-1: in_progress, 42 s, poll 3")
     const hostile = Progress.render(Progress.progressLine({ ...progress, status: `x${ESC}[2Jy` }, { tty: false }), { tty: false })

@@ -24,6 +24,7 @@ import * as Limits from "@openrouter-effect/client/Limits"
 import * as Models from "@openrouter-effect/client/Models"
 import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
 import * as OutputFile from "@openrouter-effect/client/OutputFile"
+import * as ChatRequest from "@openrouter-effect/core/ChatRequest"
 import * as JsonText from "@openrouter-effect/core/JsonText"
 import { BadInput } from "@openrouter-effect/core/OpenRouterError"
 import * as Console from "effect/Console"
@@ -80,38 +81,79 @@ const readStdin = Effect.flatMap(Limits.Limits, (limits) =>
         }
         chunks.push(chunk as Buffer)
       }
-      return Buffer.concat(chunks).toString("utf8")
+      return Buffer.concat(chunks)
     }),
-    (text) =>
-      text === undefined
+    (bytes) =>
+      bytes === undefined
         ? Effect.fail(new BadInput({ field: "stdin", message: `stdin exceeds inputMediaBytes (${Limits.formatBytes(limits.inputMediaBytes)})` }))
-        : Effect.succeed(text)
+        : utf8(bytes, "stdin")
   ))
+
+// The field of a problem inside the `--messages` content: the message names the flag itself (a
+// plain `messages` field would have the CLI rewrite every "messages" in it to the flag).
+const CONTENT = "--messages content"
+
+/**
+ * Bytes as UTF-8 text; anything else (a binary file, another encoding) is a `BadInput`: decoded
+ * leniently it would be sent, and billed, as replacement characters.
+ */
+const utf8 = (bytes: Uint8Array, source: string) =>
+  Effect.try({
+    try: () => new TextDecoder("utf-8", { fatal: true }).decode(bytes),
+    catch: () => new BadInput({ field: source === "stdin" ? "stdin" : CONTENT, value: source, message: source === "stdin" ? "stdin is not UTF-8 text" : `--messages ${source} is not UTF-8 text` })
+  })
+
+/** An argument that reads as a mistyped flag (`--no-stram`), unless `--` ended the options. */
+const looksLikeFlag = (text: string) => /^--?[A-Za-z]/.test(text)
 
 /** Piped stdin, when stdin is not a terminal (a terminal is never waited on). */
 const pipedStdin = Effect.suspend(() => (process.stdin.isTTY === true ? Effect.succeed("") : readStdin))
 
 /** The request this turn sends, before the conversation's earlier messages, and its prompt. */
-const turnOf = (args: Args) =>
+const turnOf = (args: Args, context: Context) =>
   Effect.gen(function*() {
+    if (Option.isSome(args.prompt) && looksLikeFlag(args.prompt.value) && context.endOfOptions !== true) {
+      const given = args.prompt.value
+      return yield* Effect.fail(
+        new BadInput({
+          field: "PROMPT",
+          value: given,
+          message: `${JSON.stringify(given.slice(0, 40))} is not an option of chat (see chat --help); to send it as the prompt, put it after --: chat -- ${JSON.stringify(given.slice(0, 40))}`
+        })
+      )
+    }
     const system = Option.match(args.system, { onNone: () => [], onSome: (content) => [{ role: "system", content }] })
     if (Option.isSome(args.messages)) {
       const source = args.messages.value
       // `--messages -` is JSON on stdin, as before; the prompt, if any, comes after it.
-      const text = source === "-" ? yield* readStdin : new TextDecoder().decode(yield* readFile(source))
+      const text = source === "-" ? yield* readStdin : yield* utf8(yield* readFile(source), source)
       let parsed: unknown
       try {
         parsed = JSON.parse(text)
       } catch {
-        return yield* Effect.fail(new BadInput({ field: "messages", value: source, message: `${source} is not JSON` }))
+        return yield* Effect.fail(new BadInput({ field: CONTENT, value: source, message: `--messages ${source} is not JSON` }))
+      }
+      if (typeof parsed !== "object" || parsed === null) {
+        return yield* Effect.fail(new BadInput({ field: CONTENT, value: source, message: `--messages ${source} must hold a JSON array of messages or a request object` }))
       }
       const request: Record<string, unknown> = Array.isArray(parsed) ? { messages: parsed } : (parsed as Record<string, unknown>)
-      const given = Array.isArray(request["messages"]) ? (request["messages"] as Array<unknown>) : []
+      const given: unknown = request["messages"] ?? []
+      const none = Array.isArray(given) && given.length === 0
+      // Checked as the file has it, so the error's path (`messages[2].role`) is the file's own; a
+      // body with no messages (its settings, and the PROMPT as the message) is checked whole below.
+      const checked = none ? Either.right(undefined) : ChatRequest.fromUnknown({ ...request, messages: given })
+      if (Either.isLeft(checked)) {
+        return yield* Effect.fail(new BadInput({ field: CONTENT, value: source, message: `--messages ${source}: ${checked.left.message}` }))
+      }
+      const fromFile = checked.right?.messages ?? []
       const prompt = Option.getOrUndefined(args.prompt)
+      if (fromFile.length === 0 && prompt === undefined && system.length === 0) {
+        return yield* Effect.fail(new BadInput({ field: CONTENT, value: source, message: `--messages ${source} has no messages, and no PROMPT was given` }))
+      }
       return {
         request,
         prompt,
-        messages: [...system, ...given, ...(prompt !== undefined ? [{ role: "user", content: prompt }] : [])]
+        messages: [...system, ...fromFile, ...(prompt !== undefined ? [{ role: "user", content: prompt }] : [])]
       }
     }
     const stdin = (yield* pipedStdin).trimEnd()
@@ -131,7 +173,10 @@ const logInput = (error: ConversationLog.ConversationLogError) => new BadInput({
 const continued = (args: Args) =>
   Effect.gen(function*() {
     const log = yield* ConversationLog.ConversationLog
-    if (Option.isSome(args.cid)) return Option.some(args.cid.value)
+    if (Option.isSome(args.cid)) {
+      if (args.continue) return yield* Effect.fail(new BadInput({ field: "cid", message: "Give -c/--continue (the latest conversation) or --cid ID, not both" }))
+      return Option.some(args.cid.value)
+    }
     if (!args.continue) return Option.none<string>()
     const latest = yield* log.latest
     if (Option.isNone(latest)) return yield* Effect.fail(new BadInput({ field: "continue", message: "No conversation to continue: the log is empty (--continue)" }))
@@ -190,15 +235,19 @@ interface Outcome {
   readonly generationId: string | undefined
 }
 
-const converse = (args: Args) =>
+const converse = (args: Args, context: Context) =>
   Effect.gen(function*() {
-    const params = ModelOptions.parseAll(args.option)
-    if (Either.isLeft(params)) return yield* Effect.fail(new BadInput({ field: "option", message: `--option: ${params.left}` }))
-    const turn = yield* turnOf(args)
+    const parsed = ModelOptions.parseAll(args.option)
+    const routed = Either.flatMap(parsed, ModelOptions.route)
+    if (Either.isLeft(routed)) return yield* Effect.fail(new BadInput({ field: "option", message: `--option: ${routed.left}` }))
+    const given = Either.getOrThrow(parsed)
+    const turn = yield* turnOf(args, context)
     const cid = yield* continued(args)
     const log = yield* ConversationLog.ConversationLog
     const prior = Option.isSome(cid) ? yield* log.read(cid.value).pipe(Effect.mapError(logInput)) : []
-    const request = { ...turn.request, messages: [...ConversationLog.replay(prior), ...turn.messages] }
+    // `-o` body fields over a `--messages` body's; the messages last, as the conversation has them.
+    // Checked whole (a logged reply, a `-o` value): a field that is wrong is named before sending.
+    const request = yield* ChatRequest.fromUnknown({ ...turn.request, ...routed.right.body, messages: [...ConversationLog.replay(prior), ...turn.messages] })
     yield* checkSpeakTarget(args)
     // The configured keys are known from here on: their echoes are masked in what is printed.
     const config = yield* OpenRouterConfig.OpenRouterConfig
@@ -207,7 +256,7 @@ const converse = (args: Args) =>
     const options = {
       model: opt(args.model),
       thinking: opt(args.thinking),
-      ...(Object.keys(params.right).length > 0 ? { params: params.right } : {})
+      ...(Object.keys(routed.right.params).length > 0 ? { params: routed.right.params } : {})
     }
     if (args.dryRun) {
       const prepared = yield* chat.prepare(request, { ...options, catalog: "bundled" }, !args.noStream)
@@ -224,7 +273,7 @@ const converse = (args: Args) =>
         ...(turn.prompt !== undefined ? { prompt: turn.prompt } : {}),
         ...(Option.isSome(args.system) ? { system: args.system.value } : {}),
         ...(options.thinking !== undefined ? { thinking: options.thinking } : {}),
-        ...(options.params !== undefined ? { options: options.params } : {}),
+        ...(Object.keys(given).length > 0 ? { options: given } : {}),
         messages: turn.messages,
         reply: outcome.reply,
         ...(outcome.usage !== undefined ? { usage: outcome.usage } : {}),
@@ -318,5 +367,5 @@ export const run = (context: Context, args: Args) =>
       Layer.provideMerge(Models.layer({ stateDir: context.location.stateDir })),
       Layer.merge(ConversationLog.layerFile(context.location.stateDir))
     ),
-    converse(args)
+    converse(args, context)
   )

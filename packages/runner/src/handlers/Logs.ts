@@ -32,7 +32,6 @@ const replyText = (reply: Readonly<Record<string, unknown>>): string => {
 /** Prints the logged chats. @since 0.1.0 @category Commands */
 export const run = (context: Context, args: Args) =>
   Effect.gen(function*() {
-    if (args.count < 1) return yield* Effect.fail(new BadInput({ field: "count", value: String(args.count), message: `-n/--count must be at least 1 (got ${args.count})` }))
     const log = yield* ConversationLog.ConversationLog
     const entries = yield* log.recent({ limit: args.count, cid: Option.getOrUndefined(args.cid) }).pipe(
       Effect.mapError((error) => new BadInput({ field: "cid", message: error.message }))

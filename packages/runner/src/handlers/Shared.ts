@@ -34,6 +34,8 @@ export interface Context {
   readonly connectTo: string | undefined
   /** Built only by a command that sends: its construction loads the HTTP stack (undici). */
   readonly http: Layer.Layer<HttpClient.HttpClient>
+  /** Whether `--` ended the options: an argument that looks like a flag is then meant as text. */
+  readonly endOfOptions?: boolean | undefined
 }
 
 /**
@@ -78,10 +80,32 @@ export const mimeOf = (path: string): string => {
   return extension === "jpg" || extension === "jpeg" ? "image/jpeg" : extension === "webp" ? "image/webp" : extension === "gif" ? "image/gif" : "image/png"
 }
 
-/** Creates an output directory, as a `BadInput` when it cannot be. @since 0.1.0 @category Files */
+// Why a folder could not be made, in words (the platform's message names its own call).
+const SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EEXIST: "a file of that name is in the way",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  ENAMETOOLONG: "the name is too long",
+  ELOOP: "too many symbolic links in the path"
+}
+
+const reasonOf = (error: { readonly message: string; readonly cause?: unknown }): string => {
+  const code = (error.cause as { readonly code?: unknown } | undefined)?.code
+  if (typeof code === "string" && Object.hasOwn(SYSTEM_REASONS, code)) return SYSTEM_REASONS[code]!
+  return typeof code === "string" ? code : "it cannot be created"
+}
+
+/**
+ * Creates an output directory, as a `BadInput` saying why in words when it cannot be.
+ *
+ * @since 0.1.0 @category Files
+ */
 export const ensureDir = (dir: string) =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => fs.makeDirectory(dir, { recursive: true })).pipe(
-    Effect.mapError((error) => new BadInput({ field: "out", value: dir, message: `Cannot create ${dir}: ${error.message}` }))
+    Effect.mapError((error) => new BadInput({ field: "out", value: dir, message: `Cannot create the folder ${dir}: ${reasonOf(error)}` }))
   )
 
 /** An option's value, or undefined. @since 0.1.0 @category Options */

@@ -28,7 +28,7 @@ export interface CliOptions {
   /** Kill the child after this long (a guard against hangs, not an assertion). Default 15 s. */
   readonly guardMs?: number
   /** Piped to the child's stdin, then closed; without it stdin is /dev/null. */
-  readonly stdin?: string
+  readonly stdin?: string | Uint8Array
 }
 
 /** Runs `openrouter-effect ...args`. */
