@@ -11,8 +11,10 @@
  * - Tools come from a `Toolkit` (JSON Schema from each tool's Schema). There is no multi-step loop
  *   here: `@effect/ai` 0.37 resolves one step's tool calls and the loop to a final answer is the
  *   caller's (see the README).
- * - `generateObject` asks for `response_format: json_schema` (`structuredOutputs: "json_schema"`,
- *   the default) or forces one tool whose arguments are the object (`"tool"`).
+ * - `generateObject` asks for `response_format: json_schema` or forces one tool whose arguments are
+ *   the object. `structuredOutputs: "auto"` (the default) picks by the model's entry in the
+ *   client's `Models` catalogue (the one `Chat` already reads for thinking defaults); `"json_schema"`
+ *   and `"tool"` fix the mode.
  * - Our errors become the nearest `AiError` (the table is in the README).
  *
  * ```ts
@@ -37,7 +39,7 @@
 import * as AiError from "@effect/ai/AiError"
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as AiModel from "@effect/ai/Model"
-import { Chat, OpenRouterHttp } from "@openrouter-effect/client"
+import { Chat, Models, OpenRouterConfig, OpenRouterHttp } from "@openrouter-effect/client"
 import type { OpenRouterError } from "@openrouter-effect/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -49,6 +51,7 @@ import * as Errors from "./internal/errors.js"
 import * as Replay from "./internal/replay.js"
 import * as Request from "./internal/request.js"
 import * as ResponseParts from "./internal/response.js"
+import * as Structured from "./internal/structured.js"
 
 /**
  * Request fields sent as they are (sampling, `max_tokens`, `provider` routing, `plugins`,
@@ -95,12 +98,32 @@ export interface ConfigService extends RequestFields {
   /** Options of the `Chat` call: thinking level, agent, extra headers, timeouts (not `model`). */
   readonly chat?: Omit<Chat.Options, "model"> | undefined
   /**
-   * How `generateObject` asks for its object: `"json_schema"` (default) sends
-   * `response_format: {type: "json_schema"}`; `"tool"` forces one tool whose arguments are the
-   * object, for models without structured outputs.
+   * How `generateObject` asks for its object (see {@link StructuredOutputs}); default `"auto"`.
    */
-  readonly structuredOutputs?: Request.StructuredMode | undefined
+  readonly structuredOutputs?: StructuredOutputs | undefined
 }
+
+/**
+ * How `generateObject` asks for its object:
+ *
+ * - `"json_schema"` sends `response_format: {type: "json_schema", json_schema: {name, schema, strict?}}`;
+ * - `"tool"` forces one tool named after the object, whose arguments are the object (for models
+ *   without structured outputs);
+ * - `"auto"` (the default) looks the call's model up in the client's `Models` catalogue
+ *   (`Models.find` on the slug the call resolves to, as `Chat` does for the model's default
+ *   thinking level): `"tool"` when the model says it has no structured outputs
+ *   (`structuredOutputs: false`: `structured_outputs` missing from its `supported_parameters`)
+ *   unless it also says it has no tools; `"json_schema"` otherwise, including when the model does
+ *   not say (a bundled or unknown model), when the lookup fails (the catalogue falls back quietly),
+ *   when `chat.catalog` is `"bundled"` (nothing is fetched), without a key (the call fails before
+ *   any request anyway), and when the `Chat` in context was built without `Models` or
+ *   `OpenRouterConfig` beside it. Only `generateObject` looks anything up, on the `Models`
+ *   service `Chat` uses for thinking defaults: one `GET /models` per service (kept in memory, read
+ *   from its disk cache when it has one; after a failure, again only after its cooldown).
+ *
+ * @since 0.1.0 @category Models
+ */
+export type StructuredOutputs = "auto" | "json_schema" | "tool"
 
 /**
  * Configuration over the model's, for the calls of an effect ({@link withConfigOverride}).
@@ -126,7 +149,7 @@ const CHAT_URL = "https://openrouter.ai/api/v1/chat/completions"
 
 const splitConfig = (config: ConfigService) => {
   const { chat, model, structuredOutputs, ...fields } = config
-  return { chat, model, structuredOutputs: structuredOutputs ?? "json_schema", fields: fields as Request.Json }
+  return { chat, model, structuredOutputs: structuredOutputs ?? "auto", fields: fields as Request.Json }
 }
 
 /**
@@ -156,16 +179,58 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     onNone: () => CHAT_URL,
     onSome: (http) => http.url("/chat/completions")
   })
+  // For `structuredOutputs: "auto"`: the settings resolver and the catalogue `Chat` was built from
+  // (both in the context of `OpenRouter.layer…`); without them the mode is json_schema.
+  const settings = Option.getOrUndefined(yield* Effect.serviceOption(OpenRouterConfig.OpenRouterConfig))
+  const models = Option.getOrUndefined(yield* Effect.serviceOption(Models.Models))
   const memory = Replay.make()
   const base: ConfigService = { model: options.model, ...options.config }
+
+  // The call's model as `Chat` resolves it (the same resolution, cached by the config service),
+  // then its entry in the catalogue; any failure is json_schema, and `Chat` reports it when it
+  // resolves the call itself.
+  const autoMode = (chatOptions: Chat.Options): Effect.Effect<Request.StructuredMode> => {
+    if (settings === undefined || models === undefined || chatOptions.catalog === "bundled") {
+      return Effect.succeed("json_schema")
+    }
+    return settings.chat({
+      model: chatOptions.model,
+      thinking: chatOptions.thinking,
+      params: chatOptions.params,
+      agentId: chatOptions.agentId
+    }, { span: "caller" }).pipe(
+      Effect.flatMap((resolved) =>
+        // Without a key `Chat` fails before any request: no catalogue lookup for it either.
+        Option.isNone(resolved.key.apiKey)
+          ? Effect.succeed<Structured.Support | undefined>(undefined)
+          : models.find(resolved.model.slug)
+      ),
+      Effect.map(Structured.modeFor),
+      Effect.orElseSucceed((): Request.StructuredMode => "json_schema"),
+      Effect.catchAllDefect(() => Effect.succeed<Request.StructuredMode>("json_schema"))
+    )
+  }
+
+  const structuredMode = (setting: Structured.Setting, chatOptions: Chat.Options): Effect.Effect<Request.StructuredMode> =>
+    (setting === "auto" ? autoMode(chatOptions) : Effect.succeed(setting)).pipe(
+      Effect.tap((mode) => Effect.annotateCurrentSpan("openrouter.structured_outputs", mode))
+    )
 
   const prepare = (providerOptions: LanguageModel.ProviderOptions) =>
     Effect.flatMap(Config.getOrUndefined, (override) => {
       const config = splitConfig(override === undefined ? base : { ...base, ...override })
-      const built = Request.build(providerOptions, config.fields, config.structuredOutputs, memory)
-      if (built instanceof AiError.MalformedInput) return Effect.fail(built)
       const chatOptions: Chat.Options = { ...config.chat, model: config.model }
-      return Effect.succeed({ built, chatOptions })
+      // Built (and so checked) before any lookup: a prompt that cannot be sent fetches nothing.
+      const guess: Request.StructuredMode = config.structuredOutputs === "tool" ? "tool" : "json_schema"
+      const built = Request.build(providerOptions, config.fields, guess, memory)
+      if (built instanceof AiError.MalformedInput) return Effect.fail(built)
+      // Only an object call has a mode to pick, and only it looks anything up.
+      if (providerOptions.responseFormat.type !== "json") return Effect.succeed({ built, chatOptions })
+      return Effect.map(structuredMode(config.structuredOutputs, chatOptions), (mode) => ({
+        // the same prompt and tools in the other mode: it builds as the first did
+        built: mode === guess ? built : Request.build(providerOptions, config.fields, mode, memory) as Request.Built,
+        chatOptions
+      }))
     })
 
   return yield* LanguageModel.make({

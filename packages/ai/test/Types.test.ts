@@ -17,10 +17,13 @@ export const misspelt = () => {
   OpenRouterLanguageModel.model("openai/gpt-4o", { temprature: 0.2 })
   // @ts-expect-error `temperature` is a number
   OpenRouterLanguageModel.model("openai/gpt-4o", { temperature: "hot" })
-  // @ts-expect-error the structured mode is "json_schema" or "tool"
+  // @ts-expect-error the structured mode is "auto", "json_schema" or "tool"
   OpenRouterLanguageModel.model("openai/gpt-4o", { structuredOutputs: "json" })
   // The correct spellings compile.
   LanguageModel.generateText({ prompt: [{ role: "user", content: [{ type: "text", text: "hi" }] }] })
+  for (const structuredOutputs of ["auto", "json_schema", "tool"] as const) {
+    OpenRouterLanguageModel.model("openai/gpt-4o", { structuredOutputs })
+  }
   return OpenRouterLanguageModel.model("openai/gpt-4o", { temperature: 0.2, chat: { thinking: "low" } })
 }
 

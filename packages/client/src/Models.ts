@@ -70,6 +70,13 @@ export interface Capabilities {
   readonly reasoning: boolean
   /** `supported_parameters` includes `tools`; `undefined` when the model did not say. */
   readonly tools: boolean | undefined
+  /**
+   * Structured outputs: `supported_parameters` includes `structured_outputs`, so a
+   * `response_format` of type `json_schema` is enforced; `undefined` when the model did not say
+   * (no `supported_parameters` list, a bundled entry, an unknown model). `response_format` alone
+   * is JSON mode (`json_object`, valid JSON of no particular shape) and does not count.
+   */
+  readonly structuredOutputs: boolean | undefined
   /** Lower-case modality names; always starts with `"text"`. */
   readonly inputModalities: ReadonlyArray<string>
   /** Lower-case modality names; never empty (`["text"]` when the model did not say). */
@@ -101,6 +108,8 @@ export const bundled: ReadonlyArray<Capabilities> = service.bundled
  *
  * - `reasoning`: `supported_parameters` includes `reasoning` (never for Hunter Alpha);
  * - `tools`: `supported_parameters` includes `tools`, `undefined` when it is not an array;
+ * - `structuredOutputs`: `supported_parameters` includes `structured_outputs` (`response_format`
+ *   alone is JSON mode, not a schema), `undefined` when it is not an array;
  * - input: `"text"`, then `architecture.input_modalities` and the part of `architecture.modality`
  *   (or `modality`) before `->`; output: `architecture.output_modalities` and the part after
  *   `->`, else `["text"]`;

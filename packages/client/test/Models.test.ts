@@ -201,6 +201,7 @@ const expectWellFormed = (c: Models.Capabilities) => {
   expect(c.name.trim()).not.toBe("")
   expect(typeof c.reasoning).toBe("boolean")
   expect([true, false, undefined]).toContain(c.tools)
+  expect([true, false, undefined]).toContain(c.structuredOutputs)
   expect(c.inputModalities[0]).toBe("text")
   expect(new Set(c.inputModalities).size).toBe(c.inputModalities.length)
   expect(c.outputModalities.length).toBeGreaterThan(0)
@@ -234,6 +235,7 @@ describe("Models parsing (§1.3, §8.1)", () => {
       name: "Google: Gemini 2.5 Flash Image",
       reasoning: false,
       tools: false,
+      structuredOutputs: true,
       inputModalities: ["text", "image"],
       outputModalities: ["image", "text"],
       contextWindow: 32768,
@@ -246,6 +248,7 @@ describe("Models parsing (§1.3, §8.1)", () => {
       name: "Anthropic: Claude Sonnet 4.5",
       reasoning: true,
       tools: true,
+      structuredOutputs: false,
       inputModalities: ["text", "image", "file"],
       outputModalities: ["text"],
       contextWindow: 1000000,
@@ -272,6 +275,7 @@ describe("Models parsing (§1.3, §8.1)", () => {
       name: "acme/minimal",
       reasoning: false,
       tools: undefined,
+      structuredOutputs: undefined,
       inputModalities: ["text"],
       outputModalities: ["text"],
       contextWindow: 128_000,
@@ -301,6 +305,29 @@ describe("Models parsing (§1.3, §8.1)", () => {
     expect(none?.tools).toBeUndefined()
     expect(nulled?.tools).toBeUndefined()
     expect(hunter).toMatchObject({ reasoning: false, tools: true })
+  })
+
+  it("structuredOutputs: structured_outputs listed; response_format alone is JSON mode, not a schema; undefined without a list", () => {
+    const [both, schema, jsonMode, neither, none, nulled, notAList] = Models.parseModels(body(
+      { id: "acme/both", supported_parameters: ["response_format", "structured_outputs", "tools"] },
+      { id: "acme/schema", supported_parameters: ["structured_outputs"] },
+      { id: "acme/json-mode", supported_parameters: ["response_format", "tools"] },
+      { id: "acme/neither", supported_parameters: [] },
+      { id: "acme/none" },
+      { id: "acme/null", supported_parameters: null },
+      { id: "acme/not-a-list", supported_parameters: "structured_outputs" }
+    ))
+    expect(both).toMatchObject({ structuredOutputs: true, tools: true })
+    expect(schema).toMatchObject({ structuredOutputs: true, tools: false })
+    expect(jsonMode).toMatchObject({ structuredOutputs: false, tools: true })
+    expect(neither?.structuredOutputs).toBe(false)
+    expect(none?.structuredOutputs).toBeUndefined()
+    expect(nulled?.structuredOutputs).toBeUndefined()
+    // a supported_parameters that is not a list does not decode: the entry is skipped
+    expect(notAList).toBeUndefined()
+    // bundled entries and the unknown-model defaults do not say
+    for (const bundled of Models.bundled) expect(bundled.structuredOutputs).toBeUndefined()
+    expect(ModelsParse.fromCatalogEntry(Catalog.describe("acme/unknown")).structuredOutputs).toBeUndefined()
   })
 
   it("prices: strict decimal strings × 1e6; anything else is 0", () => {
@@ -353,7 +380,7 @@ describe("Models parsing (§1.3, §8.1)", () => {
         fc.constant(null)
       ),
       supported_parameters: fc.oneof(
-        fc.array(fc.constantFrom("reasoning", "tools", "temperature", 7)),
+        fc.array(fc.constantFrom("reasoning", "tools", "temperature", "structured_outputs", "response_format", 7)),
         fc.constant(null),
         fc.jsonValue()
       )
@@ -368,6 +395,23 @@ describe("Models parsing (§1.3, §8.1)", () => {
       const parsed = Models.parseModels(value)
       for (const c of parsed) expectWellFormed(c)
       expect(new Set(parsed.map((c) => c.id)).size).toBe(parsed.length)
+    }
+  )
+
+  it.prop(
+    "structuredOutputs is exactly whether supported_parameters lists structured_outputs (undefined without a list)",
+    [
+      fc.oneof(
+        fc.array(fc.oneof(fc.constantFrom("structured_outputs", "response_format", "tools", "Structured_Outputs", " structured_outputs"), fc.string(), fc.jsonValue())),
+        fc.constant(null),
+        fc.constant(undefined)
+      )
+    ],
+    ([parameters]) => {
+      const [parsed] = Models.parseModels(body({ id: "acme/x", ...(parameters === undefined ? {} : { supported_parameters: parameters }) }))
+      expect(parsed?.structuredOutputs).toBe(Array.isArray(parameters) ? parameters.includes("structured_outputs") : undefined)
+      // independent of tools, and of response_format
+      expect(parsed?.tools).toBe(Array.isArray(parameters) ? parameters.includes("tools") : undefined)
     }
   )
 })
@@ -385,6 +429,7 @@ describe("Models service (memory)", () => {
       const gemini = yield* models.find("google/gemini-2.5-flash-image")
       expect(gemini.source).toBe("live")
       expect(gemini.outputModalities).toContain("image")
+      expect(gemini.structuredOutputs).toBe(true)
 
       // live wins over the bundled entry of the same id
       const kimi = yield* models.find("moonshotai/kimi-k2.6")
@@ -398,6 +443,7 @@ describe("Models service (memory)", () => {
         name: bundled.name,
         reasoning: true,
         tools: undefined,
+        structuredOutputs: undefined,
         inputModalities: ["text", "image"],
         outputModalities: ["text"],
         contextWindow: bundled.contextWindow,
@@ -416,7 +462,7 @@ describe("Models service (memory)", () => {
 
       // a variant without an entry of its own takes its base model's capabilities
       const nitro = yield* models.find("anthropic/claude-sonnet-4.5:nitro")
-      expect(nitro).toMatchObject({ id: "anthropic/claude-sonnet-4.5:nitro", source: "live", reasoning: true })
+      expect(nitro).toMatchObject({ id: "anthropic/claude-sonnet-4.5:nitro", source: "live", reasoning: true, structuredOutputs: false })
 
       expect(server.calls).toBe(1)
       expect(server.urls).toEqual([`${BASE}/models`])
@@ -576,6 +622,8 @@ describe("Models disk cache", () => {
       const second = serve(() => Effect.succeed(ok(body())))
       const b = yield* diskService(second.http, stateDir)
       expect(yield* b.find("anthropic/claude-sonnet-4.5")).toEqual(yield* a.find("anthropic/claude-sonnet-4.5"))
+      // the capabilities are read again from the raw entries: structured outputs included
+      expect(yield* b.find("google/gemini-2.5-flash-image")).toMatchObject({ source: "live", structuredOutputs: true })
       expect(yield* b.list).toEqual(yield* a.list)
       expect(second.server.calls).toBe(0)
     }).pipe(Effect.provide(NodeFileSystem.layer)))

@@ -127,6 +127,8 @@ export const isHunterAlpha = (slug: string): boolean => {
  *
  * - `reasoning`: `supported_parameters` includes `reasoning` (and the model is not Hunter Alpha);
  * - `tools`: `supported_parameters` includes `tools`, `undefined` when it is not an array;
+ * - `structuredOutputs`: `supported_parameters` includes `structured_outputs` (`response_format`
+ *   alone is JSON mode, not a schema), `undefined` when it is not an array;
  * - input: `"text"`, then `architecture.input_modalities` and the part of `architecture.modality`
  *   (or `modality`) before `->`; output: `architecture.output_modalities` and the part after
  *   `->`, else `["text"]`;
@@ -148,6 +150,7 @@ export const fromApiModel = (model: ApiModel): Capabilities => {
     name: model.name !== undefined && model.name !== null && model.name.trim() !== "" ? model.name : model.id,
     reasoning: parameters !== undefined && parameters.includes("reasoning") && !isHunterAlpha(model.id),
     tools: parameters === undefined ? undefined : parameters.includes("tools"),
+    structuredOutputs: parameters === undefined ? undefined : parameters.includes("structured_outputs"),
     inputModalities: unique(["text", ...names(architecture?.input_modalities), ...modalityIn]),
     outputModalities: output.length > 0 ? output : ["text"],
     contextWindow: count(top?.context_length) ?? count(model.context_length) ?? LIVE_DEFAULT_CONTEXT_WINDOW,
@@ -165,13 +168,14 @@ export const fromApiModel = (model: ApiModel): Capabilities => {
 
 /**
  * The capabilities of a bundled catalogue entry (or of `Catalog.describe`'s unknown-model
- * defaults): text output, `tools` unknown.
+ * defaults): text output, `tools` and `structuredOutputs` unknown.
  */
 export const fromCatalogEntry = (entry: Catalog.Entry): Capabilities => ({
   id: entry.id,
   name: entry.name,
   reasoning: entry.reasoning,
   tools: undefined,
+  structuredOutputs: undefined,
   inputModalities: unique(["text", ...entry.input]),
   outputModalities: ["text"],
   contextWindow: entry.contextWindow,
