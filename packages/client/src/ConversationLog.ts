@@ -24,6 +24,7 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as ChatRequest from "@openrouter-effect/core/ChatRequest"
 import * as JsonText from "@openrouter-effect/core/JsonText"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -144,6 +145,32 @@ export const makeId: Effect.Effect<string> = Effect.sync(() => {
  */
 export const replay = (entries: ReadonlyArray<Entry>): ReadonlyArray<unknown> => entries.flatMap((entry) => [...entry.messages, entry.reply])
 
+/**
+ * The messages of {@link replay} as a request can carry them back. A reply is logged exactly as
+ * received, and an upstream may answer fields a request may not hold (`reasoning_details: ["x"]`,
+ * `refusal: 5`): such a reply is sent back as its text and tool calls only, so one odd answer
+ * does not make its conversation impossible to continue. `trimmed` names each reply cut down
+ * (its index and the first field that was refused), for the caller to say.
+ *
+ * @since 0.1.0 @category Replay
+ */
+export const sendable = (messages: ReadonlyArray<unknown>): { readonly messages: ReadonlyArray<unknown>; readonly trimmed: ReadonlyArray<string> } => {
+  const trimmed: Array<string> = []
+  const out = messages.map((message, index) => {
+    const checked = ChatRequest.fromUnknown({ messages: [message] })
+    if (Either.isRight(checked) || !isAssistant(message)) return message
+    const content = typeof message["content"] === "string" ? message["content"] : null
+    const withCalls = { role: "assistant", content, tool_calls: message["tool_calls"] }
+    const kept = Either.isRight(ChatRequest.fromUnknown({ messages: [withCalls] })) ? withCalls : { role: "assistant", content }
+    trimmed.push(`messages[${index}]: ${checked.left.field.replace(/^messages\[0\]\.?/, "") || "the reply"}`)
+    return kept
+  })
+  return { messages: out, trimmed }
+}
+
+const isAssistant = (message: unknown): message is Readonly<Record<string, unknown>> =>
+  typeof message === "object" && message !== null && (message as Record<string, unknown>)["role"] === "assistant"
+
 /** The summed cost of `entries` (turns without a cost count 0). @since 0.1.0 @category Cost */
 export const totalCost = (entries: ReadonlyArray<Entry>): number => entries.reduce((sum, entry) => sum + (entry.cost ?? 0), 0)
 
@@ -258,8 +285,9 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
       new ConversationLogError({ reason: "Unwritable", message: `cannot write the conversation log in ${dir}: ${error.message}` })
 
     /**
-     * A file whose last line has no newline was cut short by a killed append: the piece is cut
-     * off, or the next entry would be written onto it and the file would hold a damaged line.
+     * A file whose last line has no newline: a whole entry gets its newline; a piece that is not
+     * an entry was cut short by a killed append and is cut off, or the next entry would be written
+     * onto it and the file would hold a damaged line.
      */
     const cutUnterminated = (path: string, size: number) =>
       Effect.gen(function*() {
@@ -276,7 +304,12 @@ export const makeFile = (stateDir: string, bounds: Bounds = {}): Effect.Effect<S
           )
         )
         if (bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE) return
-        yield* fs.truncate(path, BigInt(bytes.lastIndexOf(NEWLINE) + 1)).pipe(Effect.mapError(unwritable))
+        const start = bytes.lastIndexOf(NEWLINE) + 1
+        // A whole entry that only lacks its newline (a hand edit, an editor that strips it) is
+        // kept and terminated; only a piece that is not an entry is cut off.
+        const piece = new TextDecoder().decode(bytes.subarray(start))
+        if (Either.isRight(decodeLine(piece))) return yield* fs.writeFileString(path, "\n", { flag: "a" }).pipe(Effect.mapError(unwritable))
+        yield* fs.truncate(path, BigInt(start)).pipe(Effect.mapError(unwritable))
       })
 
     const append = (entry: Entry) =>

@@ -3,12 +3,14 @@
 import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConversationLog from "@openrouter-effect/client/ConversationLog"
+import * as ChatRequest from "@openrouter-effect/core/ChatRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as fc from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -37,6 +39,10 @@ describe("ConversationLog.layerFile", () => {
       expect(ConversationLog.replay(a)).toEqual([
         { role: "user", content: "one" }, a[0]!.reply, { role: "user", content: "three" }, a[1]!.reply
       ])
+      // Appends in the same millisecond tie on mtime (then the id decides): the clock is made to
+      // say what the appends' order says.
+      const later = new Date(Date.now() + 10_000)
+      utimesSync(join(dir, "conversations", "a1.jsonl"), later, later)
       expect(yield* log.latest).toEqual(Option.some("a1"))
       const recent = yield* log.recent({ limit: 2 })
       expect(recent.map((e) => e.prompt)).toEqual(["two", "three"])
@@ -92,6 +98,21 @@ describe("ConversationLog.layerFile", () => {
       yield* log.append(entry("t1", "three", 0.3, "2026-01-01T00:00:03Z"))
       expect((yield* log.read("t1")).map((e) => e.prompt)).toEqual(["one", "three"])
       expect(readFileSync(file, "utf8").split("\n")).toHaveLength(3)
+    }).pipe(Effect.provide(fileLayer(dir)))
+  })
+
+  it.effect("a last entry that only lacks its newline is kept and terminated before the next append, never cut", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ore-convlog-"))
+    const folder = join(dir, "conversations")
+    return Effect.gen(function*() {
+      const log = yield* ConversationLog.ConversationLog
+      mkdirSync(folder, { recursive: true })
+      writeFileSync(join(folder, "one.jsonl"), JSON.stringify(entry("one", "only", 0, "2026-01-01T00:00:01Z")))
+      yield* log.append(entry("one", "next", 0, "2026-01-01T00:00:02Z"))
+      expect((yield* log.read("one")).map((e) => e.prompt)).toEqual(["only", "next"])
+      writeFileSync(join(folder, "two.jsonl"), `${JSON.stringify(entry("two", "first", 0, "t1"))}\n${JSON.stringify(entry("two", "second", 0, "t2"))}`)
+      yield* log.append(entry("two", "third", 0, "t3"))
+      expect((yield* log.read("two")).map((e) => e.prompt)).toEqual(["first", "second", "third"])
     }).pipe(Effect.provide(fileLayer(dir)))
   })
 
@@ -153,4 +174,24 @@ describe("ConversationLog.layerMemory and layerNone", () => {
       expect(yield* none.recent({ limit: 10 })).toEqual([])
       expect((yield* Effect.flip(none.read("m"))).reason).toBe("NotFound")
     }))
+})
+
+describe("ConversationLog.sendable", () => {
+  it("a reply with fields a request refuses is sent as its text and tool calls, and said; valid messages pass untouched", () => {
+    const odd = { role: "assistant", content: "Paris.", reasoning_details: ["oops"], refusal: 5 }
+    const calls = { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }], reasoning_details: [7] }
+    const user = { role: "user", content: "hi" }
+    const { messages, trimmed } = ConversationLog.sendable([user, odd, calls])
+    expect(messages).toEqual([user, { role: "assistant", content: "Paris." }, { role: "assistant", content: null, tool_calls: calls.tool_calls }])
+    expect(trimmed).toEqual(["messages[1]: reasoning_details[0]", "messages[2]: reasoning_details[0]"])
+    const good = { role: "assistant", content: "ok", reasoning_details: [{ type: "reasoning.text", text: "t", signature: "s" }] }
+    expect(ConversationLog.sendable([user, good])).toEqual({ messages: [user, good], trimmed: [] })
+  })
+
+  it.prop("whatever an assistant reply holds, the history it gives is a valid request", [
+    fc.array(fc.record({ role: fc.constant("assistant"), content: fc.oneof(fc.string(), fc.constant(null), fc.integer()), reasoning_details: fc.array(fc.jsonValue(), { maxLength: 2 }), refusal: fc.jsonValue() }, { requiredKeys: ["role"] }), { maxLength: 4 })
+  ], ([replies]) => {
+    const history = ConversationLog.sendable(replies.flatMap((reply) => [{ role: "user", content: "q" }, reply]))
+    expect(Either.isRight(ChatRequest.fromUnknown({ messages: [...history.messages, { role: "user", content: "next" }] }))).toBe(true)
+  })
 })
