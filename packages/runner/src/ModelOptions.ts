@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as ChatRequest from "@openrouter-effect/core/ChatRequest"
 import * as ModelParams from "@openrouter-effect/core/transform/ModelParams"
 import * as ResponseCache from "@openrouter-effect/core/ResponseCache"
 import * as Either from "effect/Either"
@@ -131,4 +132,31 @@ export const route = (options: Readonly<Record<string, unknown>>): Either.Either
     else body[key] = value
   }
   return Either.right({ params, body })
+}
+
+/**
+ * Checks the call params that become body fields (the sampling params under their body names,
+ * `provider`) against the request's types, so `-o temperature=hot` is refused before sending as
+ * `-o min_p=hot` is; `Left` names the `-o` key and what is wrong.
+ *
+ * @since 0.1.0 @category Parsing
+ */
+export const checkParams = (params: Readonly<Record<string, unknown>>): Either.Either<void, string> => {
+  const body: Record<string, unknown> = {}
+  const givenAs: Record<string, string> = {}
+  for (const [field, names] of ModelParams.fields) {
+    const name = names.find((candidate) => Object.hasOwn(params, candidate))
+    if (name === undefined) continue
+    body[field] = params[name]
+    givenAs[field] = name
+  }
+  if (Object.hasOwn(params, "provider")) {
+    body["provider"] = params["provider"]
+    givenAs["provider"] = "provider"
+  }
+  const checked = ChatRequest.fromUnknown({ messages: [{ role: "user", content: "" }], ...body })
+  if (Either.isRight(checked)) return Either.right(undefined)
+  const top = checked.left.field.split(/[.[]/)[0] ?? ""
+  const key = givenAs[top]
+  return Either.left(key !== undefined && key !== top ? `${key}: ${checked.left.message}` : checked.left.message)
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { cleanEnv, runCli, runnerDir } from "./support/cli.js"
@@ -55,6 +55,22 @@ describe("-o: every key reaches the request", () => {
     })
   }, 20_000)
 
+  it("a param of the wrong type is refused before sending, named by its -o key; --thinking with -o reasoning.effort is refused", async () => {
+    sim.journal.clear()
+    const dir = stateDir()
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+      [["-o", "temperature=hot"], "--option: The chat request's temperature is not valid: Expected number, actual \"hot\""],
+      [["-o", "maxTokens=many"], "--option: maxTokens: The chat request's max_completion_tokens is not valid"],
+      [["--thinking", "low", "-o", "reasoning.effort=high"], "give --thinking or -o reasoning.effort / reasoning.max_tokens, not both"]
+    ]
+    for (const [flags, message] of cases) {
+      const run = await cli(dir, ["chat", "--no-log", ...flags, "hi"])
+      expect(run.code, flags.join(" ")).toBe(2)
+      expect(run.stderr, flags.join(" ")).toContain(message)
+    }
+    expect(chatBodies()).toEqual([])
+  }, 20_000)
+
   it("model, stream and messages name the flag that sets them; nothing is sent", async () => {
     sim.journal.clear()
     const dir = stateDir()
@@ -96,6 +112,26 @@ describe("a damaged conversation log", () => {
     expect(continued.code, continued.stderr).toBe(0)
     expect(readFileSync(goodFile, "utf8").trim().split("\n")).toHaveLength(2)
   }, 30_000)
+})
+
+describe("an odd logged reply", () => {
+  it("a reply with fields a request refuses is continued as its text, with a note on stderr", async () => {
+    sim.journal.clear()
+    const dir = stateDir()
+    const folder = join(dir, "conversations")
+    const cid = "20260101T000000000Z-odd00000"
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    const turn = { cid, time: "2026-01-01T00:00:00Z", prompt: "capital of France?", messages: [{ role: "user", content: "capital of France?" }], reply: { role: "assistant", content: "Paris.", reasoning_details: ["oops"], refusal: 5 } }
+    writeFileSync(join(folder, `${cid}.jsonl`), `${JSON.stringify(turn)}\n`, { mode: 0o600 })
+    const run = await cli(dir, ["chat", "--cid", cid, "--no-stream", "and Italy?"])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain("messages[1]: reasoning_details[0]")
+    expect(chatBodies()[0]?.["messages"]).toEqual([
+      { role: "user", content: "capital of France?" },
+      { role: "assistant", content: "Paris." },
+      { role: "user", content: "and Italy?" }
+    ])
+  }, 20_000)
 })
 
 describe("bad values are exit 2 naming the flag and what it takes", () => {

@@ -238,16 +238,25 @@ interface Outcome {
 const converse = (args: Args, context: Context) =>
   Effect.gen(function*() {
     const parsed = ModelOptions.parseAll(args.option)
-    const routed = Either.flatMap(parsed, ModelOptions.route)
+    const routed = Either.flatMap(Either.flatMap(parsed, ModelOptions.route), (split) => Either.map(ModelOptions.checkParams(split.params), () => split))
     if (Either.isLeft(routed)) return yield* Effect.fail(new BadInput({ field: "option", message: `--option: ${routed.left}` }))
     const given = Either.getOrThrow(parsed)
+    const reasoning = routed.right.body["reasoning"]
+    if (Option.isSome(args.thinking) && typeof reasoning === "object" && reasoning !== null && ("effort" in reasoning || "max_tokens" in reasoning)) {
+      // The body's own reasoning would win over the level without a word (the caller's is kept).
+      return yield* Effect.fail(new BadInput({ field: "thinking", message: "--thinking sets the reasoning effort: give --thinking or -o reasoning.effort / reasoning.max_tokens, not both" }))
+    }
     const turn = yield* turnOf(args, context)
     const cid = yield* continued(args)
     const log = yield* ConversationLog.ConversationLog
     const prior = Option.isSome(cid) ? yield* log.read(cid.value).pipe(Effect.mapError(logInput)) : []
     // `-o` body fields over a `--messages` body's; the messages last, as the conversation has them.
     // Checked whole (a logged reply, a `-o` value): a field that is wrong is named before sending.
-    const request = yield* ChatRequest.fromUnknown({ ...turn.request, ...routed.right.body, messages: [...ConversationLog.replay(prior), ...turn.messages] })
+    const history = ConversationLog.sendable(ConversationLog.replay(prior))
+    for (const note of history.trimmed) {
+      yield* Console.error(`conversation ${Option.getOrElse(cid, () => "")}: a logged reply holds a field a request cannot send back (${note}); it is sent as its text and tool calls`)
+    }
+    const request = yield* ChatRequest.fromUnknown({ ...turn.request, ...routed.right.body, messages: [...history.messages, ...turn.messages] })
     yield* checkSpeakTarget(args)
     // The configured keys are known from here on: their echoes are masked in what is printed.
     const config = yield* OpenRouterConfig.OpenRouterConfig
