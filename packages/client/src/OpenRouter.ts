@@ -207,6 +207,8 @@ export const layer = (
   if (!Redacted.isRedacted(options.apiKey) || Redacted.value(options.apiKey).trim() === "") {
     return Layer.fail(new OpenRouterError.ConfigError({ message: "OpenRouter.layer: apiKey is empty (give the key as Redacted.make(key))" }))
   }
+  const attribution = attributionOf(options.attribution)
+  if (attribution instanceof OpenRouterError.ConfigError) return Layer.fail(attribution)
   return coreServices(options, options.catalog ?? Models.layerMemory).pipe(
     Layer.provideMerge(Limits.layer(options.limits)),
     Layer.provideMerge(
@@ -215,11 +217,42 @@ export const layer = (
         environment: {},
         baseUrl: options.baseUrl,
         apiKey: options.apiKey,
-        attribution: options.attribution
+        attribution
       })
     ),
     Layer.provideMerge(verifierOf(options))
   )
+}
+
+// A value safe in a header: no control character but tab (a CR or LF would end the header).
+const HEADER_UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f]/
+
+/**
+ * The attribution given in code, checked when the layer is built (a caller without the types can
+ * leave a field out, or pass anything): `referer` and `title` strings, `categories` an array of
+ * strings (none when left out), all of them fit for a header. Else a `ConfigError` naming the
+ * field, rather than every request failing on it.
+ */
+const attributionOf = (value: unknown): HeaderPolicy.Identity | undefined | OpenRouterError.ConfigError => {
+  if (value === undefined) return undefined
+  const fail = (path: string, what: string) =>
+    new OpenRouterError.ConfigError({ message: `OpenRouter.layer: ${path} ${what}`, path })
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail("attribution", "must be an object { referer, title, categories }")
+  }
+  const given = value as Record<string, unknown>
+  for (const key of ["referer", "title"] as const) {
+    const field = given[key]
+    if (typeof field !== "string") return fail(`attribution.${key}`, "must be a string")
+    if (HEADER_UNSAFE.test(field)) return fail(`attribution.${key}`, "must not contain control characters (a header value)")
+  }
+  const categories = given.categories ?? []
+  if (!Array.isArray(categories)) return fail("attribution.categories", "must be an array of strings")
+  for (const [i, category] of categories.entries()) {
+    if (typeof category !== "string") return fail(`attribution.categories[${i}]`, "must be a string")
+    if (HEADER_UNSAFE.test(category)) return fail(`attribution.categories[${i}]`, "must not contain control characters (a header value)")
+  }
+  return { referer: given.referer as string, title: given.title as string, categories: categories as ReadonlyArray<string> }
 }
 
 // A `Config` read, its error as the core's `ConfigError` (Effect's names the missing variable).

@@ -116,6 +116,38 @@ describe("OpenRouter.layer", () => {
       expect(error._tag).toBe("ConfigError")
       expect(error.message).toContain("apiKey is empty")
     }).pipe(Effect.scoped))
+
+  it.live("attribution without categories (a caller without the types): none sent, every call goes through", () =>
+    Effect.gen(function*() {
+      const chat = yield* Chat.Chat
+      yield* chat.complete(hello)
+      yield* Stream.runDrain(chat.stream(hello))
+      const entries = sim.journal.list({ path: "/chat/completions" })
+      expect(entries.map((entry) => entry.status)).toEqual([200, 200])
+      for (const entry of entries) {
+        expect(entry.headers["x-openrouter-title"]).toBe("Untyped App")
+        expect(entry.headers["x-openrouter-categories"]).toBeUndefined()
+      }
+    }).pipe(Effect.provide(plain({ attribution: { referer: "https://example.com", title: "Untyped App" } as unknown as OpenRouter.LayerOptions["attribution"] }))))
+
+  it.live("attribution of the wrong shape is a ConfigError naming the field when the layer is built", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [unknown, string]> = [
+        ["OpenClaw", "attribution"],
+        [{ title: "T", categories: [] }, "attribution.referer"],
+        [{ referer: "https://example.com", title: 7, categories: [] }, "attribution.title"],
+        [{ referer: "https://example.com", title: "T", categories: "general-chat" }, "attribution.categories"],
+        [{ referer: "https://example.com", title: "T", categories: ["general-chat", 3] }, "attribution.categories[1]"],
+        [{ referer: "https://example.com", title: "T\r\nX-Evil: 1", categories: [] }, "attribution.title"]
+      ]
+      for (const [attribution, path] of cases) {
+        const layer = OpenRouter.layer({ apiKey: Redacted.make(KEY), attribution: attribution as OpenRouter.LayerOptions["attribution"] })
+        const error = yield* Effect.flip(Layer.build(layer.pipe(Layer.provide(NodeHttpClient.layerUndici))))
+        expect(error._tag).toBe("ConfigError")
+        expect(error._tag === "ConfigError" && error.path).toBe(path)
+        expect(error.message).toContain(path)
+      }
+    }).pipe(Effect.scoped))
 })
 
 describe("OpenRouter.layerConfig", () => {

@@ -39,7 +39,7 @@ const TextPart_ = Schema.Struct({
   type: Schema.Literal("text"),
   text: Schema.String,
   cache_control: opt(CacheControl),
-  prompt_cache_breakpoint: opt(Schema.Struct({ mode: Schema.Literal("explicit") }))
+  prompt_cache_breakpoint: nullable(Schema.Struct({ mode: Schema.Literal("explicit") }))
 }).annotations({ identifier: "TextPart" })
 
 /** The type of {@link TextPart}. @since 0.1.0 @category Models */
@@ -188,7 +188,14 @@ const AssistantMessage_ = Schema.Struct({
   reasoning: nullable(Schema.String),
   reasoning_details: opt(Schema.Array(ReasoningDetail)),
   refusal: nullable(Schema.String),
-  images: opt(Schema.Array(Schema.Struct({ type: opt(Schema.String), image_url: Schema.Struct({ url: Schema.String }) })))
+  images: opt(Schema.Array(Schema.Struct({ type: opt(Schema.String), image_url: Schema.Struct({ url: Schema.String }) }))),
+  audio: opt(Schema.Struct({
+    id: opt(Schema.String),
+    data: opt(Schema.String),
+    transcript: opt(Schema.String),
+    expires_at: opt(Schema.Number)
+  })),
+  model: opt(Schema.String)
 }).annotations({ identifier: "AssistantMessage" })
 
 /** The type of {@link AssistantMessage}. @since 0.1.0 @category Models */
@@ -250,14 +257,35 @@ export interface ServerTool extends Schema.Schema.Type<typeof ServerTool_> {}
  */
 export const ServerTool: Schema.Schema<ServerTool> = ServerTool_
 
-/** A tool. @since 0.1.0 @category Schemas */
-export const Tool = Schema.Union(FunctionTool, ServerTool).annotations({ identifier: "Tool" })
+const WebSearchShorthandType = Schema.Literal("web_search", "web_search_preview", "web_search_preview_2025_03_11", "web_search_2025_08_26")
 
-/** `tool_choice`. @since 0.1.0 @category Schemas */
+const WebSearchShorthand_ = Schema.Struct({ type: WebSearchShorthandType }, OpenRecord).annotations({ identifier: "WebSearchShorthand" })
+
+/** The type of {@link WebSearchShorthand}. @since 0.1.0 @category Models */
+export interface WebSearchShorthand extends Schema.Schema.Type<typeof WebSearchShorthand_> {}
+
+/**
+ * The web-search shorthand (OpenAI's `{ type: "web_search" }`, `web_search_preview`, and their
+ * dated versions; OpenRouter's `ChatWebSearchShorthand`): its `type`, its settings
+ * (`max_results`, `search_context_size`, `user_location`, …) passed on as they are.
+ *
+ * @since 0.1.0 @category Schemas
+ */
+export const WebSearchShorthand: Schema.Schema<WebSearchShorthand> = WebSearchShorthand_
+
+/** A tool. @since 0.1.0 @category Schemas */
+export const Tool = Schema.Union(FunctionTool, ServerTool, WebSearchShorthand).annotations({ identifier: "Tool" })
+
+/**
+ * `tool_choice`: a mode, a function by name, or a server tool named by its type
+ * (`openrouter:web_search`, or the web-search shorthand's `web_search`, `web_search_preview`, …).
+ *
+ * @since 0.1.0 @category Schemas
+ */
 export const ToolChoice = Schema.Union(
   Schema.Literal("none", "auto", "required"),
   Schema.Struct({ type: Schema.Literal("function"), function: Schema.Struct({ name: Schema.String }) }),
-  Schema.Struct({ type: Schema.TemplateLiteral(Schema.Literal("openrouter:"), Schema.String) })
+  Schema.Struct({ type: Schema.Union(Schema.TemplateLiteral(Schema.Literal("openrouter:"), Schema.String), WebSearchShorthandType) })
 ).annotations({ identifier: "ToolChoice" })
 
 /** `response_format`. @since 0.1.0 @category Schemas */
@@ -325,6 +353,15 @@ export const ProviderPreferences: Schema.Schema<ProviderPreferences> = ProviderP
 /** A plugin (`web`, `file-parser`, `response-healing`, …): its `id` and its settings. @since 0.1.0 @category Schemas */
 export const Plugin = Schema.Struct({ id: Schema.String }, OpenRecord).annotations({ identifier: "Plugin" })
 
+/** A condition of `stop_server_tools_when`, by `type`. @since 0.1.0 @category Schemas */
+export const StopServerToolsCondition = Schema.Union(
+  Schema.Struct({ type: Schema.Literal("step_count_is"), step_count: Schema.Number }),
+  Schema.Struct({ type: Schema.Literal("has_tool_call"), tool_name: Schema.String }),
+  Schema.Struct({ type: Schema.Literal("max_tokens_used"), max_tokens: Schema.Number }),
+  Schema.Struct({ type: Schema.Literal("max_cost"), max_cost_in_dollars: Schema.Number }),
+  Schema.Struct({ type: Schema.Literal("finish_reason_is"), reason: Schema.String })
+).annotations({ identifier: "StopServerToolsCondition" })
+
 const ChatRequest_ = Schema.Struct({
   model: opt(Schema.String),
   models: opt(Schema.Array(Schema.String)),
@@ -354,19 +391,21 @@ const ChatRequest_ = Schema.Struct({
   response_format: opt(ResponseFormat),
   modalities: opt(Schema.Array(Schema.Literal("text", "image", "audio"))),
   image_config: opt(OpenRecord),
-  prediction: opt(Schema.Struct({
+  prediction: nullable(Schema.Struct({
     type: Schema.Literal("content"),
     content: Schema.Union(Schema.String, Schema.Array(Schema.Struct({ type: Schema.Literal("text"), text: Schema.String })))
   })),
+  stop_server_tools_when: opt(Schema.Array(StopServerToolsCondition).pipe(Schema.minItems(1))),
   // Reasoning.
   reasoning: opt(Reasoning),
   reasoning_effort: nullable(Effort),
   // Routing, caching, identity.
-  provider: opt(ProviderPreferences),
+  provider: nullable(ProviderPreferences),
   plugins: opt(Schema.Array(Plugin)),
   route: nullable(Schema.Literal("fallback", "sort")),
   cache_control: opt(CacheControl),
   prompt_cache_key: nullable(Schema.String),
+  prompt_cache_options: nullable(Schema.Struct({ mode: Schema.Literal("explicit"), ttl: nullable(Schema.String) })),
   service_tier: nullable(Schema.Literal("auto", "default", "fast", "flex", "priority", "scale")),
   session_id: opt(Schema.String),
   user: opt(Schema.String),
@@ -403,13 +442,46 @@ const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
     ""
   )
 
+/** How much of a wrong value a message shows. */
+const SHOWN = 60
+
+// A control character (newline, escape, …) as an escape: a message is one line, and a value can
+// neither move the cursor nor forge a log line.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+const escapeControl = (char: string): string =>
+  char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "\t" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+
+// A value as a message shows it: control characters escaped, at most `max` characters of it, and
+// its length when cut. A message must not carry a whole prompt (or a key pasted into one) to
+// stderr and the logs.
+const shortValue = (text: string, max = SHOWN): string => {
+  let out = ""
+  for (const char of text) {
+    const shown = CONTROL.test(char) ? escapeControl(char) : char
+    if (out.length + shown.length > max) return `${out}… (${text.length} characters)`
+    out += shown
+  }
+  return out
+}
+
+const ACTUAL = ", actual "
+
+// Schema's messages end with the whole wrong value (`Expected string, actual <value>`): it is cut.
+const shortMessage = (message: string): string => {
+  const at = message.indexOf(ACTUAL)
+  return at === -1
+    ? shortValue(message, 400)
+    : shortValue(message.slice(0, at + ACTUAL.length), 400) + shortValue(message.slice(at + ACTUAL.length))
+}
+
 // The deepest issue: a union (`content`: a string or parts) reports every member's mismatch, and
 // the one that went furthest (`messages[0].content[0].text`) is the one that says what is wrong.
 const issueOf = (error: ParseResult.ParseError) => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   let issue = issues[0]
   for (const candidate of issues) if (candidate.path.length > (issue?.path.length ?? 0)) issue = candidate
-  return { field: pathOf(issue?.path ?? []), message: issue?.message ?? "invalid" }
+  return { field: pathOf(issue?.path ?? []), message: issue === undefined ? "invalid" : shortMessage(issue.message) }
 }
 
 /**

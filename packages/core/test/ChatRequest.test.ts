@@ -51,6 +51,61 @@ describe("ChatRequest.check", () => {
     expect(fieldOf(request)).toBe("ok")
   })
 
+  it("takes what OpenRouter's OpenAPI schema takes: the web-search shorthand, nulls, the newer fields", () => {
+    const messages = [{ role: "user", content: "hi" }]
+    const valid: Array<Record<string, unknown>> = [
+      { messages, tools: [{ type: "web_search", max_results: 3, search_context_size: "high" }] },
+      { messages, tools: [{ type: "web_search_preview" }, { type: "web_search_preview_2025_03_11" }, { type: "web_search_2025_08_26" }] },
+      { messages, tools: [{ type: "openrouter:web_search", parameters: { max_results: 2 } }], tool_choice: { type: "openrouter:web_search" } },
+      { messages, tools: [{ type: "web_search" }], tool_choice: { type: "web_search" } },
+      { messages, provider: null },
+      { messages, prediction: null },
+      { messages, stream_options: null },
+      { messages: [{ role: "user", content: [{ type: "text", text: "x", prompt_cache_breakpoint: null }] }] },
+      { messages: [{ role: "user", content: [{ type: "text", text: "x", prompt_cache_breakpoint: { mode: "explicit" } }] }] },
+      { messages, prompt_cache_options: { mode: "explicit", ttl: "30m" } },
+      { messages, prompt_cache_options: { mode: "explicit", ttl: null } },
+      { messages, prompt_cache_options: null },
+      { messages, provider: { sort: { by: "price", partition: null }, preferred_max_latency: { p50: null, p90: 2 } } },
+      { messages, provider: { sort: null, data_collection: null, preferred_min_throughput: null } },
+      { messages, reasoning: { effort: null, summary: null } },
+      { messages, reasoning_effort: null, route: null, service_tier: null },
+      { messages, stop_server_tools_when: [{ type: "step_count_is", step_count: 3 }, { type: "max_cost", max_cost_in_dollars: 0.5 }] },
+      { messages: [{ role: "assistant", content: null, model: "openai/gpt-4o", audio: { id: "a1", transcript: "hi" } }] }
+    ]
+    for (const request of valid) expect({ request, field: fieldOf(request) }).toEqual({ request, field: "ok" })
+    const messagesOnly = { messages }
+    expect(fieldOf({ ...messagesOnly, tools: [{ type: "web_searching" }] })).toBe("tools[0].type")
+    expect(fieldOf({ ...messagesOnly, tool_choice: { type: "function" } })).toBe("tool_choice.function")
+    expect(fieldOf({ ...messagesOnly, tool_choice: { type: "search" } })).toBe("tool_choice.type")
+    expect(fieldOf({ ...messagesOnly, prompt_cache_options: { mode: "implicit" } })).toBe("prompt_cache_options.mode")
+    expect(fieldOf({ ...messagesOnly, stop_server_tools_when: [] })).toBe("stop_server_tools_when")
+    expect(fieldOf({ ...messagesOnly, stop_server_tools_when: [{ type: "step_count_is" }] })).toBe("stop_server_tools_when[0].step_count")
+  })
+
+  it("shows at most 60 characters of a wrong value, control characters escaped", () => {
+    const secret = "sk-or-v1-" + "S".repeat(64)
+    const content = { text: "line1\nline2\u001b[2J\r" + "z".repeat(100_000) + secret }
+    const error = Either.getLeft(ChatRequest.check({ messages: [{ role: "user", content }] }))
+    expect(error._tag).toBe("Some")
+    if (error._tag !== "Some") return
+    expect(error.value.field).toBe("messages[0].content")
+    expect(error.value.message.length).toBeLessThan(200)
+    expect(error.value.message).not.toContain(secret)
+    expect(error.value.message).not.toMatch(/[\u0000-\u001f]/)
+    expect(error.value.message).toMatch(/^The chat request's messages\[0\]\.content is not valid: Expected string, actual \{"text":"line1\\nline2/)
+    expect(error.value.message).toMatch(/… \(\d+ characters\)$/)
+    // A value of two million characters: the same short message.
+    const huge = Either.getLeft(ChatRequest.check({ messages: [{ role: "user", content: "hi" }], tool_choice: "y".repeat(2_000_000) }))
+    expect(huge._tag === "Some" && huge.value.message.length).toBeLessThan(300)
+    // A short value is shown whole.
+    const short = Either.getLeft(ChatRequest.check({ messages: [{ role: "user", content: "hi" }], temperature: "hot" }))
+    expect(short._tag === "Some" && short.value.message).toBe(`The chat request's temperature is not valid: Expected number, actual "hot"`)
+    expect(ChatRequest.decode({ messages: [{ role: "user", content: "q".repeat(10_000) }], temperature: "t".repeat(10_000) })).toEqual(
+      Either.left(`request.temperature: Expected number, actual "${"t".repeat(59)}… (10002 characters)`)
+    )
+  })
+
   it.prop("every request the testing arbitraries generate passes", [Testing.request], ([request]) => {
     expect(fieldOf(request)).toBe("ok")
   })

@@ -152,10 +152,11 @@ const assistantMessage = (message: Prompt.AssistantMessage, memory: ReplayMemory
         break
     }
   }
-  // A turn whose reasoning came back without its entries (`Prompt.fromResponseParts`, which
-  // `@effect/ai`'s `Chat` uses, keeps no metadata): the entries this model answered it with.
-  if (details === undefined) {
-    const remembered = memory.find(toolCalls.map((call) => call.id as string), text)
+  // A turn with tool calls whose reasoning came back without its entries
+  // (`Prompt.fromResponseParts`, which `@effect/ai`'s `Chat` uses, keeps no metadata): the entries
+  // this model answered those very calls with. Never by text: any conversation can hold "Sure.".
+  if (details === undefined && toolCalls.length > 0) {
+    const remembered = memory.find(toolCalls.map((call) => ({ id: call.id as string, name: (call.function as Json).name as string })))
     if (remembered !== undefined) details = replayable(remembered)
   }
   return {

@@ -11,7 +11,7 @@ import * as Tool from "@effect/ai/Tool"
 import type { Chat } from "@openrouter-effect/client"
 import * as Chunk from "effect/Chunk"
 import { MODULE } from "./errors.js"
-import type { ReplayMemory } from "./replay.js"
+import type { CallKey, ReplayMemory } from "./replay.js"
 import { mergeDetail } from "./replay.js"
 
 type Json = Record<string, unknown>
@@ -108,7 +108,9 @@ const reasoningTextOf = (message: Json, details: ReadonlyArray<unknown>): string
 
 /**
  * A completion as parts. In tool mode (`objectTool`), the call to that tool is the object: its
- * arguments become the text `generateObject` decodes.
+ * arguments become the text `generateObject` decodes, and that text alone (`@effect/ai` joins the
+ * text parts before it parses them): when the call is there, the message's own text ("Sure, here
+ * it is.") is left out, and so is any further call to the tool.
  *
  * @internal
  */
@@ -138,17 +140,19 @@ export const fromCompletion = (
       ...(details.length > 0 ? { metadata: { openrouter: { reasoningDetails: details } } } : {})
     })
   }
+  const toolCalls = choice.message.tool_calls ?? []
+  const objectCall = objectTool === undefined ? undefined : toolCalls.find((call) => call.function.name === objectTool)
   const text = typeof message.content === "string" ? message.content : ""
-  if (text !== "") parts.push({ type: "text", text })
-  const callIds: Array<string> = []
+  if (text !== "" && objectCall === undefined) parts.push({ type: "text", text })
+  const calls: Array<CallKey> = []
   try {
-    for (const call of choice.message.tool_calls ?? []) {
+    for (const call of toolCalls) {
       const { arguments: args, name } = call.function
       if (name === objectTool) {
-        parts.push({ type: "text", text: args })
+        if (call === objectCall) parts.push({ type: "text", text: args })
         continue
       }
-      callIds.push(call.id)
+      calls.push({ id: call.id, name })
       parts.push({ type: "tool-call", id: call.id, name, params: parseArguments(name, args) })
     }
   } catch (error) {
@@ -161,7 +165,7 @@ export const fromCompletion = (
     if (part !== undefined) parts.push(part)
     else imageUrls.push(image.image_url.url)
   }
-  memory.remember(callIds, text, details)
+  memory.remember(calls, details)
   parts.push({
     type: "finish",
     reason: finishReason(choice.finish_reason),
@@ -180,10 +184,17 @@ export const fromCompletion = (
   return parts
 }
 
+/**
+ * A streamed tool call: what its events said so far (the latest `accumulated`), and whether its
+ * `tool-params-start` went out. A provider may send the id after the name, or the name in pieces:
+ * the start waits for both and for the first piece of the arguments (or the end of the call); the
+ * call itself is read at the end, from everything received.
+ */
 interface PendingCall {
-  readonly id: string
-  readonly name: string
+  id: string
+  name: string
   arguments: string
+  started: boolean
 }
 
 /**
@@ -196,12 +207,13 @@ export const streamConverter = (memory: ReplayMemory) => {
   let nextId = 0
   let textId: string | undefined
   let reasoningId: string | undefined
-  let text = ""
   // The entries of the current reasoning block, and of the whole answer.
   let blockDetails: Array<Json> = []
   const allDetails: Array<Json> = []
-  const calls = new Map<number, PendingCall>()
-  const callIds: Array<string> = []
+  // The calls in the order they began, and the one in progress at each index.
+  const calls: Array<PendingCall> = []
+  const callAt = new Map<number, PendingCall>()
+  const callKeys: Array<CallKey> = []
   let usage: unknown
   let reason: string | undefined
   let nativeReason: string | undefined
@@ -226,24 +238,36 @@ export const streamConverter = (memory: ReplayMemory) => {
     reasoningId = undefined
     blockDetails = []
   }
+  // The start, once the id and name are known, with the arguments received so far.
+  const startCall = (call: PendingCall, out: Array<Response.StreamPartEncoded>) => {
+    if (call.started || call.id === "" || call.name === "") return
+    call.started = true
+    out.push({ type: "tool-params-start", id: call.id, name: call.name })
+    if (call.arguments !== "") out.push({ type: "tool-params-delta", id: call.id, delta: call.arguments })
+  }
   const flushCalls = (out: Array<Response.StreamPartEncoded>) => {
-    for (const call of calls.values()) {
-      out.push({ type: "tool-params-end", id: call.id })
+    for (const [position, call] of calls.entries()) {
+      // A call that never got an id: one of its own, so its result can be matched to it.
+      if (call.id === "") call.id = `${generationId ?? "call"}-tool-${position}`
+      startCall(call, out)
+      if (call.started) out.push({ type: "tool-params-end", id: call.id })
       let params: unknown
       try {
         params = parseArguments(call.name, call.arguments)
       } catch (error) {
         if (error instanceof AiError.MalformedOutput) {
           failure = error
-          calls.clear()
+          calls.length = 0
+          callAt.clear()
           return
         }
         throw error
       }
-      callIds.push(call.id)
+      callKeys.push({ id: call.id, name: call.name })
       out.push({ type: "tool-call", id: call.id, name: call.name, params })
     }
-    calls.clear()
+    calls.length = 0
+    callAt.clear()
   }
 
   const step = (events: Chunk.Chunk<Chat.Event>): Chunk.Chunk<Response.StreamPartEncoded> => {
@@ -257,7 +281,6 @@ export const streamConverter = (memory: ReplayMemory) => {
             textId = String(nextId++)
             out.push({ type: "text-start", id: textId })
           }
-          text += event.delta
           out.push({ type: "text-delta", id: textId, delta: event.delta })
           break
         case "Reasoning":
@@ -273,16 +296,23 @@ export const streamConverter = (memory: ReplayMemory) => {
           if (event.delta !== "") out.push({ type: "reasoning-delta", id: reasoningId, delta: event.delta })
           break
         case "ToolCall": {
-          const pending = calls.get(event.index)
-          if (pending === undefined) {
-            const call = { id: event.accumulated.id, name: event.accumulated.name, arguments: event.accumulated.arguments }
-            calls.set(event.index, call)
-            out.push({ type: "tool-params-start", id: call.id, name: call.name })
-            if (call.arguments !== "") out.push({ type: "tool-params-delta", id: call.id, delta: call.arguments })
-          } else {
-            pending.arguments += event.argumentsDelta
-            if (event.argumentsDelta !== "") out.push({ type: "tool-params-delta", id: pending.id, delta: event.argumentsDelta })
+          const { accumulated } = event
+          let call = callAt.get(event.index)
+          // Another id at an index in use is another call (the client's decoder gives it an index
+          // of its own; a `Chat` that does not is read the same way).
+          if (call === undefined || (call.id !== "" && accumulated.id !== "" && accumulated.id !== call.id)) {
+            call = { id: "", name: "", arguments: "", started: false }
+            calls.push(call)
+            callAt.set(event.index, call)
           }
+          // The latest of everything received: an id or a name may come late or in pieces.
+          if (call.started) {
+            if (event.argumentsDelta !== "") out.push({ type: "tool-params-delta", id: call.id, delta: event.argumentsDelta })
+          }
+          if (accumulated.id !== "") call.id = accumulated.id
+          call.name = accumulated.name
+          call.arguments = accumulated.arguments
+          if (!call.started && call.arguments !== "") startCall(call, out)
           break
         }
         case "Image": {
@@ -317,7 +347,7 @@ export const streamConverter = (memory: ReplayMemory) => {
     endText(out)
     flushCalls(out)
     if (failure !== undefined) return failure
-    memory.remember(callIds, text, allDetails)
+    memory.remember(callKeys, allDetails)
     out.push({
       type: "finish",
       reason: finishReason(reason),

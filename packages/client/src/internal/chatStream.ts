@@ -7,6 +7,12 @@
  * `[DONE]`. A JSON completion that answers a streaming request gives the same events
  * ({@link completionEvents}).
  *
+ * Tool calls are read by `index`, each delta adding to the call at its index: an id or a name may
+ * come after the first delta, or in pieces. A delta with a new non-empty `id` at an index whose
+ * call already has another one is another call (some providers send every call at index 0): it
+ * gets an index of its own, the next one free, and the deltas at that wire index go to it from
+ * then on. So the events' `index` is the wire's except in that case, and always one per call.
+ *
  * `reasoning_details` entries are read as well as kept: `reasoning.text` (and the ambiguous
  * `text`, unless `textDetailsAsAnswer`) is reasoning, `response.output_text` / `response.text` is
  * answer text, in the order the entries come. Some models (Qwen3, MiniMax, …) stream their whole
@@ -61,6 +67,10 @@ export const decoder = (options: DecodeOptions) => {
   const textIsAnswer = options.textDetailsAsAnswer === true
   const answerFromDetails = options.answerFromDetails !== false
   const tools = new Map<number, { id: string; name: string; arguments: string }>()
+  // The event index of the call in progress at each wire index (the same index, unless a new call
+  // took that wire index over), and the next index no call has.
+  const indexAt = new Map<number, number>()
+  let nextFree = 0
   let started = false
 
   // What an entry's `text` is: reasoning, answer text, or neither (summaries, encrypted data).
@@ -135,13 +145,32 @@ export const decoder = (options: DecodeOptions) => {
         for (const rawCall of Array.isArray(delta.tool_calls) ? delta.tool_calls : NO_DETAILS) {
           const call = record(rawCall)
           if (call === undefined) continue
-          const index = typeof call.index === "number" ? call.index : 0
+          const wire = typeof call.index === "number" ? call.index : 0
           const fn = record(call.function)
-          const current = tools.get(index) ?? { id: "", name: "", arguments: "" }
           const id = typeof call.id === "string" ? call.id : undefined
+          let index = indexAt.get(wire)
+          let current = index === undefined ? undefined : tools.get(index)
+          if (index === undefined || (current !== undefined && current.id !== "" && id !== undefined && id !== "" && id !== current.id)) {
+            // A call first seen here, or another call at a wire index in use.
+            index = index === undefined && !tools.has(wire) ? wire : nextFree
+            indexAt.set(wire, index)
+            current = undefined
+          }
+          if (index >= nextFree) nextFree = index + 1
+          current ??= { id: "", name: "", arguments: "" }
           const name = typeof fn?.name === "string" ? fn.name : undefined
           const argumentsDelta = typeof fn?.arguments === "string" ? fn.arguments : ""
-          const next = { id: id ?? current.id, name: name ?? current.name, arguments: current.arguments + argumentsDelta }
+          // A name in pieces ("get_" then "weather", before the arguments) is joined; a name sent
+          // again whole is not doubled.
+          let fullName = current.name
+          if (name !== undefined && name !== current.name) {
+            fullName = current.name !== "" && current.arguments === "" ? current.name + name : name
+          }
+          const next = {
+            id: id !== undefined && id !== "" ? id : current.id,
+            name: fullName,
+            arguments: current.arguments + argumentsDelta
+          }
           tools.set(index, next)
           events.push({ _tag: "ToolCall", index, id, name, argumentsDelta, accumulated: next })
         }
