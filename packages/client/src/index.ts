@@ -33,6 +33,8 @@ export * as OpenRouterHttp from "./OpenRouterHttp.js"
 /** @since 0.1.0 */
 export * as OutputFile from "./OutputFile.js"
 /** @since 0.1.0 */
+export * as ReasoningDetails from "./ReasoningDetails.js"
+/** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 /** @since 0.1.0 */
 export * as Speech from "./Speech.js"

@@ -62,28 +62,3 @@ export const make = (capacity = 512): ReplayMemory => {
 
 /** A memory that remembers nothing. @internal */
 export const none: ReplayMemory = { remember: () => {}, find: () => undefined }
-
-type Entry = Record<string, unknown>
-
-const JOINED = new Set(["text", "signature", "data", "summary"])
-
-/**
- * Merges one streamed `reasoning_details` piece into the list: a piece with the same `index` (and
- * type) as the last entry continues it (its string pieces joined, so split signatures and
- * encrypted blobs come out whole), anything else starts a new entry.
- *
- * @internal
- */
-export const mergeDetail = (details: Array<Entry>, piece: unknown): void => {
-  if (typeof piece !== "object" || piece === null || Array.isArray(piece)) return
-  const entry = piece as Entry
-  const last = details[details.length - 1]
-  if (last !== undefined && last.index === entry.index && (entry.type === undefined || last.type === entry.type)) {
-    for (const [key, value] of Object.entries(entry)) {
-      if (JOINED.has(key) && typeof value === "string") last[key] = (typeof last[key] === "string" ? last[key] : "") + value
-      else if (last[key] === undefined || last[key] === null) last[key] = value
-    }
-    return
-  }
-  details.push({ ...entry })
-}

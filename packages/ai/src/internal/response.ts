@@ -12,7 +12,7 @@ import type { Chat } from "@openrouter-effect/client"
 import * as Chunk from "effect/Chunk"
 import { MODULE } from "./errors.js"
 import type { CallKey, ReplayMemory } from "./replay.js"
-import { mergeDetail } from "./replay.js"
+import * as ReasoningDetails from "@openrouter-effect/client/ReasoningDetails"
 
 type Json = Record<string, unknown>
 
@@ -290,8 +290,8 @@ export const streamConverter = (memory: ReplayMemory) => {
             out.push({ type: "reasoning-start", id: reasoningId })
           }
           for (const piece of event.details) {
-            mergeDetail(blockDetails, piece)
-            mergeDetail(allDetails, piece)
+            ReasoningDetails.merge(blockDetails, piece)
+            ReasoningDetails.merge(allDetails, piece)
           }
           if (event.delta !== "") out.push({ type: "reasoning-delta", id: reasoningId, delta: event.delta })
           break

@@ -7,7 +7,7 @@
 import * as Option from "effect/Option"
 import type { Event } from "../Chat.js"
 import type { Usage } from "../ChatResponse.js"
-import { record } from "./chatWire.js"
+import * as ReasoningDetails from "../ReasoningDetails.js"
 
 /** @internal */
 export interface Accumulated {
@@ -22,28 +22,6 @@ export interface Accumulated {
 /** @internal */
 export const emptyAccumulated = (): Accumulated => ({ text: "", reasoning: "", details: [], tools: new Map(), usage: undefined, finish: undefined })
 
-const JOINED = new Set(["text", "signature", "data", "summary"])
-
-/**
- * Merges one `reasoning_details` delta entry into the list: an entry with the same `index` (and
- * type) as the last one is continued (its string pieces joined), anything else starts a new one.
- *
- * @internal
- */
-export const mergeDetail = (details: Array<Record<string, unknown>>, piece: unknown): void => {
-  const entry = record(piece)
-  if (entry === undefined) return
-  const last = details[details.length - 1]
-  if (last !== undefined && last.index === entry.index && (entry.type === undefined || last.type === entry.type)) {
-    for (const [key, value] of Object.entries(entry)) {
-      if (JOINED.has(key) && typeof value === "string") last[key] = (typeof last[key] === "string" ? last[key] : "") + value
-      else if (last[key] === undefined || last[key] === null) last[key] = value
-    }
-    return
-  }
-  details.push({ ...entry })
-}
-
 /** @internal */
 export const accumulate = (acc: Accumulated, event: Event): Accumulated => {
   switch (event._tag) {
@@ -52,7 +30,7 @@ export const accumulate = (acc: Accumulated, event: Event): Accumulated => {
       break
     case "Reasoning":
       acc.reasoning += event.delta
-      for (const piece of event.details) mergeDetail(acc.details, piece)
+      for (const piece of event.details) ReasoningDetails.merge(acc.details, piece)
       break
     case "ToolCall":
       acc.tools.set(event.index, { ...event.accumulated })
