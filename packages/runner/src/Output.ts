@@ -120,15 +120,24 @@ export const withSafeConsole: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effec
  */
 export const withRedactedStderr: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = consoleThrough(redacted, "stderr")
 
+// One line a message, as the CLI's own errors read: `openrouter-effect: warning: …`. The
+// timestamp, fiber and spans of Effect's format say nothing to a person at a terminal.
+const lineOf = (message: unknown): string =>
+  (Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : String(part))).join(" ")
+
 /**
  * Effect's default logger writes to `Console.log`, which is stdout: a warning logged by the
  * client (the live catalogue could not be read, a job file skipped) then lands in the middle of
- * `models list --json`. This layer replaces it with the same format on `Console.error`, so logs
- * and warnings go to stderr, always (through the masking of {@link withSafeConsole}).
+ * `models list --json`. This layer replaces it with one plain line a message on `Console.error`
+ * (`openrouter-effect: warning: …`, the level in words), so logs and warnings go to stderr,
+ * always (through the masking of {@link withSafeConsole}).
  *
  * @since 0.1.0 @category Logging
  */
-export const stderrLogger: Layer.Layer<never> = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.stringLogger))
+export const stderrLogger: Layer.Layer<never> = Logger.replace(
+  Logger.defaultLogger,
+  Logger.withConsoleError(Logger.make(({ logLevel, message }) => `openrouter-effect: ${logLevel._tag === "Warning" ? "warning" : logLevel.label.toLowerCase()}: ${lineOf(message)}`))
+)
 
 /**
  * Fails with a `BadInput` naming the flag when one of `values` looks like an API key (an

@@ -82,7 +82,7 @@ describe("logs and warnings go to stderr (defect 6)", () => {
     expect(code).toBe(0)
     expect(() => JSON.parse(stdout)).not.toThrow()
     expect((JSON.parse(stdout) as Array<{ id: string }>).some((model) => model.id === "openrouter/auto")).toBe(true)
-    expect(stderr).toMatch(/level=WARN/)
+    expect(stderr).toMatch(/^openrouter-effect: warning: /m)
     expect(stderr).not.toMatch(RAW_CONTROL)
   }, 30_000)
 })
