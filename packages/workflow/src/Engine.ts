@@ -48,6 +48,11 @@ export const database: Config.Config<Database> = Config.string(DATABASE_VARIABLE
 export interface Options {
   /** Over `@effect/cluster`'s defaults. */
   readonly shardingConfig?: Partial<ShardingConfig.ShardingConfig["Type"]> | undefined
+  /**
+   * A client, not a runner: it takes no shard and runs no workflow. It starts executions (on
+   * PostgreSQL) and reads where they stand (`VideoWorkflow.status`, both databases).
+   */
+  readonly clientOnly?: boolean | undefined
 }
 
 /** The services every engine layer provides. @since 0.1.0 @category Models */
@@ -62,8 +67,8 @@ export type Services = WorkflowEngine.WorkflowEngine | SubmitLedger.SubmitLedger
 export const layerFor = (db: Database, options: Options = {}): Layer.Layer<Services, unknown> =>
   Layer.unwrapEffect(
     db._tag === "Sqlite"
-      ? Effect.map(Effect.promise(() => import("./Sqlite.js")), (Sqlite) => Sqlite.layer({ path: db.path, shardingConfig: options.shardingConfig }))
-      : Effect.map(Effect.promise(() => import("./Postgres.js")), (Postgres) => Postgres.layer({ url: db.url, shardingConfig: options.shardingConfig }))
+      ? Effect.map(Effect.promise(() => import("./Sqlite.js")), (Sqlite) => Sqlite.layer({ path: db.path, shardingConfig: options.shardingConfig, clientOnly: options.clientOnly }))
+      : Effect.map(Effect.promise(() => import("./Postgres.js")), (Postgres) => Postgres.layer({ url: db.url, shardingConfig: options.shardingConfig, clientOnly: options.clientOnly }))
   )
 
 /** {@link layerFor} the database of `OPENROUTER_WORKFLOW_DB`. @since 0.1.0 @category Layers */

@@ -29,6 +29,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 
 /** What a failed ledger read or write says. @since 0.1.0 @category Errors */
@@ -135,7 +136,12 @@ export const makeSql = (options: { readonly table?: string | undefined } = {}): 
       started_at BIGINT NOT NULL,
       state VARCHAR(16) NOT NULL,
       answer TEXT
-    )`.pipe(Effect.mapError(ledgerError("create table")))
+    )`.pipe(
+      // Processes starting together on a fresh PostgreSQL database race on IF NOT EXISTS (one of
+      // them fails on the catalog's unique index): the next attempt finds the table.
+      Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.intersect(Schedule.recurs(10)))),
+      Effect.mapError(ledgerError("create table"))
+    )
 
     const toEntry = (row: Row): Effect.Effect<Entry, LedgerError> => {
       const claim: Claim = { executionId: row.execution_id, token: row.token, model: row.model, startedAt: Number(row.started_at) }

@@ -31,9 +31,12 @@ import { VideoJobSchema } from "@openrouter-effect/client/VideoJobStore"
 import type { VideoJob } from "@openrouter-effect/client/VideoJobStore"
 import * as VideoPoller from "@openrouter-effect/client/VideoPoller"
 import * as Videos from "@openrouter-effect/client/Videos"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import type * as Layer from "effect/Layer"
 import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
 import * as Schedule from "effect/Schedule"
@@ -359,6 +362,7 @@ export const submitActivity = (request: VideoJobRequest, executionId: string) =>
           case "InFlight":
             return yield* Effect.fail(unknown(begun.claim))
         }
+        yield* Effect.logInfo(`submit sending ${executionId}`)
         const result = yield* Effect.either(steps.submit(options))
         if (result._tag === "Right") {
           // The job is paid for: recorded before anything else (retried; if the ledger is gone,
@@ -367,6 +371,7 @@ export const submitActivity = (request: VideoJobRequest, executionId: string) =>
             Effect.retry(Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(5)))),
             Effect.catchAll((error) => Effect.logWarning(`SubmitLedger: the answer of ${executionId} was not recorded: ${error.message}`))
           )
+          yield* Effect.logInfo(`submit answered ${executionId} ${result.right.id}`)
           return submitted(result.right)
         }
         const error = result.left
@@ -386,13 +391,14 @@ export const submitActivity = (request: VideoJobRequest, executionId: string) =>
  *
  * @since 0.1.0 @category Activities
  */
-export const pollActivity = (job: VideoJob, attempt: number) =>
+export const pollActivity = (job: VideoJob, attempt: number, executionId?: string) =>
   Activity.make({
     name: `poll/${attempt}`,
     success: Checked,
     error: Schema.Union(StepFailed, Videos.VideoJobFailed),
     execute: Effect.gen(function*() {
       const steps = yield* VideoSteps
+      yield* Effect.logInfo(`poll ${attempt} ${executionId ?? ""} ${job.id}`)
       const checked = yield* steps.check(job).pipe(
         Effect.mapError((error) => (error._tag === "VideoJobFailed" ? error : new StepFailed({ message: describe(error), step: "poll", reason: error._tag })))
       )
@@ -423,6 +429,7 @@ export const downloadActivity = (job: VideoJob, completed: RecordedPayload, targ
         return { path, size: Number(existing.value.size), mimeType: mimeOf(path), kept: true }
       }
       yield* Effect.mapError(fs.makeDirectory(target.path, { recursive: true }), failed)
+      yield* Effect.logInfo(`download started ${executionId} ${path}`)
       const result = yield* Effect.mapError(steps.download(job, fromRecorded(completed), path), failed)
       const file = result.file ?? path
       const info = yield* Effect.mapError(fs.stat(file), failed)
@@ -431,6 +438,7 @@ export const downloadActivity = (job: VideoJob, completed: RecordedPayload, targ
           new StepFailed({ message: `${file} has ${info.size} bytes on disk, ${result.size} were downloaded`, step: "download", reason: "SizeMismatch" })
         )
       }
+      yield* Effect.logInfo(`download written ${executionId} ${file} ${result.size}`)
       return { path: file, size: result.size, mimeType: result.mimeType, kept: false }
     })
   })
@@ -448,7 +456,7 @@ export const run = (request: VideoJobRequest, executionId: string, options: RunO
     let scheduleState: unknown = schedule.initial
     let completed: RecordedPayload | undefined
     for (let attempt = 1; completed === undefined; attempt++) {
-      const checked = yield* pollActivity(job, attempt)
+      const checked = yield* pollActivity(job, attempt, executionId)
       if (checked._tag === "Done") {
         completed = checked.payload
         break
@@ -511,3 +519,74 @@ export const run = (request: VideoJobRequest, executionId: string, options: RunO
  */
 export const layer = (options: RunOptions = {}): Layer.Layer<never, never, WorkflowEngine | VideoSteps | SubmitLedger> =>
   VideoWorkflow.toLayer((request, executionId) => run(request, executionId, options))
+
+// -----------------------------------------------------------------------------
+// Where an execution stands
+// -----------------------------------------------------------------------------
+
+/**
+ * Where an execution stands, from the engine's record and the submit ledger (both in the
+ * database): `Completed` (with the outcome), `Failed` (with the error), `Suspended` (waiting on its
+ * durable clock), `Running` (its submit is recorded, no outcome yet) or `Unknown` (no outcome and
+ * no submit: an id nobody started, or one not yet at its submit). `submit` is the ledger's row.
+ *
+ * @since 0.1.0 @category Models
+ */
+export interface Status {
+  readonly executionId: string
+  readonly state: "Completed" | "Failed" | "Suspended" | "Running" | "Unknown"
+  readonly submit?: {
+    readonly state: "InFlight" | "Answered" | "Refused"
+    readonly model: string
+    readonly startedAt: number
+    readonly jobId?: string | undefined
+  } | undefined
+  readonly outcome?: VideoOutcome | undefined
+  readonly error?: { readonly _tag: string; readonly message: string } | undefined
+}
+
+/** Whether an execution has ended. @since 0.1.0 @category Models */
+export const isDone = (status: Status): boolean => status.state === "Completed" || status.state === "Failed"
+
+/**
+ * Where an execution stands (see {@link Status}). Reads only: it works from a client-only engine
+ * (a process that runs no workflow) as well as from a runner.
+ *
+ * @since 0.1.0 @category Status
+ */
+export const status = (executionId: string): Effect.Effect<Status, SubmitLedgerNs.LedgerError, WorkflowEngine | SubmitLedger> =>
+  Effect.gen(function*() {
+    const ledger = yield* SubmitLedger
+    const result = yield* VideoWorkflow.poll(executionId)
+    const entry = yield* ledger.get(executionId)
+    const submit = entry === undefined ? undefined : defined({
+      state: entry._tag,
+      model: entry.claim.model,
+      startedAt: entry.claim.startedAt,
+      jobId: entry._tag === "Answered" ? entry.job.id : undefined
+    })
+    const base = { executionId, ...(submit !== undefined ? { submit } : {}) }
+    if (result === undefined) return { ...base, state: entry === undefined ? "Unknown" as const : "Running" as const }
+    if (result._tag === "Suspended") return { ...base, state: "Suspended" as const }
+    if (Exit.isSuccess(result.exit)) return { ...base, state: "Completed" as const, outcome: result.exit.value }
+    const failure = Cause.failureOption(result.exit.cause)
+    const error = Option.isSome(failure)
+      ? { _tag: failure.value._tag, message: failure.value.message }
+      : { _tag: "Defect", message: Cause.pretty(result.exit.cause) }
+    return { ...base, state: "Failed" as const, error }
+  })
+
+/**
+ * Waits until an execution ends (checking its {@link status} every `every`, default 500 ms) and
+ * answers its last status. From any process connected to the database.
+ *
+ * @since 0.1.0 @category Status
+ */
+export const waitUntilDone = (
+  executionId: string,
+  options: { readonly every?: Duration.DurationInput | undefined } = {}
+): Effect.Effect<Status, SubmitLedgerNs.LedgerError, WorkflowEngine | SubmitLedger> => {
+  const loop = (current: Status): Effect.Effect<Status, SubmitLedgerNs.LedgerError, WorkflowEngine | SubmitLedger> =>
+    isDone(current) ? Effect.succeed(current) : Effect.flatMap(Effect.zipRight(Effect.sleep(options.every ?? "500 millis"), status(executionId)), loop)
+  return Effect.flatMap(status(executionId), loop)
+}

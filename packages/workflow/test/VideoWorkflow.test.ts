@@ -7,7 +7,7 @@ import { Faults } from "@openrouter-effect/simulator"
 import * as Server from "@openrouter-effect/simulator/Server"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { SubmitLedger, VideoWorkflow } from "@openrouter-effect/workflow"
-import { Duration, Effect, Exit, Fiber, Layer, Option, Schedule, Scope, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option, Schedule, Scope, TestClock } from "effect"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { client, memoryEngine, outputDir, pollTimes, posts, scripted, VIDEO } from "./helpers.js"
@@ -116,7 +116,7 @@ const withSimulator = <A, E, R>(
     Effect.promise(() => Server.start({ apiKeys: ["sk-or-v1-workflow-test-000000000000000000000000"], ...options })),
     body,
     (sim) => Effect.promise(() => sim.close())
-  )
+  ).pipe(Logger.withMinimumLogLevel(LogLevel.Warning)) // the steps' Info lines
 
 const simClient = (sim: Server.Running) =>
   client({ http: NodeHttpClient.layerUndici, baseUrl: sim.baseUrl, mediaHosts: sim.mediaHosts, schedule: Schedule.spaced("100 millis") })
