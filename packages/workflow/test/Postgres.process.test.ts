@@ -5,11 +5,10 @@
 // (test/globalSetup.ts); skipped only when neither is to be had. The fleet: Postgres.fleet.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { spawn } from "node:child_process"
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { KEY, outputDir } from "./helpers.js"
-import { admin, available, BIN, databaseUrl } from "./postgres.js"
+import { admin, available, BIN, databaseUrl, spawnBin, until } from "./postgres.js"
 
 const BYTES = 300_000
 const DATABASE = `openrouter_workflow_test_${process.pid}`
@@ -28,39 +27,14 @@ afterAll(async () => {
   if (available) await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`)
 })
 
-interface Child {
-  readonly pid: number
-  readonly done: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stdout: string; readonly stderr: string }>
-  readonly kill: () => void
-}
-
-const runWorker = (args: ReadonlyArray<string>, port: number): Child => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      OPENROUTER_WORKFLOW_DB: url,
-      PORT: String(port),
-      OPENROUTER_API_KEY: KEY,
-      OPENROUTER_BASE_URL: sim.baseUrl,
-      OPENROUTER_VIDEO_POLL_MS: "250"
-    },
-    stdio: ["ignore", "pipe", "pipe"]
+const runWorker = (args: ReadonlyArray<string>, port: number) =>
+  spawnBin(args, {
+    OPENROUTER_WORKFLOW_DB: url,
+    PORT: String(port),
+    OPENROUTER_API_KEY: KEY,
+    OPENROUTER_BASE_URL: sim.baseUrl,
+    OPENROUTER_VIDEO_POLL_MS: "250"
   })
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (chunk) => (stdout += chunk))
-  child.stderr.on("data", (chunk) => (stderr += chunk))
-  const done = new Promise<Awaited<Child["done"]>>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })))
-  return { pid: child.pid!, done, kill: () => child.kill("SIGKILL") }
-}
-
-const until = async (what: string, condition: () => boolean, ms = 30_000) => {
-  const end = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 const polls = () => sim.journal.list({ method: "GET" }).filter((entry) => /^\/videos\/[^/]+$/.test(entry.path) && entry.path !== "/videos/models")
 

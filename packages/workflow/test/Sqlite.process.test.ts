@@ -4,15 +4,13 @@
 // client-only processes on the same file.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
-import { spawn } from "node:child_process"
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { KEY, outputDir } from "./helpers.js"
+import { BIN, spawnBin, until } from "./processes.js"
 import { VideoWorkflow } from "@openrouter-effect/workflow"
 import { Effect } from "effect"
 
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 const BYTES = 300_000
 
 let sim: Server.Running
@@ -22,38 +20,13 @@ beforeAll(async () => {
 })
 afterAll(() => sim?.close())
 
-interface Child {
-  readonly pid: number
-  readonly done: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stdout: string; readonly stderr: string }>
-  readonly kill: () => void
-}
-
-const runBin = (args: ReadonlyArray<string>, db: string): Child => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      OPENROUTER_WORKFLOW_DB: `sqlite:${db}`,
-      OPENROUTER_API_KEY: KEY,
-      OPENROUTER_BASE_URL: sim.baseUrl,
-      OPENROUTER_VIDEO_POLL_MS: "250"
-    },
-    stdio: ["ignore", "pipe", "pipe"]
+const runBin = (args: ReadonlyArray<string>, db: string) =>
+  spawnBin(args, {
+    OPENROUTER_WORKFLOW_DB: `sqlite:${db}`,
+    OPENROUTER_API_KEY: KEY,
+    OPENROUTER_BASE_URL: sim.baseUrl,
+    OPENROUTER_VIDEO_POLL_MS: "250"
   })
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (chunk) => (stdout += chunk))
-  child.stderr.on("data", (chunk) => (stderr += chunk))
-  const done = new Promise<Awaited<Child["done"]>>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })))
-  return { pid: child.pid!, done, kill: () => child.kill("SIGKILL") }
-}
-
-const until = async (what: string, condition: () => boolean, ms = 30_000) => {
-  const end = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 const polls = () => sim.journal.list({ method: "GET" }).filter((entry) => /^\/videos\/[^/]+$/.test(entry.path) && entry.path !== "/videos/models")
 

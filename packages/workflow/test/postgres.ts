@@ -1,13 +1,11 @@
 // Shared by the PostgreSQL process tests: the server (OPENROUTER_TEST_DATABASE_URL, default
-// postgres://postgres@127.0.0.1:5432/test), statements on it, and the worker bin in a child process
-// (the build output under `node`, as users run it) with its output as it comes.
+// postgres://postgres@127.0.0.1:5432/test) and statements on it; the child processes are
+// processes.ts's.
 import * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Redacted } from "effect"
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 
-export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
+export { BIN, type Child, type Exited, spawnBin, until } from "./processes.js"
 
 export const ADMIN = process.env.OPENROUTER_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
 
@@ -38,62 +36,3 @@ export const admin = <Row = unknown>(...args: ReadonlyArray<string | { readonly 
 
 export const available = await admin("SELECT 1").then(() => true, () => false)
 
-export interface Exited {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-export interface Child {
-  readonly pid: number
-  readonly done: Promise<Exited>
-  readonly kill: () => void
-  /** Writes a command line to its stdin. */
-  readonly send: (line: string) => void
-  /** Its stdout's JSON lines so far. */
-  readonly lines: () => ReadonlyArray<Record<string, any>>
-  readonly stderr: () => string
-  readonly running: () => boolean
-}
-
-/** `node dist/bin.js ARGS` with only PATH and `env` in its environment. */
-export const spawnBin = (args: ReadonlyArray<string>, env: Record<string, string>): Child => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["pipe", "pipe", "pipe"]
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (chunk) => (stdout += chunk))
-  child.stderr.on("data", (chunk) => (stderr += chunk))
-  child.stdin.on("error", () => {})
-  const done = new Promise<Exited>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })))
-  let exited = false
-  void done.then(() => (exited = true))
-  return {
-    pid: child.pid!,
-    done,
-    kill: () => {
-      if (!exited) child.kill("SIGKILL")
-    },
-    send: (line) => {
-      child.stdin.write(`${line}\n`)
-    },
-    lines: () =>
-      stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, any>),
-    stderr: () => stderr,
-    running: () => !exited
-  }
-}
-
-/** Waits until `condition` answers something truthy (checked every 50 ms); fails after `ms`, a guard only. */
-export const until = async <A>(what: string, condition: () => A | Promise<A>, ms = 30_000): Promise<NonNullable<A>> => {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await condition()
-    if (value) return value as NonNullable<A>
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
