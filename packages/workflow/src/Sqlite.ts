@@ -19,6 +19,8 @@ import * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
 import { LibsqlClient } from "@effect/sql-libsql"
+import * as Effect from "effect/Effect"
+import * as SqlClient from "@effect/sql/SqlClient"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
@@ -48,7 +50,14 @@ export const layer = (
   options: Options
 ): Layer.Layer<WorkflowEngine.WorkflowEngine | SubmitLedger.SubmitLedger, ConfigError.ConfigError | SubmitLedger.LedgerError> => {
   // Snowflake ids need 64 bits: bigint, which the cluster's storage converts itself.
-  const sql = LibsqlClient.layer({ url: `file:${options.path}`, intMode: "bigint" })
+  // A worker and the client processes beside it (`status`, `wait`) share the file: readers must
+  // not fail or stop on a writer's lock (SQLITE_BUSY under load), so the file is in WAL mode and
+  // every connection waits for a lock up to 10 s.
+  const sql = Layer.effectDiscard(Effect.gen(function*() {
+    const client = yield* SqlClient.SqlClient
+    yield* client.unsafe("PRAGMA busy_timeout = 10000")
+    yield* client.unsafe("PRAGMA journal_mode = WAL")
+  }).pipe(Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot set up ${options.path}: ${error.message}` })))).pipe(Layer.provideMerge(LibsqlClient.layer({ url: `file:${options.path}`, intMode: "bigint" })))
   const cluster = options.clientOnly === true
     // No runner address: `Sharding` takes no shard, registers no entity and polls nothing.
     ? Sharding.layer.pipe(

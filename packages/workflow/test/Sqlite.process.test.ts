@@ -7,7 +7,7 @@ import * as Server from "@openrouter-effect/simulator/Server"
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { KEY, outputDir } from "./helpers.js"
-import { BIN, spawnBin, until } from "./processes.js"
+import { BIN, exited, spawnBin, until } from "./processes.js"
 import { VideoWorkflow } from "@openrouter-effect/workflow"
 import { Effect } from "effect"
 
@@ -25,7 +25,8 @@ const runBin = (args: ReadonlyArray<string>, db: string) =>
     OPENROUTER_WORKFLOW_DB: `sqlite:${db}`,
     OPENROUTER_API_KEY: KEY,
     OPENROUTER_BASE_URL: sim.baseUrl,
-    OPENROUTER_VIDEO_POLL_MS: "250"
+    OPENROUTER_VIDEO_POLL_MS: "250",
+    OPENROUTER_WORKFLOW_LOG_LEVEL: "Info"
   })
 
 const polls = () => sim.journal.list({ method: "GET" }).filter((entry) => /^\/videos\/[^/]+$/.test(entry.path) && entry.path !== "/videos/models")
@@ -51,11 +52,11 @@ describe("SingleRunner on SQLite in a child process", () => {
     const second = runBin(args, db)
     // Next to the runner, a client-only process answers where the job stands (it reads the
     // file; it takes no shard and runs nothing: still one submit below).
-    const during = JSON.parse((await runBin(["status", executionId], db).done).stdout)
+    const during = JSON.parse((await exited(runBin(["status", executionId], db), "status during the run")).stdout)
     expect(during.executionId).toBe(executionId)
     expect(["Running", "Suspended", "Completed"]).toContain(during.state)
     expect(during.submit).toMatchObject({ state: "Answered", jobId: expect.any(String) })
-    const ended = await second.done
+    const ended = await exited(second, "the restarted runner", 90_000)
     expect(ended.code, ended.stderr).toBe(0)
     const line = JSON.parse(ended.stdout.trim().split("\n").pop()!)
     expect(line.outcome).toBe("success")
@@ -70,17 +71,17 @@ describe("SingleRunner on SQLite in a child process", () => {
 
     // A third start of the same key answers the recorded outcome: no request at all.
     const requests = sim.journal.list().length
-    const third = await runBin(args, db).done
+    const third = await exited(runBin(args, db), "the third start")
     expect(JSON.parse(third.stdout.trim().split("\n").pop()!)).toEqual(line)
     expect(sim.journal.list().length).toBe(requests)
 
     // status and wait from a client-only process: the recorded outcome; an unknown id is Unknown.
-    const status = JSON.parse((await runBin(["status", executionId], db).done).stdout)
+    const status = JSON.parse((await exited(runBin(["status", executionId], db), "status")).stdout)
     expect(status).toMatchObject({ executionId, state: "Completed", outcome: line.value, submit: { state: "Answered", model: expect.any(String) } })
-    const waited = await runBin(["wait", executionId], db).done
+    const waited = await exited(runBin(["wait", executionId], db), "wait")
     expect(waited.code, waited.stderr).toBe(0)
     expect(JSON.parse(waited.stdout)).toEqual(status)
-    const unknown = JSON.parse((await runBin(["status", "no-such-execution"], db).done).stdout)
+    const unknown = JSON.parse((await exited(runBin(["status", "no-such-execution"], db), "status of an unknown id")).stdout)
     expect(unknown).toEqual({ executionId: "no-such-execution", state: "Unknown" })
     expect(sim.journal.list().length).toBe(requests)
   })

@@ -64,3 +64,22 @@ export const until = async <A>(what: string, condition: () => A | Promise<A>, ms
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+/**
+ * The child's exit, or after `ms` (a guard against a hang, not a timed assertion) it is killed and
+ * the wait fails with what it wrote to stderr, so a hang says where it stopped.
+ */
+export const exited = async (child: Child, what: string, ms = 60_000): Promise<Exited> => {
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill()
+      reject(new Error(`${what} did not exit within ${ms} ms; its stderr:\n${child.stderr().slice(-4000)}`))
+    }, ms)
+  })
+  try {
+    return await Promise.race([child.done, guard])
+  } finally {
+    clearTimeout(timer)
+  }
+}
