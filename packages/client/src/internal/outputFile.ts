@@ -15,10 +15,10 @@ import * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { OpenRouterError } from "@openrouter-effect/core"
 import * as Effect from "effect/Effect"
-import * as Sink from "effect/Sink"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { isAlreadyExists, temporaryName } from "./atomicFile.js"
 import * as LocalFile from "./localFile.js"
+import * as StreamFile from "./streamFile.js"
 
 /** How an existing output is treated. */
 export interface Options {
@@ -159,16 +159,17 @@ export const plan = (
 
 /**
  * Writes `stream` into a new file at `path`, created exclusively (`wx`: a planted file or symlink
- * under that name fails the write rather than being followed).
+ * under that name fails the write rather than being followed), through two reusable write buffers
+ * with back-pressure (`StreamFile.writeStream`: `options.inspect` sees every piece first,
+ * `options.idle` bounds each pull).
  */
-export const writeStreamExclusive = <E, R>(
+export const writeStreamExclusive = <E, R, E2 = never, R2 = never, E3 = never>(
   fs: FileSystem.FileSystem,
   path: string,
-  stream: Stream.Stream<Uint8Array, E, R>
-): Effect.Effect<void, E | PlatformError.PlatformError, R> =>
-  Effect.scoped(
-    Effect.flatMap(fs.open(path, { flag: "wx" }), (file) => Stream.run(stream, Sink.forEach((chunk: Uint8Array) => file.writeAll(chunk))))
-  )
+  stream: Stream.Stream<Uint8Array, E, R>,
+  options: StreamFile.Options<E2, R2, E3> = {}
+): Effect.Effect<void, E | E2 | E3 | PlatformError.PlatformError, R | R2> =>
+  Effect.scoped(Effect.flatMap(fs.open(path, { flag: "wx" }), (file) => StreamFile.writeStream(file, stream, options)))
 
 /**
  * Puts the output in place: `write` fills the temporary name it is given (creating it

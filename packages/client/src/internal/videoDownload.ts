@@ -16,6 +16,7 @@ import type { ExecuteError, Service as Http, Target } from "../OpenRouterHttp.js
 import type { StoreError, Service as Store, VideoJob } from "../VideoJobStore.js"
 import type * as VideoRequest from "../VideoRequest.js"
 import type { DownloadProgress, VideoResult } from "../Videos.js"
+import * as Deadline from "./deadline.js"
 import * as LocalFile from "./localFile.js"
 import * as OutputFile from "./outputFile.js"
 import { malformed, REQUEST_TIMEOUT, urls } from "./videoJob.js"
@@ -120,25 +121,25 @@ export const download = (
       })
     let received = 0
     let reportedAt = sentAt
-    const bytes = response.stream.pipe(
+    const body = response.stream.pipe(
       Stream.mapError((error) =>
         new OpenRouterError.TransportError({ message: `The video download broke: ${error.message}`, phase: "response", cause: error })
-      ),
-      Stream.timeoutFail(
-        () => new OpenRouterError.Timeout({ message: `The video download stalled for ${formatMs(limits.downloadIdleMs)} (downloadIdleMs)`, source: "client", timeoutMs: limits.downloadIdleMs }),
-        Duration.millis(limits.downloadIdleMs)
-      ),
-      Stream.mapEffect((chunk) => {
-        received += chunk.byteLength
-        if (received > cap && output !== undefined) return Effect.fail(overCap())
-        if (output === undefined || context.onDownload === undefined) return Effect.succeed(chunk)
-        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          if (now - reportedAt < PROGRESS_INTERVAL_MS) return Effect.succeed(chunk)
-          reportedAt = now
-          return Effect.as(report("progress", received, declared), chunk)
-        })
-      })
+      )
     )
+    const stalled = () =>
+      new OpenRouterError.Timeout({ message: `The video download stalled for ${formatMs(limits.downloadIdleMs)} (downloadIdleMs)`, source: "client", timeoutMs: limits.downloadIdleMs })
+    // Every piece, synchronously (see `StreamFile`): counted against the cap, and a progress event
+    // when one is due. An effect only when there is something to do, none per piece otherwise.
+    const clock = yield* Effect.clock
+    const inspect = (piece: Uint8Array): Effect.Effect<void, OpenRouterError.LimitExceeded> | undefined => {
+      received += piece.byteLength
+      if (received > cap) return Effect.fail(overCap())
+      if (onDownload === undefined) return undefined
+      const now = clock.unsafeCurrentTimeMillis()
+      if (now - reportedAt < PROGRESS_INTERVAL_MS) return undefined
+      reportedAt = now
+      return report("progress", received, declared)
+    }
     const metadata = {
       jobId: job.id,
       status: completed.status ?? "completed",
@@ -164,7 +165,7 @@ export const download = (
       for (const name of stale) yield* fs.remove(name).pipe(Effect.ignore)
       yield* report("start", 0, declared)
       const written = yield* OutputFile.commit(fs, planned, (temporary) =>
-        OutputFile.writeStreamExclusive(fs, temporary, bytes).pipe(
+        OutputFile.writeStreamExclusive(fs, temporary, body, { inspect, idle: { ms: limits.downloadIdleMs, onIdle: stalled } }).pipe(
           Effect.catchTags({
             SystemError: (error) => Effect.fail(cannotWrite(output, error)),
             BadArgument: (error) => Effect.fail(cannotWrite(output, error))
@@ -181,7 +182,7 @@ export const download = (
     const chunks: Array<Uint8Array> = []
     let size = 0
     let tooLarge = false
-    yield* bytes.pipe(
+    yield* Deadline.failWhenIdle(body, Duration.millis(limits.downloadIdleMs), stalled).pipe(
       Stream.takeWhile((chunk) => {
         size += chunk.byteLength
         tooLarge = size > context.maxBytes
