@@ -1,12 +1,15 @@
 /**
  * The embedded engine for one machine: `@effect/cluster`'s `SingleRunner` (one process owns every
- * shard) and `ClusterWorkflowEngine`, on a SQLite file through `@effect/sql-libsql` (an optional
- * peer: only this module imports it). The submit ledger lives in the same file.
+ * shard) and `ClusterWorkflowEngine`, on a SQLite file through the `libsql` driver (an optional
+ * peer: only this module loads it, and only when the layer is built). The submit ledger lives in
+ * the same file.
  *
- * One runner per file: the runner keeps its shard ownership in memory, so two processes on one
- * file would both run the same executions. For several processes, use `Postgres`. Another process
- * may still read the file as a client (`clientOnly`): it owns no shard and runs nothing, so it can
- * ask where an execution stands (`VideoWorkflow.status`) next to the runner.
+ * One runner per file: the runner keeps its shard ownership in memory, so two processes running one
+ * file would both run the same executions. The runner claims the file (in the file itself) and a
+ * second one fails with `RunnerLockHeld`. Other processes open the file as clients
+ * (`clientOnly`): they ask where an execution stands (`VideoWorkflow.status`) and start
+ * executions, which the runner takes from the file. For runners on several machines, use
+ * `Postgres`.
  *
  * @since 0.1.0
  */
@@ -18,57 +21,117 @@ import * as Sharding from "@effect/cluster/Sharding"
 import * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
-import { LibsqlClient } from "@effect/sql-libsql"
-import * as Effect from "effect/Effect"
+import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { existsSync } from "node:fs"
+import * as LibsqlClient from "./internal/libsqlClient.js"
+import * as RunnerLock from "./internal/runnerLock.js"
 import * as SubmitLedger from "./SubmitLedger.js"
 
 /** @since 0.1.0 @category Models */
 export interface Options {
   /** The database file (created when missing). */
   readonly path: string
-  /** Over `@effect/cluster`'s defaults (and its environment variables). */
+  /**
+   * Over `@effect/cluster`'s defaults (and its environment variables). The runner looks for
+   * messages stored by other processes (a client's start, a dead runner's work) every
+   * `entityMessagePollInterval`: 1 second unless set here.
+   */
   readonly shardingConfig?: Partial<ShardingConfig.ShardingConfig["Type"]> | undefined
   /**
-   * Read without running: no shard is taken and no workflow runs in this process (for `status`
-   * and `wait` next to the file's runner). Starting executions from such a process is not
-   * supported on SQLite: the runner would only see them on its next look at the file.
+   * A client, not the runner: no shard is taken and no workflow runs in this process. It reads
+   * where executions stand (`VideoWorkflow.status`) and may start executions: their message is
+   * stored in the file and the file's runner takes it at its next look (see
+   * `entityMessagePollInterval`). Any number of clients may open the file beside its runner.
    */
   readonly clientOnly?: boolean | undefined
+  /** How long a statement waits for another process's write lock (default 10 000 ms). */
+  readonly busyTimeoutMs?: number | undefined
 }
 
 /**
- * The workflow engine and the submit ledger on a SQLite file.
+ * Another live process runs the file's workflows: a second runner would run the same executions.
+ * Use that process (start executions as a client), or stop it first.
+ *
+ * @since 0.1.0 @category Errors
+ */
+export class RunnerLockHeld extends Schema.TaggedError<RunnerLockHeld>()("RunnerLockHeld", {
+  path: Schema.String,
+  pid: Schema.Number,
+  host: Schema.String,
+  message: Schema.String
+}) {}
+
+const sqlLayer = (options: Options) =>
+  LibsqlClient.layer({ filename: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 10_000 }).pipe(
+    Layer.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot open ${options.path}: ${error.message}` }))
+  )
+
+/** The runner's claim on the file, held while the layer lives. */
+const claimed = (path: string) =>
+  Layer.scopedDiscard(Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const held = yield* RunnerLock.claim(sql).pipe(
+      Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot claim ${path} for this runner: ${error.message}` }))
+    )
+    if (Option.isSome(held)) {
+      const { host, pid } = held.value
+      return yield* new RunnerLockHeld({
+        path,
+        pid,
+        host,
+        message: `${path} is run by process ${pid}${host === RunnerLock.thisHost() ? "" : ` on ${host}`}: start executions through it (as a client), or stop it first`
+      })
+    }
+  }))
+
+/**
+ * The workflow engine and the submit ledger on a SQLite file: its runner (one per file, claimed in
+ * the file: a second fails with `RunnerLockHeld`), or a client of it (`clientOnly`).
  *
  * @since 0.1.0 @category Layers
  */
 export const layer = (
   options: Options
-): Layer.Layer<WorkflowEngine.WorkflowEngine | SubmitLedger.SubmitLedger, ConfigError.ConfigError | SubmitLedger.LedgerError> => {
-  // Snowflake ids need 64 bits: bigint, which the cluster's storage converts itself.
-  // A worker and the client processes beside it (`status`, `wait`) share the file: readers must
-  // not fail or stop on a writer's lock (SQLITE_BUSY under load), so the file is in WAL mode and
-  // every connection waits for a lock up to 10 s.
-  const sql = Layer.effectDiscard(Effect.gen(function*() {
-    const client = yield* SqlClient.SqlClient
-    yield* client.unsafe("PRAGMA busy_timeout = 10000")
-    yield* client.unsafe("PRAGMA journal_mode = WAL")
-  }).pipe(Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot set up ${options.path}: ${error.message}` })))).pipe(Layer.provideMerge(LibsqlClient.layer({ url: `file:${options.path}`, intMode: "bigint" })))
+): Layer.Layer<WorkflowEngine.WorkflowEngine | SubmitLedger.SubmitLedger, ConfigError.ConfigError | SubmitLedger.LedgerError | RunnerLockHeld> => {
+  const shardingConfig = { entityMessagePollInterval: "1 second", ...options.shardingConfig } as const
   const cluster = options.clientOnly === true
-    // No runner address: `Sharding` takes no shard, registers no entity and polls nothing.
+    // No runner address: `Sharding` takes no shard, registers no entity and runs nothing; what it
+    // sends is stored for the runner.
     ? Sharding.layer.pipe(
       Layer.provideMerge(Runners.layerNoop),
       Layer.provideMerge(SqlMessageStorage.layer),
       Layer.provide([RunnerStorage.layerMemory, RunnerHealth.layerNoop]),
-      Layer.provide(ShardingConfig.layerFromEnv({ ...options.shardingConfig, runnerAddress: Option.none() }))
+      Layer.provide(ShardingConfig.layerFromEnv({ ...shardingConfig, runnerAddress: Option.none() }))
     )
-    : SingleRunner.layer({ runnerStorage: "memory", shardingConfig: options.shardingConfig })
+    : SingleRunner.layer({ runnerStorage: "memory", shardingConfig }).pipe(Layer.provide(claimed(options.path)))
   return Layer.mergeAll(
     ClusterWorkflowEngine.layer.pipe(Layer.provideMerge(cluster)),
     SubmitLedger.layerSql()
-  ).pipe(Layer.provide(sql))
+  ).pipe(Layer.provide(sqlLayer(options)))
 }
+
+/**
+ * The live process that runs the file's workflows now, if any (none when the file does not
+ * exist: it is not created).
+ *
+ * @since 0.1.0 @category Runner
+ */
+export const runnerOf = (path: string): Effect.Effect<Option.Option<{ readonly pid: number; readonly host: string }>, SubmitLedger.LedgerError> =>
+  existsSync(path)
+    ? Effect.gen(function*() {
+      const sql = yield* LibsqlClient.make({ filename: path, busyTimeoutMs: 10_000 })
+      const holder = yield* Effect.catchIf(RunnerLock.read(sql), (error) => /no such table/.test(String(error.cause)), () => Effect.succeed(Option.none()))
+      return Option.map(Option.filter(holder, RunnerLock.isLive), ({ host, pid }) => ({ pid, host }))
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(Reactivity.layer),
+      Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot read ${path}: ${error.message}` }))
+    )
+    : Effect.succeed(Option.none())

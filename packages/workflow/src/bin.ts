@@ -39,6 +39,7 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { createInterface } from "node:readline"
 import * as Engine from "./Engine.js"
+import { words } from "./internal/commandLine.js"
 import { VideoWorkflow } from "./VideoWorkflow.js"
 import * as VideoWorkflowNs from "./VideoWorkflow.js"
 import * as Worker from "./Worker.js"
@@ -80,7 +81,7 @@ const statusLine = (command: string) => (status: VideoWorkflowNs.Status) => prin
  * `status EXECUTION_ID`, `wait EXECUTION_ID`; each answers one JSON line with its `command`.
  */
 const command = (line: string): Effect.Effect<void, never, Engine.Services> => {
-  const [name = "", ...args] = line.trim().split(/\s+/)
+  const [name = "", ...args] = words(line)
   const run: Effect.Effect<void, unknown, Engine.Services> = (() => {
     switch (name) {
       case "":
@@ -135,8 +136,13 @@ const main = (args: ReadonlyArray<string>): Effect.Effect<void, unknown> => {
         yield* print(Exit.isSuccess(exit) ? { outcome: "success", value: exit.value } : { outcome: "failure", error: exit.cause.toJSON() })
       }).pipe(Effect.provide(live))
     case "start":
+      // A client stores the start for the runners. On SQLite with no runner on the file, this
+      // process is the runner until the execution has been taken up (it goes on at the next runner).
       return Effect.flatMap(VideoWorkflow.execute(request(args.slice(1)), { discard: true }), (executionId) => print({ executionId })).pipe(
-        Effect.provide(Layer.unwrapEffect(Effect.map(Engine.database, (db) => (db._tag === "Postgres" ? client : live))))
+        Effect.provide(Layer.unwrapEffect(Effect.flatMap(Engine.database, (db) =>
+          db._tag === "Postgres"
+            ? Effect.succeed(client)
+            : Effect.map(Effect.flatMap(Effect.promise(() => import("./Sqlite.js")), (Sqlite) => Sqlite.runnerOf(db.path)), (runner) => (Option.isSome(runner) ? client : live)))))
       )
     case "status":
       return Effect.flatMap(VideoWorkflowNs.status(args[1] ?? ""), (status) => print(status)).pipe(Effect.provide(client))

@@ -86,3 +86,41 @@ describe("SingleRunner on SQLite in a child process", () => {
     expect(sim.journal.list().length).toBe(requests)
   })
 })
+
+describe("a worker on a SQLite file and clients beside it", () => {
+  it("a second runner is refused; a client's start is run by the worker; a quoted directory keeps its spaces", async () => {
+    const dir = outputDir("sqlite-clients")
+    const db = join(dir, "workflows.db")
+    const out = join(dir, "my videos")
+    const worker = runBin(["worker"], db)
+    try {
+      // "started" is printed once the engine is built: the file is claimed by then.
+      await until("the worker", () => worker.lines().some((line) => line["worker"] === "started"))
+      const postsBefore = sim.journal.list({ method: "POST", path: "/videos" }).length
+      const second = await exited(runBin(["worker"], db), "a second worker")
+      expect(second.code).toBe(1)
+      expect(second.stderr).toContain("RunnerLockHeld")
+      expect(second.stderr).toContain(`is run by process ${worker.pid}`)
+
+      // A one-shot start beside the worker is a client: it stores the start and exits; the worker runs it.
+      const started = await exited(runBin(["start", "beside-the-worker", out, "a", "lighthouse"], db), "start")
+      expect(started.code, started.stderr).toBe(0)
+      const { executionId } = JSON.parse(started.stdout)
+      // And a start on the worker's stdin, its directory quoted.
+      worker.send(`start on-stdin "${out}" a harbour at night`)
+      const onStdin = await until("the stdin start", () => worker.lines().find((line) => line["command"] === "start"))
+      const waited = await exited(runBin(["wait", executionId], db), "wait", 90_000)
+      expect(waited.code, waited.stderr).toBe(0)
+      expect(JSON.parse(waited.stdout)).toMatchObject({ executionId, state: "Completed" })
+      worker.send(`wait ${onStdin["executionId"]}`)
+      const done = await until("the stdin job", () => worker.lines().find((line) => line["command"] === "wait"), 90_000)
+      expect(done["state"]).toBe("Completed")
+      expect(done["outcome"].outputs[0].path.startsWith(`${out}/`)).toBe(true)
+      expect(readdirSync(out)).toHaveLength(2)
+      // One submit per job, both by the worker.
+      expect(sim.journal.list({ method: "POST", path: "/videos" }).length - postsBefore).toBe(2)
+    } finally {
+      worker.kill()
+    }
+  })
+})

@@ -1,0 +1,20 @@
+/**
+ * The command lines `worker` and `client` read on stdin.
+ *
+ * @internal
+ */
+
+/**
+ * The words of a command line: split on spaces, with `"…"` for a word holding spaces (a
+ * directory, say) and `\"` / `\\` inside it.
+ *
+ * @internal
+ */
+export const words = (line: string): Array<string> => {
+  const out: Array<string> = []
+  const pattern = /"((?:[^"\\]|\\.)*)"|(\S+)/g
+  for (const match of line.matchAll(pattern)) {
+    out.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2]!)
+  }
+  return out
+}
