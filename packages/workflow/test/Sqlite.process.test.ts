@@ -124,3 +124,33 @@ describe("a worker on a SQLite file and clients beside it", () => {
     }
   })
 })
+
+describe("killed with the submit on the wire", () => {
+  it("SIGKILL while POST /videos waits for its answer; the restart does not POST again: SubmitOutcomeUnknown", async () => {
+    const dir = outputDir("sqlite-mid-post")
+    const db = join(dir, "workflows.db")
+    const out = join(dir, "videos")
+    const args = ["run", "killed-mid-post", out, "a lighthouse at dusk"]
+    const posts = () => sim.journal.list({ method: "POST", path: "/videos" }).length
+    const before = posts()
+    // The answer to the next submit is held back 10 s: the runner is killed while it waits.
+    sim.faults.add("POST /videos", { kind: "latency", ms: 10_000 })
+    const first = runBin(args, db)
+    await until("the POST on the wire", () => posts() === before + 1 && first.stderr().includes("submit sending"))
+    first.kill()
+    expect((await first.done).signal).toBe("SIGKILL")
+
+    const second = await exited(runBin(args, db), "the restart")
+    const line = JSON.parse(second.stdout.trim().split("\n").pop()!)
+    expect(line.outcome).toBe("failure")
+    expect(JSON.stringify(line.error)).toContain("SubmitOutcomeUnknown")
+    // Nothing was sent again; the status says why it stopped.
+    expect(posts()).toBe(before + 1)
+    const executionId = await Effect.runPromise(
+      VideoWorkflow.VideoWorkflow.executionId({ key: "killed-mid-post", prompt: "a lighthouse at dusk", output: { _tag: "Directory", path: out } })
+    )
+    const status = JSON.parse((await exited(runBin(["status", executionId], db), "status")).stdout)
+    expect(status).toMatchObject({ executionId, state: "Failed", submit: { state: "InFlight" } })
+    expect(JSON.stringify(status.error)).toContain("SubmitOutcomeUnknown")
+  })
+})
