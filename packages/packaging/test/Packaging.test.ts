@@ -163,12 +163,19 @@ export const ref = ModelRef.parse("openrouter/anthropic/claude-sonnet-4-6")
   }, STEP_MS + 10_000)
 
   it("load at run time, and internal/ and bin stay closed (ERR_PACKAGE_PATH_NOT_EXPORTED)", async () => {
-    const specifiers = entryPoints()
+    // A driver module needs its driver, an optional peer the consumer has not installed: it must
+    // fail naming it (and only it); every other entry point loads.
+    const needsDriver: Record<string, string> = { "@openrouter-effect/workflow/Postgres": "@effect/sql-pg" }
+    const specifiers = entryPoints().filter((specifier) => !(specifier in needsDriver))
     write(
       "imports.mjs",
       `const specifiers = ${JSON.stringify(specifiers)}
 for (const specifier of specifiers) await import(specifier)
 console.log("loaded " + specifiers.length)
+for (const [specifier, driver] of Object.entries(${JSON.stringify(needsDriver)})) {
+  const outcome = await import(specifier).then(() => "LOADED", (error) => error.code + (String(error.message).includes("'" + driver + "'") ? " " + driver : ""))
+  console.log(specifier + " " + outcome)
+}
 for (const closed of ["@openrouter-effect/client/internal/deadline", "@openrouter-effect/core/internal/url", "@openrouter-effect/simulator/bin"]) {
   const code = await import(closed).then(() => "LOADED", (error) => error.code)
   console.log(closed + " " + code)
@@ -179,6 +186,7 @@ for (const closed of ["@openrouter-effect/client/internal/deadline", "@openroute
     expect(result.status, Consumer.describe(result)).toBe(0)
     expect(result.stdout.trim().split("\n")).toEqual([
       `loaded ${specifiers.length}`,
+      "@openrouter-effect/workflow/Postgres ERR_MODULE_NOT_FOUND @effect/sql-pg",
       "@openrouter-effect/client/internal/deadline ERR_PACKAGE_PATH_NOT_EXPORTED",
       "@openrouter-effect/core/internal/url ERR_PACKAGE_PATH_NOT_EXPORTED",
       "@openrouter-effect/simulator/bin ERR_PACKAGE_PATH_NOT_EXPORTED"
@@ -214,6 +222,16 @@ describe("the command line from the installed tarball", () => {
     expect(result.stdout).toContain(join(home(), ".openclaw", "openclaw.json"))
     expect(result.stdout).toMatch(/API key\s+sk-or-v1-…0000 \(from OPENROUTER_API_KEY/)
     expect(result.stdout + result.stderr).not.toContain(KEY)
+  }, STEP_MS)
+
+  it("the durable commands load the SQLite driver from the installed optional dependency", async () => {
+    // An empty file is a new SQLite database: `video status` opens it as a client (the workflow
+    // chunk, then libsql's native binary from the consumer's node_modules) and answers.
+    const db = join(home(), "workflows.db")
+    writeFileSync(db, "")
+    const result = await cli(["video", "status", "no-such-execution", "--db", `sqlite:${db}`])
+    expect(result.status, Consumer.describe(result)).toBe(0)
+    expect(result.stdout.trim()).toBe("no-such-execution  Unknown")
   }, STEP_MS)
 
   it("chat hi --dry-run prints the request, Authorization masked, and sends nothing", async () => {
@@ -258,7 +276,7 @@ describe("the dependency tree", () => {
 describe("the tarballs", () => {
   it("carry package.json, README.md, LICENSE and dist/, and nothing of the development setup", async () => {
     const { packed } = project()
-    expect(packed.map((p) => p.name).sort()).toEqual(["@openrouter-effect/ai", "@openrouter-effect/client", "@openrouter-effect/core", "@openrouter-effect/runner", "@openrouter-effect/simulator"])
+    expect(packed.map((p) => p.name).sort()).toEqual(["@openrouter-effect/ai", "@openrouter-effect/client", "@openrouter-effect/core", "@openrouter-effect/runner", "@openrouter-effect/simulator", "@openrouter-effect/workflow"])
     for (const p of packed) {
       const has = (test: (file: string) => boolean) => p.files.some(test)
       for (const file of ["package.json", "README.md", "LICENSE"]) expect.soft(p.files, `${p.name} has ${file}`).toContain(file)
@@ -279,14 +297,17 @@ describe("the tarballs", () => {
     }
   }, STEP_MS)
 
-  it("the runner has no runtime dependencies (one bundled bin)", async () => {
+  // Everything the bin runs is bundled except `libsql`, the SQLite driver of the durable video
+  // commands: its native binary cannot be bundled, so it is an optional dependency (an install on a
+  // platform it has no binary for still has every other command).
+  it("the runner's only dependency is the optional libsql (one bundled bin)", async () => {
     const runner = project().packed.find((p) => p.name === "@openrouter-effect/runner")
     expect(runner).toBeDefined()
     const manifest = JSON.parse(await Consumer.readFromTarball(runner?.tarball ?? "", "package.json")) as Record<string, unknown>
     expect({ dependencies: manifest["dependencies"], peerDependencies: manifest["peerDependencies"], optionalDependencies: manifest["optionalDependencies"] }).toEqual({
       dependencies: undefined,
       peerDependencies: undefined,
-      optionalDependencies: undefined
+      optionalDependencies: { libsql: "^0.4.7" }
     })
     expect(manifest["bin"]).toEqual({ "openrouter-effect": "./bin/openrouter-effect.js" })
   }, STEP_MS)

@@ -20,6 +20,10 @@ export const cliBundleOptions = (target) => ({
   chunkNames: "chunks/[name]-[hash]",
   // Bundled CommonJS dependencies may `require` Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from \"node:module\"; const require = __createRequire(import.meta.url);" },
+  // pg requires its optional native binding only when asked for it (`pg.native`): never here.
+  // (`libsql`, the SQLite driver of the durable commands, is loaded with `createRequire` at run
+  // time, so esbuild leaves it out: a native binary, an optional dependency of the package.)
+  external: ["pg-native"],
   metafile: true,
   logLevel: "warning"
 })

@@ -3,7 +3,8 @@
 // when a command runs), so `--version` and `chat` load no video, onboarding or simulator code (no
 // speech either unless a spoken reply is asked for or configured), and undici (NodeHttpClient) loads only when a command sends. Everything the bin runs is
 // inside: effect, @effect/* and the workspace libraries' dist/ builds. The published package has
-// no runtime dependencies and nothing needs a TypeScript loader.
+// no runtime dependencies but the optional `libsql` (the durable commands' SQLite driver, a native
+// binary, loaded at run time) and nothing needs a TypeScript loader.
 //
 //   node scripts/bundle.js [--metafile]   (--metafile writes build/meta.json for esbuild's analyser)
 import * as esbuild from "esbuild"

@@ -13,7 +13,7 @@
  */
 
 /** The top-level command names. @since 0.1.0 @category Constants */
-export const commandNames: ReadonlyArray<string> = ["config", "onboard", "models", "chat", "logs", "image", "video", "tts", "transcribe", "demo"]
+export const commandNames: ReadonlyArray<string> = ["config", "onboard", "models", "chat", "logs", "image", "video", "tts", "transcribe", "worker", "demo"]
 
 // The root command's options that take a value, and @effect/cli's built-in `--log-level`.
 const withValue = new Set(["--config", "--base-url", "--connect-to", "--log-level"])

@@ -19,7 +19,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ChatCommand from "./ChatCommand.js"
-import { boundedInteger, boundedNumber, choice, dryRun, force, guarded, modelOf, onDemand, timeoutMs } from "./CommandKit.js"
+import { boundedInteger, boundedNumber, choice, dryRun, executionId, force, guarded, modelOf, onDemand, timeoutMs } from "./CommandKit.js"
 import type { Context } from "./handlers/Shared.js"
 
 export type { Context } from "./handlers/Shared.js"
@@ -70,6 +70,23 @@ const videoJobs = <E, R>(context: Effect.Effect<Context, E, R>) =>
     Command.withDescription("list the stored video jobs")
   )
 
+/**
+ * The workflow database of the durable commands, as text: parsed by the handler, which also reads
+ * the default (`OPENROUTER_WORKFLOW_DB`, else the state folder's file), so that a bad value from
+ * either place gets the same message naming where it came from.
+ */
+const db = Options.text("db").pipe(
+  Options.withPseudoName("DB"),
+  Options.withDescription("the workflow database: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE (default $OPENROUTER_WORKFLOW_DB, else workflows.db in the state folder)"),
+  Options.optional
+)
+
+const json = Options.boolean("json").pipe(Options.withDescription("print the status as one JSON line"))
+
+// The durable commands, their workflow engine and database drivers are one chunk of the bundle,
+// loaded only here: no other command loads @effect/cluster, @effect/sql or pg.
+const durable = () => import("./handlers/Durable.js")
+
 const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
   Command.make("video", {
     prompt: Args.text({ name: "PROMPT" }).pipe(Args.withDescription("what to film"), Args.optional),
@@ -101,9 +118,34 @@ const videoCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
     timeoutMs,
     out: Options.text("out").pipe(Options.withPseudoName("DIR"), Options.withDescription("the folder the video goes to (created if missing)"), Options.withDefault(".")),
     force,
-    dryRun
-  }, (args) => guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) => onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args))))).pipe(
+    dryRun,
+    durable: Options.boolean("durable").pipe(Options.withDescription("run it as a durable job in the workflow database (see worker): it survives this process, never paying twice")),
+    key: Options.text("key").pipe(Options.withPseudoName("KEY"), Options.withDescription("with --durable: the job's key (one job per key; the same key again joins it; default a new one)"), Options.optional),
+    db
+  }, (args) =>
+    guarded(args, { skip: ["prompt"] }, Effect.flatMap(context, (ctx) =>
+      args.durable
+        ? onDemand(durable, (m) => m.start(ctx, args))
+        : onDemand(() => import("./handlers/Video.js"), (m) => m.run(ctx, args))))).pipe(
     Command.withDescription("generate a video (submit, poll with progress, download)")
+  )
+
+const videoStatus = <E, R>(context: Effect.Effect<Context, E, R>) =>
+  Command.make("status", { executionId, db, json }, (args) =>
+    guarded(args, { names: { executionId: "ID" } }, Effect.flatMap(context, (ctx) => onDemand(durable, (m) => m.status(ctx, args))))).pipe(
+    Command.withDescription("where a durable video job stands (from any machine on the same database)")
+  )
+
+const videoWait = <E, R>(context: Effect.Effect<Context, E, R>) =>
+  Command.make("wait", { executionId, db, json }, (args) =>
+    guarded(args, { names: { executionId: "ID" } }, Effect.flatMap(context, (ctx) => onDemand(durable, (m) => m.wait(ctx, args))))).pipe(
+    Command.withDescription("wait until a durable video job ends; exit 0 only when it completed")
+  )
+
+const workerCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
+  Command.make("worker", { db }, (args) =>
+    guarded(args, {}, Effect.flatMap(context, (ctx) => onDemand(durable, (m) => m.worker(ctx, args))))).pipe(
+    Command.withDescription("run the durable video jobs of a workflow database until stopped (one per SQLite file; any number on PostgreSQL)")
   )
 
 const ttsCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
@@ -137,7 +179,8 @@ const transcribeCommand = <E, R>(context: Effect.Effect<Context, E, R>) =>
 export const commands = <E, R>(context: Effect.Effect<Context, E, R>) => [
   ...ChatCommand.commands(context),
   imageCommand(context),
-  videoCommand(context).pipe(Command.withSubcommands([videoResume(context), videoJobs(context)])),
+  videoCommand(context).pipe(Command.withSubcommands([videoResume(context), videoJobs(context), videoStatus(context), videoWait(context)])),
+  workerCommand(context),
   ttsCommand(context),
   transcribeCommand(context)
 ] as const

@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Progress from "../Progress.js"
 import { basename, dirname, resolve as resolvePath } from "node:path"
-import { authorization, type Context, definedOnly, ensureDir, mimeOf, noteRenamed, opt, printDryRun, provideServices, readFile } from "./Shared.js"
+import { authorization, commandLine, type Context, definedOnly, ensureDir, mimeOf, noteRenamed, opt, printDryRun, provideServices, readFile, shellWord } from "./Shared.js"
 
 /** The parsed arguments of `video`. @since 0.1.0 @category Models */
 export interface Args {
@@ -35,6 +35,9 @@ export interface Args {
   /** Replace an existing output file instead of choosing a new unique name. */
   readonly force: boolean
   readonly dryRun: boolean
+  /** `--key` and `--db` belong to `--durable` (`Durable.ts`): refused here. */
+  readonly key?: Option.Option<string> | undefined
+  readonly db?: Option.Option<string> | undefined
 }
 
 const services = (context: Context) =>
@@ -44,23 +47,14 @@ const services = (context: Context) =>
 const withVideos = <A, E, R>(context: Context, effect: Effect.Effect<A, E, R>) => provideServices(context, false, services(context), effect)
 
 
-/** A shell word: quoted when it holds anything but safe characters. */
-const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)
-
 /**
  * How to continue the job: every global option the resume needs to reach the same config, origin
  * and route (`--config` when given as a flag, `--base-url`, `--connect-to`), then the job id.
  *
  * @since 0.1.0 @category Video
  */
-export const resumeHint = (context: Pick<Context, "location" | "baseUrl" | "connectTo">, jobId: string) => {
-  const words = ["openrouter-effect"]
-  if (context.location.source === "flag") words.push("--config", context.location.file)
-  if (context.baseUrl !== undefined) words.push("--base-url", context.baseUrl)
-  if (context.connectTo !== undefined) words.push("--connect-to", context.connectTo)
-  words.push("video", "resume", jobId)
-  return `The job is still on OpenRouter and paid for; continue it with: ${words.map(shellWord).join(" ")}`
-}
+export const resumeHint = (context: Pick<Context, "location" | "baseUrl" | "connectTo">, jobId: string) =>
+  `The job is still on OpenRouter and paid for; continue it with: ${commandLine(context, ["video", "resume", jobId])}`
 
 const finish = (display: Progress.Display, result: Videos.VideoResult) =>
   Effect.gen(function*() {
@@ -119,7 +113,11 @@ const generate = (context: Context, args: Args) =>
   })
 
 /** Runs `video`. @since 0.1.0 @category Commands */
-export const run = (context: Context, args: Args) => provideServices(context, args.dryRun, services(context), generate(context, args))
+export const run = (context: Context, args: Args) => {
+  const durableOnly = args.key !== undefined && Option.isSome(args.key) ? "--key" : args.db !== undefined && Option.isSome(args.db) ? "--db" : undefined
+  if (durableOnly !== undefined) return Effect.fail(new BadInput({ field: durableOnly, message: `${durableOnly} belongs to a durable job: add --durable` }))
+  return provideServices(context, args.dryRun, services(context), generate(context, args))
+}
 
 /**
  * The file name of a job's video when it recorded none: `video-<id>.mp4`, the id reduced to

@@ -1,0 +1,436 @@
+/**
+ * The durable video commands, on `@openrouter-effect/workflow`: `worker` (a runner), `video
+ * --durable` (start a workflow execution and follow it), `video status ID` and `video wait ID`
+ * (client-only: from any machine connected to the same database).
+ *
+ * The database is `--db`, else `OPENROUTER_WORKFLOW_DB`, else `sqlite:<state dir>/workflows.db`.
+ * On PostgreSQL `video --durable` is a client: a `worker` runs the job. On SQLite a file has one
+ * runner: `video --durable` hands its job to the `worker` running on the file when there is one,
+ * and otherwise runs it in this process (stopped, the job goes on at the file's next runner: a
+ * `worker`, or the same command again, which never pays twice).
+ *
+ * This module, the workflow engine and its drivers are loaded only by these commands (their own
+ * chunks of the bundle). The SQLite driver (`libsql`, an optional dependency: its native binary
+ * cannot be bundled) is loaded only for a SQLite database, and checked first, so that a missing
+ * one is a message saying what to do rather than a stack.
+ *
+ * @since 0.1.0
+ */
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { BadInput, ConfigError } from "@openrouter-effect/core/OpenRouterError"
+import { StoreError } from "@openrouter-effect/client/VideoJobStore"
+import * as VideoPoller from "@openrouter-effect/client/VideoPoller"
+import { VideoJobFailed } from "@openrouter-effect/client/Videos"
+import * as Engine from "@openrouter-effect/workflow/Engine"
+import * as Sqlite from "@openrouter-effect/workflow/Sqlite"
+import * as VideoWorkflow from "@openrouter-effect/workflow/VideoWorkflow"
+import * as Worker from "@openrouter-effect/workflow/Worker"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { randomUUID } from "node:crypto"
+import { existsSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join, resolve as resolvePath } from "node:path"
+import * as Progress from "../Progress.js"
+import { commandLine, type Context, definedOnly, ensureDir, foundation, opt } from "./Shared.js"
+import type { Args as VideoArgs } from "./Video.js"
+
+/**
+ * How long an execution may stay `Unknown` (no runner has taken it up, or no job has its id)
+ * before `video --durable` says a worker may be missing, and `video wait` gives up on it. A
+ * runner looks for new executions every second, so this is many of its looks.
+ */
+const UNKNOWN_LIMIT_MS = 10_000
+
+/** How often a followed execution's status is read. */
+const FOLLOW_EVERY = "1 second"
+
+// -----------------------------------------------------------------------------
+// The database
+// -----------------------------------------------------------------------------
+
+/** The `--db` option's value. @since 0.1.0 @category Models */
+export interface DbArgs {
+  readonly db: Option.Option<string>
+}
+
+/**
+ * The database of a command: `--db`, else `OPENROUTER_WORKFLOW_DB` (through Effect's `Config`),
+ * else the state directory's `workflows.db`. A SQLite path is made absolute, so every hint printed
+ * works from any folder. A value that is neither form is a `BadInput` naming where it came from,
+ * the value (a password masked) and the forms allowed.
+ *
+ * @since 0.1.0 @category Database
+ */
+export const databaseOf = Effect.fn("Durable.databaseOf")(function*(context: Pick<Context, "location">, db: Option.Option<string>) {
+  const fromVariable = yield* Effect.orElseSucceed(Config.option(Config.string(Engine.DATABASE_VARIABLE)), () => Option.none<string>())
+  const [source, text] = Option.isSome(db)
+    ? ["--db", db.value] as const
+    : Option.isSome(fromVariable)
+    ? [Engine.DATABASE_VARIABLE, fromVariable.value] as const
+    : ["the default", `sqlite:${join(context.location.stateDir, "workflows.db")}`] as const
+  const parsed = Engine.parseDatabase(text)
+  if (parsed._tag === "Left") {
+    return yield* new BadInput({
+      field: source,
+      value: shown(text),
+      allowed: ["sqlite:PATH", "postgres://USER@HOST:PORT/DATABASE"],
+      message: `${source} must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE, not ${JSON.stringify(shown(text))}`
+    })
+  }
+  const database: Engine.Database = parsed.right._tag === "Sqlite" ? { _tag: "Sqlite", path: resolvePath(parsed.right.path) } : parsed.right
+  return database
+})
+
+/**
+ * A database setting as it may be printed: a URL's password (in its user part or its query)
+ * replaced by `***`.
+ *
+ * @since 0.1.0 @category Database
+ */
+export const shown = (text: string): string => {
+  try {
+    const url = new URL(text)
+    if (url.password === "" && !url.searchParams.has("password")) return text
+    if (url.password !== "") url.password = "***"
+    if (url.searchParams.has("password")) url.searchParams.set("password", "***")
+    return url.toString()
+  } catch {
+    return text.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@").replace(/([?&]password=)[^&]*/gi, "$1***")
+  }
+}
+
+/** How a database is named in messages and hints: never with its password. */
+const describe = (db: Engine.Database) => (db._tag === "Sqlite" ? `sqlite:${db.path}` : shown(db.url))
+
+/** The first line of an error's message, any database URL in it without its password. */
+const messageOf = (error: unknown): string => {
+  const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+  return (message.split("\n")[0] ?? "").replaceAll(/postgres(?:ql)?:\/\/[^\s"']+/g, (url) => shown(url))
+}
+
+/**
+ * On SQLite, the driver must load: `libsql` is an optional dependency (a native binary per
+ * platform), absent where npm skipped it. Checked before anything is opened, from this chunk's
+ * folder as the engine's own `require` of it resolves it, so a missing driver is one line saying
+ * what to do (exit 2: nothing was sent), never a stack from deep in the engine.
+ */
+const driverFor = (db: Engine.Database): Effect.Effect<void, ConfigError> =>
+  db._tag !== "Sqlite"
+    ? Effect.void
+    : Effect.try({
+      try: () => void createRequire(import.meta.url)("libsql"),
+      catch: (cause) =>
+        new ConfigError({
+          path: "--db",
+          message: `the SQLite driver of the durable commands (the optional dependency libsql) cannot be loaded: ${messageOf(cause)}. ` +
+            "Install it where openrouter-effect is installed (npm install libsql; npm install -g libsql beside a global install), " +
+            "or use a PostgreSQL database: --db postgres://USER@HOST:PORT/DATABASE"
+        })
+    })
+
+/** A SQLite file that does not exist is not made by reading it: `status` and `wait` refuse it. */
+const existing = (db: Engine.Database) =>
+  db._tag === "Sqlite" && !existsSync(db.path)
+    ? Effect.fail(new BadInput({ field: "--db", value: describe(db), message: `no workflow database at ${db.path}: give the --db the job was started with` }))
+    : Effect.void
+
+/** Whether an error is the SQLite runner's `RunnerLockHeld` (another live process runs the file). */
+const isLockHeld = (error: unknown): error is Sqlite.RunnerLockHeld =>
+  typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === "RunnerLockHeld"
+
+/**
+ * The engine; its failures as the CLI's errors (exit 1, the database named, a password never),
+ * except `RunnerLockHeld`, which `video --durable` answers by following as a client.
+ */
+const engine = (db: Engine.Database, clientOnly: boolean): Layer.Layer<Engine.Services, StoreError | Sqlite.RunnerLockHeld> =>
+  Engine.layerFor(db, { clientOnly }).pipe(
+    Layer.mapError((error) => (isLockHeld(error) ? error : new StoreError({ path: describe(db), message: `the workflow database ${describe(db)}: ${messageOf(error)}` })))
+  )
+
+/** A client of the database: it runs nothing, so it is never refused a lock. */
+const client = (db: Engine.Database): Layer.Layer<Engine.Services, StoreError> =>
+  engine(db, true).pipe(Layer.mapError((error) => (isLockHeld(error) ? new StoreError({ path: describe(db), message: error.message }) : error)))
+
+/** What a runner needs of the client: the CLI's configuration, its HTTP stack, the poller, files. */
+const clientServices = (context: Context) =>
+  Layer.merge(foundation(context, context.http), VideoPoller.layer()).pipe(Layer.provideMerge(NodeFileSystem.layer))
+
+/** A runner: the workflow registered with the engine, over the CLI's OpenRouter services. */
+const runner = (context: Context, db: Engine.Database) => Worker.layer({ engine: engine(db, false), client: clientServices(context) })
+
+/** Where an execution stands, a database failure as a `StoreError`. */
+const statusOf = (executionId: string, db: Engine.Database) =>
+  VideoWorkflow.status(executionId).pipe(Effect.mapError((error) => new StoreError({ path: describe(db), message: `the workflow database ${describe(db)}: ${messageOf(error)}` })))
+
+// -----------------------------------------------------------------------------
+// worker
+// -----------------------------------------------------------------------------
+
+/**
+ * `worker`: a runner on the database until the process is stopped (Ctrl-C or SIGTERM stop it
+ * gracefully: its layers are closed, a SQLite file's claim given up). One line says that it runs:
+ * its pid and the database (a password never).
+ *
+ * @since 0.1.0 @category Commands
+ */
+export const worker = Effect.fn("Durable.worker")(function*(context: Context, args: DbArgs) {
+  const db = yield* databaseOf(context, args.db)
+  yield* driverFor(db)
+  if (db._tag === "Sqlite") yield* ensureDir(dirname(db.path))
+  return yield* Console.error(`worker ${process.pid} runs the durable video jobs of ${describe(db)} (Ctrl-C to stop)`).pipe(
+    Effect.zipRight(Effect.never),
+    Effect.onInterrupt(() => Console.error(`worker ${process.pid} stops; the jobs it leaves go on at the database's next runner`)),
+    Effect.provide(runner(context, db)),
+    Effect.mapError((error) => (isLockHeld(error) ? new StoreError({ path: error.path, message: error.message }) : error))
+  )
+})
+
+// -----------------------------------------------------------------------------
+// video --durable
+// -----------------------------------------------------------------------------
+
+/** The arguments of `video --durable`. @since 0.1.0 @category Models */
+export interface StartArgs extends Omit<VideoArgs, "key" | "db">, DbArgs {
+  readonly key: Option.Option<string>
+}
+
+/** What a durable record cannot hold, or means nothing for it, refused before anything is opened. */
+const refused = (args: StartArgs): Effect.Effect<void, BadInput> => {
+  if (Option.isNone(args.prompt)) return Effect.fail(new BadInput({ field: "PROMPT", message: "Give a PROMPT for the durable video job" }))
+  if (args.dryRun) {
+    return Effect.fail(new BadInput({ field: "--dry-run", message: "--dry-run and --durable together: a dry run sends nothing, so there is no job to record; leave one out" }))
+  }
+  if (args.force) {
+    return Effect.fail(new BadInput({ field: "--force", message: "--force and --durable together: a durable job writes a file of its own name (video-<execution id>.mp4) and never replaces one; leave out --force" }))
+  }
+  if (Option.isSome(args.key) && args.key.value.trim() === "") return Effect.fail(new BadInput({ field: "--key", value: "", message: "--key must not be empty" }))
+  const file = Option.isSome(args.firstFrame) ? "--first-frame" : Option.isSome(args.lastFrame) ? "--last-frame" : args.reference.length > 0 ? "--reference" : undefined
+  return file === undefined
+    ? Effect.void
+    : Effect.fail(new BadInput({ field: file, message: `${file} takes a local file, which a durable job cannot record (its request must be replayable on any machine): leave out --durable or ${file}` }))
+}
+
+/** How this process takes part: a client of a worker, or the runner of a SQLite file no worker holds. */
+type Role = "client" | "runner"
+
+/**
+ * `video --durable PROMPT`: starts the execution of `--key` (default a new one, printed), prints
+ * its id, follows it to its end (a line on stderr at each change) and prints the video's path.
+ * On PostgreSQL, or on a SQLite file a `worker` runs, this process is a client; on a SQLite file
+ * no worker runs, it runs the job itself. Ctrl-C stops following (or running): the job goes on.
+ *
+ * @since 0.1.0 @category Commands
+ */
+export const start = Effect.fn("Durable.start")(function*(context: Context, args: StartArgs) {
+  yield* refused(args)
+  const db = yield* databaseOf(context, args.db)
+  yield* driverFor(db)
+  const out = resolvePath(args.out)
+  yield* ensureDir(out)
+  const key = Option.getOrElse(args.key, () => `cli-${randomUUID()}`)
+  const options = definedOnly({
+    duration: opt(args.duration),
+    resolution: opt(args.resolution),
+    aspectRatio: opt(args.aspectRatio),
+    audio: args.audio ? true : undefined,
+    seed: opt(args.seed),
+    timeoutMs: opt(args.timeoutMs)
+  }) as VideoWorkflow.VideoOptions
+  const request: VideoWorkflow.VideoJobRequest = {
+    key,
+    prompt: Option.getOrElse(args.prompt, () => ""),
+    ...(Option.isSome(args.model) ? { model: args.model.value } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+    output: { _tag: "Directory", path: out }
+  }
+  const asClient = startAndFollow(context, db, request, "client").pipe(Effect.provide(client(db)))
+  if (db._tag === "Postgres") return yield* asClient
+  // SQLite: the file's worker runs the job when there is one; otherwise this process does.
+  yield* ensureDir(dirname(db.path))
+  const holder = yield* Sqlite.runnerOf(db.path).pipe(Effect.mapError((error) => new StoreError({ path: db.path, message: error.message })))
+  if (Option.isSome(holder)) return yield* asClient
+  yield* Console.error(
+    `no worker runs on ${describe(db)}: this process runs the job; if it stops, \`${commandLine(context, ["worker", "--db", describe(db)])}\` ` +
+      "or the same command again finishes it without paying twice"
+  )
+  return yield* startAndFollow(context, db, request, "runner").pipe(
+    Effect.provide(runner(context, db)),
+    // A worker started on the file since it was looked at: follow the job through it instead.
+    Effect.catchIf(isLockHeld, (held) => Effect.zipRight(Console.error(`process ${held.pid} has since started running ${describe(db)}: it runs the job`), asClient))
+  )
+})
+
+/** Starts (or joins) the execution of `request`, follows it to its end and prints the outcome. */
+const startAndFollow = (context: Context, db: Engine.Database, request: VideoWorkflow.VideoJobRequest, role: Role) =>
+  Effect.gen(function*() {
+    const executionId = yield* VideoWorkflow.VideoWorkflow.execute(request, { discard: true })
+    yield* Console.error(`durable video job ${executionId} (key ${request.key}) on ${describe(db)}`)
+    const status = yield* follow(context, executionId, db, role === "client" ? "hint" : "quiet").pipe(
+      Effect.onInterrupt(() =>
+        Console.error(
+          role === "runner"
+            ? `stopped: job ${executionId} goes on at the next runner of ${describe(db)}: \`${commandLine(context, ["worker", "--db", describe(db)])}\`, or the same command again (it never pays twice)`
+            : `stopped following job ${executionId}; it goes on in the worker: \`${commandLine(context, ["video", "status", executionId, "--db", describe(db)])}\` tells where it stands, \`${
+              commandLine(context, ["video", "wait", executionId, "--db", describe(db)])
+            }\` waits for it`
+        )
+      )
+    )
+    return yield* ended(context, status, db, { out: request.output.path })
+  })
+
+/**
+ * What `follow` does while an execution stays `Unknown` past {@link UNKNOWN_LIMIT_MS}: `hint` says
+ * once that a worker may be missing (a client of `video --durable`), `quiet` goes on (this process
+ * is the runner), `refuse` fails (`video wait`: no job has the id, or no runner takes it up).
+ */
+type WhenUnknown = "hint" | "quiet" | "refuse"
+
+/** Follows an execution to its end: its status every second, a line on stderr at each change. */
+const follow = (context: Context, executionId: string, db: Engine.Database, whenUnknown: WhenUnknown) =>
+  Effect.gen(function*() {
+    const started = Date.now()
+    let last = ""
+    let hinted = false
+    for (;;) {
+      const status = yield* statusOf(executionId, db)
+      const line = stateLine(status, whenUnknown)
+      if (line !== last) yield* Console.error(`video ${executionId}: ${line}, ${Progress.duration(Date.now() - started)}`)
+      last = line
+      if (VideoWorkflow.isDone(status)) return status
+      if (status.state === "Unknown" && Date.now() - started > UNKNOWN_LIMIT_MS) {
+        if (whenUnknown === "refuse") {
+          return yield* new BadInput({
+            field: "ID",
+            value: executionId,
+            message: `nothing has taken up ${executionId} on ${describe(db)} in ${UNKNOWN_LIMIT_MS / 1000} s: no job has that id there (see the id \`video --durable\` printed, ` +
+              `and its --db), or no worker runs on the database (\`${commandLine(context, ["worker", "--db", describe(db)])}\`)`
+          })
+        }
+        if (whenUnknown === "hint" && !hinted) {
+          hinted = true
+          yield* Console.error(`nothing has taken job ${executionId} up yet: is a worker running on this database? \`${commandLine(context, ["worker", "--db", describe(db)])}\``)
+        }
+      }
+      yield* Effect.sleep(FOLLOW_EVERY)
+    }
+  })
+
+/** A status as a progress line's words. */
+const stateLine = (status: VideoWorkflow.Status, whenUnknown: WhenUnknown): string => {
+  switch (status.state) {
+    case "Unknown":
+      return whenUnknown === "quiet" ? "starting" : "waiting for a runner to take it up"
+    case "Running":
+    case "Suspended":
+      return status.submit === undefined
+        ? "waiting to submit"
+        : status.submit.state === "Answered"
+        ? `submitted as ${status.submit.jobId ?? "?"} (${status.submit.model}), generating`
+        : status.submit.state === "InFlight"
+        ? "submitting"
+        : "submit refused"
+    case "Completed":
+      return "completed"
+    case "Failed":
+      return `failed (${status.error?._tag ?? "?"})`
+  }
+}
+
+/**
+ * The end of an execution: its paths on stdout (its cost on stderr), or its failure as
+ * `VideoJobFailed` (exit 1) with the execution id and what to do next.
+ */
+const ended = (context: Context, status: VideoWorkflow.Status, db: Engine.Database, where: { readonly out?: string } = {}) =>
+  Effect.gen(function*() {
+    if (status.state === "Completed" && status.outcome !== undefined) {
+      for (const output of status.outcome.outputs) yield* Console.log(output.path)
+      if (status.outcome.cost !== undefined) yield* Console.error(`cost $${status.outcome.cost}`)
+      return
+    }
+    const tag = status.error?._tag ?? status.state
+    const detail = status.error?.message !== undefined && status.error.message !== "" ? `: ${status.error.message}` : ""
+    return yield* new VideoJobFailed({
+      jobId: status.submit?.jobId ?? status.executionId,
+      status: tag,
+      message: `durable video job ${status.executionId} on ${describe(db)} failed: ${tag}${detail}. ${advice(context, status, where)}`
+    })
+  })
+
+/** What to do after a failed execution. Its key answers the same failure again: a retry is a new --key. */
+const advice = (context: Context, status: VideoWorkflow.Status, where: { readonly out?: string }): string => {
+  const again = "The same --key answers this failure again; a new --key starts a new job."
+  const jobId = status.submit?.state === "Answered" ? status.submit.jobId : undefined
+  switch (status.error?._tag) {
+    case "SubmitOutcomeUnknown":
+      return "Its submit was on the wire when its runner stopped: it may have reached OpenRouter (and be billed), so it is never sent again. " +
+        `Look for the job in your OpenRouter activity before you start it with a new --key.`
+    case "SubmitRefused":
+      return `OpenRouter refused the submit (nothing billed): fix the cause, then start it with a new --key. ${again}`
+    default:
+      return jobId !== undefined
+        ? `The job ${jobId} was submitted (and is billed): if OpenRouter still has it, \`${
+          commandLine(context, ["video", "resume", jobId, ...(where.out !== undefined ? ["--out", where.out] : [])])
+        }\` fetches it. ${again}`
+        : again
+  }
+}
+
+// -----------------------------------------------------------------------------
+// video status, video wait
+// -----------------------------------------------------------------------------
+
+/** The arguments of `video status` and `video wait`. @since 0.1.0 @category Models */
+export interface StatusArgs extends DbArgs {
+  readonly executionId: string
+  readonly json: boolean
+}
+
+/** A status on stdout: the `VideoWorkflow.Status` as one JSON line, or a line per fact. */
+const printStatus = (status: VideoWorkflow.Status, json: boolean) =>
+  json
+    ? Console.log(JSON.stringify(status))
+    : Console.log(
+      [
+        `${status.executionId}  ${status.state}`,
+        ...(status.submit !== undefined ? [`submit  ${status.submit.state}  ${status.submit.model}${status.submit.jobId !== undefined ? `  job ${status.submit.jobId}` : ""}`] : []),
+        ...(status.outcome?.outputs.map((output) => `output  ${output.path}  ${output.size} bytes`) ?? []),
+        ...(status.outcome?.cost !== undefined ? [`cost  $${status.outcome.cost}`] : []),
+        ...(status.error !== undefined ? [`error  ${status.error._tag}: ${status.error.message}`] : [])
+      ].join("\n")
+    )
+
+/**
+ * `video status ID`: where an execution stands now (`Unknown` when nothing is recorded for it).
+ * Client-only: it runs nothing and sends nothing to OpenRouter.
+ *
+ * @since 0.1.0 @category Commands
+ */
+export const status = Effect.fn("Durable.status")(function*(context: Context, args: StatusArgs) {
+  const db = yield* databaseOf(context, args.db)
+  yield* driverFor(db)
+  yield* existing(db)
+  const status = yield* statusOf(args.executionId, db).pipe(Effect.provide(client(db)))
+  yield* printStatus(status, args.json)
+})
+
+/**
+ * `video wait ID`: follows the execution until it ends (its changes on stderr), prints its status
+ * and exits 0 only when it completed (1 when it failed). An execution still `Unknown` after
+ * {@link UNKNOWN_LIMIT_MS} (no job has the id, or no runner takes it up) is exit 2 saying both,
+ * rather than a wait that may never end. Client-only.
+ *
+ * @since 0.1.0 @category Commands
+ */
+export const wait = Effect.fn("Durable.wait")(function*(context: Context, args: StatusArgs) {
+  const db = yield* databaseOf(context, args.db)
+  yield* driverFor(db)
+  yield* existing(db)
+  const status = yield* follow(context, args.executionId, db, "refuse").pipe(Effect.provide(client(db)))
+  yield* printStatus(status, args.json)
+  if (status.state !== "Completed") yield* ended(context, status, db)
+})
