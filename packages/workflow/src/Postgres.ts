@@ -17,6 +17,7 @@ import { PgClient } from "@effect/sql-pg"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as SubmitLedger from "./SubmitLedger.js"
 
 /** @since 0.1.0 @category Models */
@@ -42,5 +43,18 @@ export const layer = (options: Options): Layer.Layer<WorkflowEngine.WorkflowEngi
   return Layer.mergeAll(
     ClusterWorkflowEngine.layer.pipe(Layer.provideMerge(cluster)),
     SubmitLedger.layerSql()
-  ).pipe(Layer.provide(sql))
+  ).pipe(
+    Layer.provide(sql),
+    // Runners starting together on a fresh database race on @effect/cluster's own `CREATE TABLE IF
+    // NOT EXISTS`: PostgreSQL fails all but one on its catalog's unique index. The tables exist by
+    // the next try.
+    Layer.retry(Schedule.intersect(Schedule.recurs(5), Schedule.spaced("250 millis")).pipe(Schedule.whileInput(isCatalogRace)))
+  )
+}
+
+/** A concurrent `CREATE … IF NOT EXISTS` that lost to another process (unique_violation on a catalog index, or duplicate_table). */
+const isCatalogRace = (error: unknown): boolean => {
+  const text = `${String((error as { readonly cause?: unknown })?.cause ?? "")} ${String((error as { readonly message?: unknown })?.message ?? "")}`
+  const code = ((error as { readonly cause?: { readonly code?: unknown } })?.cause)?.code
+  return code === "42P07" || /pg_(type|class)_\w*_index|already exists/.test(text)
 }

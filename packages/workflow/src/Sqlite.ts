@@ -5,8 +5,8 @@
  * the same file.
  *
  * One runner per file: the runner keeps its shard ownership in memory, so two processes running one
- * file would both run the same executions. The runner claims the file (in the file itself) and a
- * second one fails with `RunnerLockHeld`. Other processes open the file as clients
+ * file would both run the same executions. The runner holds a lock on `<path>.runner` while it
+ * runs (the system drops it when the process ends) and a second one fails with `RunnerLockHeld`. Other processes open the file as clients
  * (`clientOnly`): they ask where an execution stands (`VideoWorkflow.status`) and start
  * executions, which the runner takes from the file. For runners on several machines, use
  * `Postgres`.
@@ -56,15 +56,16 @@ export interface Options {
 }
 
 /**
- * Another live process runs the file's workflows: a second runner would run the same executions.
- * Use that process (start executions as a client), or stop it first.
+ * Another runner holds the file (a process, or another runner built in this one): a second runner
+ * would run the same executions. Use that one (start executions as a client), or stop it first.
+ * `pid` and `host` are what the holder wrote down (unknown in the moment before it does).
  *
  * @since 0.1.0 @category Errors
  */
 export class RunnerLockHeld extends Schema.TaggedError<RunnerLockHeld>()("RunnerLockHeld", {
   path: Schema.String,
-  pid: Schema.Number,
-  host: Schema.String,
+  pid: Schema.optional(Schema.Number),
+  host: Schema.optional(Schema.String),
   message: Schema.String
 }) {}
 
@@ -73,20 +74,23 @@ const sqlLayer = (options: Options) =>
     Layer.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot open ${options.path}: ${error.message}` }))
   )
 
+/** Who holds the file, in words. */
+const holderText = (holder: RunnerLock.Holder) =>
+  holder.pid === undefined ? "another runner" : `process ${holder.pid}${holder.host === undefined || holder.host === RunnerLock.thisHost() ? "" : ` on ${holder.host}`}`
+
 /** The runner's claim on the file, held while the layer lives. */
 const claimed = (path: string) =>
   Layer.scopedDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const held = yield* RunnerLock.claim(sql).pipe(
+    const held = yield* RunnerLock.claim(sql, path).pipe(
       Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot claim ${path} for this runner: ${error.message}` }))
     )
     if (Option.isSome(held)) {
-      const { host, pid } = held.value
       return yield* new RunnerLockHeld({
         path,
-        pid,
-        host,
-        message: `${path} is run by process ${pid}${host === RunnerLock.thisHost() ? "" : ` on ${host}`}: start executions through it (as a client), or stop it first`
+        ...(held.value.pid !== undefined ? { pid: held.value.pid } : {}),
+        ...(held.value.host !== undefined ? { host: held.value.host } : {}),
+        message: `${path} is run by ${holderText(held.value)}: start executions through it (as a client), or stop it first`
       })
     }
   }))
@@ -118,20 +122,18 @@ export const layer = (
 }
 
 /**
- * The live process that runs the file's workflows now, if any (none when the file does not
- * exist: it is not created).
+ * The runner of the file now, if any (none when the file does not exist: it is not created). Its
+ * `pid` and `host` are what it wrote down.
  *
  * @since 0.1.0 @category Runner
  */
-export const runnerOf = (path: string): Effect.Effect<Option.Option<{ readonly pid: number; readonly host: string }>, SubmitLedger.LedgerError> =>
-  existsSync(path)
-    ? Effect.gen(function*() {
-      const sql = yield* LibsqlClient.make({ filename: path, busyTimeoutMs: 10_000 })
-      const holder = yield* Effect.catchIf(RunnerLock.read(sql), (error) => /no such table/.test(String(error.cause)), () => Effect.succeed(Option.none()))
-      return Option.map(Option.filter(holder, RunnerLock.isLive), ({ host, pid }) => ({ pid, host }))
-    }).pipe(
-      Effect.scoped,
-      Effect.provide(Reactivity.layer),
-      Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot read ${path}: ${error.message}` }))
-    )
-    : Effect.succeed(Option.none())
+export const runnerOf = (path: string): Effect.Effect<Option.Option<RunnerLock.Holder>, SubmitLedger.LedgerError> =>
+  Effect.gen(function*() {
+    if (!existsSync(path) || !(yield* RunnerLock.isHeld(path))) return Option.none()
+    const sql = yield* LibsqlClient.make({ filename: path, busyTimeoutMs: 10_000 })
+    return Option.some(yield* RunnerLock.holderOf(sql))
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(Reactivity.layer),
+    Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `cannot read ${path}: ${error.message}` }))
+  )

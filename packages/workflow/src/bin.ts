@@ -16,8 +16,7 @@
  *   the commands of its stdin's lines (`start KEY DIR PROMPT`, `status ID`, `wait ID`) and ends
  *   with stdin;
  * - `run KEY DIR PROMPT`: a runner that starts or joins the execution of KEY and prints its outcome;
- * - `start KEY DIR PROMPT`: prints the execution id (a client on PostgreSQL; on SQLite a runner,
- *   as only the file's runner may start executions);
+ * - `start KEY DIR PROMPT`: a client: stores the start for the runners and prints the execution id;
  * - `status ID`, `wait ID`: where an execution stands, now or once it has ended (`wait` exits 1
  *   when it failed); client-only, so they can run next to the runners on any machine connected to
  *   the database, SQLite included.
@@ -81,7 +80,9 @@ const statusLine = (command: string) => (status: VideoWorkflowNs.Status) => prin
  * `status EXECUTION_ID`, `wait EXECUTION_ID`; each answers one JSON line with its `command`.
  */
 const command = (line: string): Effect.Effect<void, never, Engine.Services> => {
-  const [name = "", ...args] = words(line)
+  const split = words(line)
+  if (split === undefined) return print({ command: line.trim().split(/\s/)[0] ?? "", error: "a quote is not closed" })
+  const [name = "", ...args] = split
   const run: Effect.Effect<void, unknown, Engine.Services> = (() => {
     switch (name) {
       case "":
@@ -136,14 +137,19 @@ const main = (args: ReadonlyArray<string>): Effect.Effect<void, unknown> => {
         yield* print(Exit.isSuccess(exit) ? { outcome: "success", value: exit.value } : { outcome: "failure", error: exit.cause.toJSON() })
       }).pipe(Effect.provide(live))
     case "start":
-      // A client stores the start for the runners. On SQLite with no runner on the file, this
-      // process is the runner until the execution has been taken up (it goes on at the next runner).
-      return Effect.flatMap(VideoWorkflow.execute(request(args.slice(1)), { discard: true }), (executionId) => print({ executionId })).pipe(
-        Effect.provide(Layer.unwrapEffect(Effect.flatMap(Engine.database, (db) =>
-          db._tag === "Postgres"
-            ? Effect.succeed(client)
-            : Effect.map(Effect.flatMap(Effect.promise(() => import("./Sqlite.js")), (Sqlite) => Sqlite.runnerOf(db.path)), (runner) => (Option.isSome(runner) ? client : live)))))
-      )
+      // A client: the start is stored for the database's runners (on SQLite, the file's runner
+      // takes it at its next look; without one, it waits for the next `worker`).
+      return Effect.gen(function*() {
+        const db = yield* Engine.database
+        if (db._tag === "Sqlite") {
+          const Sqlite = yield* Effect.promise(() => import("./Sqlite.js"))
+          if (Option.isNone(yield* Sqlite.runnerOf(db.path))) {
+            yield* Effect.sync(() => process.stderr.write(`no runner holds ${db.path}: the execution starts when a worker runs on it\n`))
+          }
+        }
+        const executionId = yield* VideoWorkflow.execute(request(args.slice(1)), { discard: true }).pipe(Effect.provide(client))
+        yield* print({ executionId })
+      })
     case "status":
       return Effect.flatMap(VideoWorkflowNs.status(args[1] ?? ""), (status) => print(status)).pipe(Effect.provide(client))
     case "wait":

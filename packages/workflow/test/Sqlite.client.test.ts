@@ -7,12 +7,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Sqlite from "../src/Sqlite.js"
-import { Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
+import { Cause, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
 import { spawn } from "node:child_process"
 import { hostname } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as LibsqlClient from "../src/internal/libsqlClient.js"
+import * as RunnerLock from "../src/internal/runnerLock.js"
 import { outputDir } from "./helpers.js"
 
 const clientOn = (filename: string) => LibsqlClient.layer({ filename, busyTimeoutMs: 10_000 })
@@ -75,6 +76,21 @@ describe("the SQLite client", () => {
     }).pipe(Effect.provide(clientOn(join(outputDir("sqlite-client"), "c.db")))))
 })
 
+describe("values bound alone", () => {
+  it.live("a lone blob, a lone null, a whole number into a TEXT column", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE v (b BLOB, t TEXT)`
+      yield* sql`INSERT INTO v (b) VALUES (${new Uint8Array([1, 2, 3])})`
+      yield* sql`INSERT INTO v (b) VALUES (${null})`
+      yield* sql`INSERT INTO v (t) VALUES (${1})`
+      const rows = yield* sql<{ b: unknown; t: unknown }>`SELECT b, t FROM v`
+      expect(new Uint8Array(rows[0]!.b as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]))
+      expect(rows[1]).toEqual({ b: null, t: null })
+      expect(rows[2]!.t).toBe("1")
+    }).pipe(Effect.provide(clientOn(join(outputDir("sqlite-client"), "e.db")))))
+})
+
 describe("another process holding the write lock", () => {
   it.live("after transactions, a write waits for another process's lock instead of failing", () => {
     const path = join(outputDir("sqlite-client"), "d.db")
@@ -105,35 +121,90 @@ describe("another process holding the write lock", () => {
   })
 })
 
+describe("a transaction that cannot begin", () => {
+  it.live("another process's lock past the busy timeout: a SqlError (not a defect), and later transactions commit", () => {
+    const path = join(outputDir("sqlite-client"), "f.db")
+    return Effect.gen(function*() {
+      const sql = yield* withTable
+      const child = spawn(process.execPath, ["-e", `
+        const Database = require("libsql")
+        const db = new Database(${JSON.stringify(path)})
+        db.exec("BEGIN IMMEDIATE")
+        process.stdout.write("locked\\n")
+        setTimeout(() => { db.exec("ROLLBACK"); db.close() }, 1500)
+      `], { cwd: fileURLToPath(new URL(".", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] })
+      yield* Effect.async<void>((resume) => {
+        child.stdout.on("data", () => resume(Effect.void))
+      })
+      const exit = yield* Effect.exit(sql.withTransaction(sql`INSERT INTO t (who) VALUES ('blocked')`))
+      expect(exit._tag).toBe("Failure")
+      if (exit._tag === "Failure") expect(Cause.failureOption(exit.cause)).toMatchObject({ _tag: "Some", value: { _tag: "SqlError" } })
+      // A plain write that meets the lock fails too (its statement is left busy: the connection is replaced).
+      expect((yield* Effect.flip(sql`INSERT INTO t (who) VALUES ('blocked too')`))._tag).toBe("SqlError")
+      yield* Effect.async<void>((resume) => {
+        if (child.exitCode === null) child.on("exit", () => resume(Effect.void))
+        else resume(Effect.void)
+      })
+      yield* sql.withTransaction(sql`INSERT INTO t (who) VALUES ('after')`)
+      expect((yield* sql<{ who: string }>`SELECT who FROM t`).map((row) => row.who)).toEqual(["after"])
+    }).pipe(Effect.provide(LibsqlClient.layer({ filename: path, busyTimeoutMs: 100 })))
+  })
+})
+
 describe("one runner per SQLite file", () => {
-  it.live("a second runner on the file fails with RunnerLockHeld naming this process; once the first stops, a new one runs", () =>
+  it.live("a second runner on the file fails with RunnerLockHeld naming this process; a client beside it is fine", () =>
     Effect.gen(function*() {
       const path = join(outputDir("sqlite-claim"), "w.db")
       expect(yield* Sqlite.runnerOf(path)).toEqual(Option.none())
-      const first = yield* Layer.buildWithScope(Sqlite.layer({ path }), yield* Effect.scope)
-      expect(first).toBeDefined()
-      expect(yield* Sqlite.runnerOf(path)).toEqual(Option.some({ pid: process.pid, host: expect.any(String) }))
+      yield* Layer.buildWithScope(Sqlite.layer({ path }), yield* Effect.scope)
+      expect(yield* Sqlite.runnerOf(path)).toEqual(Option.some({ pid: process.pid, host: hostname() }))
       const second = yield* Effect.flip(Effect.scoped(Layer.build(Sqlite.layer({ path }))))
       expect(second).toMatchObject({ _tag: "RunnerLockHeld", path, pid: process.pid })
-      expect(second.message).toContain(`${path} is run by process ${process.pid}`)
-      // A client beside the runner is fine.
+      expect(second.message).toContain(`${path} is run by process ${process.pid}:`)
       yield* Effect.scoped(Layer.build(Sqlite.layer({ path, clientOnly: true })))
     }).pipe(Effect.scoped))
 
-  it.live("the claim is given up when the runner stops, and a claim of a dead process is taken over", () =>
+  it.live("the lock and the row are given up when the runner stops; a row a killed runner left is no claim", () =>
     Effect.gen(function*() {
       const path = join(outputDir("sqlite-claim"), "x.db")
       yield* Effect.scoped(Layer.build(Sqlite.layer({ path })))
       expect(yield* Sqlite.runnerOf(path)).toEqual(Option.none())
-      // A claim left by a killed process (a pid that no longer runs).
+      const rowOf = Effect.flatMap(SqlClient.SqlClient, (sql) => RunnerLock.holderOf(sql)).pipe(Effect.provide(clientOn(path)))
+      expect(yield* rowOf).toEqual({ pid: undefined, host: undefined })
+      // The row a runner killed with SIGKILL leaves (its lock went with its process).
       yield* Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
-        yield* sql`INSERT INTO openrouter_workflow_runner (id, pid, host, token, started_at) VALUES (1, ${2 ** 22 + 12_345}, ${hostname()}, 'dead', 0)`
+        yield* sql`INSERT INTO openrouter_workflow_runner (id, pid, host, started_at) VALUES (1, 1, ${hostname()}, 0)`
       }).pipe(Effect.provide(clientOn(path)))
       expect(yield* Sqlite.runnerOf(path)).toEqual(Option.none())
       yield* Effect.scoped(Effect.gen(function*() {
         yield* Layer.build(Sqlite.layer({ path }))
-        expect(yield* Sqlite.runnerOf(path)).toEqual(Option.some({ pid: process.pid, host: expect.any(String) }))
+        expect(yield* Sqlite.runnerOf(path)).toEqual(Option.some({ pid: process.pid, host: hostname() }))
       }))
     }))
+
+  it.live("a runner in another process holds the file until it is killed", () => {
+    const path = join(outputDir("sqlite-claim"), "y.db")
+    return Effect.gen(function*() {
+      yield* Effect.scoped(Layer.build(Sqlite.layer({ path }))) // the file and its lock file exist
+      const child = spawn(process.execPath, ["-e", `
+        const Database = require("libsql")
+        const lock = new Database(${JSON.stringify(`${path}.runner`)})
+        lock.exec("BEGIN EXCLUSIVE")
+        process.stdout.write("held\\n")
+        setInterval(() => {}, 1000)
+      `], { cwd: fileURLToPath(new URL(".", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] })
+      yield* Effect.async<void>((resume) => {
+        child.stdout.on("data", () => resume(Effect.void))
+      })
+      expect(Option.isSome(yield* Sqlite.runnerOf(path))).toBe(true)
+      expect((yield* Effect.flip(Effect.scoped(Layer.build(Sqlite.layer({ path })))))._tag).toBe("RunnerLockHeld")
+      yield* Effect.async<void>((resume) => {
+        child.on("exit", () => resume(Effect.void))
+        child.kill("SIGKILL")
+      })
+      expect(yield* Sqlite.runnerOf(path)).toEqual(Option.none())
+      yield* Effect.scoped(Layer.build(Sqlite.layer({ path })))
+    })
+  })
 })

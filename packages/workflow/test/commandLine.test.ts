@@ -11,6 +11,9 @@ describe("command lines", () => {
     expect(words(`  status   abc `)).toEqual(["status", "abc"])
     expect(words(`start k "a \\"quoted\\" dir\\\\"`)).toEqual(["start", "k", `a "quoted" dir\\`])
     expect(words("")).toEqual([])
+    // A quote left open is refused rather than read as a literal.
+    expect(words(`start k "/srv/my videos a prompt`)).toBeUndefined()
+    expect(words(`start k "a \\"b`)).toBeUndefined()
   })
 
   it.prop("any words, each quoted, come back as they were", [fc.array(fc.string({ minLength: 0, maxLength: 20 }), { maxLength: 8 })], ([list]) => {

@@ -5,9 +5,12 @@
  * Why not `@effect/sql-libsql`: its client (through `@libsql/client`) hands its connection to each
  * transaction and opens a fresh one for what follows, and the fresh one has lost the connection's
  * settings: without a busy timeout, a write that meets another process's lock (a client reading
- * `status` or storing a start) fails at once with `SQLITE_BUSY`. A runner restarted beside client
- * processes failed so now and then (`test/Sqlite.client.test.ts` has the case). That client also
- * holds its lock only while a statement is picked, not while it runs.
+ * `status` or storing a start) fails at once with `SQLITE_BUSY`. And libsql never resets a
+ * statement whose step failed with `SQLITE_BUSY`: SQLite counts it as in progress until the garbage
+ * collector finalizes it, and every COMMIT on that connection meanwhile fails with `cannot commit
+ * transaction - SQL statements in progress`, the error a restarted runner died of now and then
+ * (`test/Sqlite.client.test.ts` has both cases). That client also holds its lock only while a
+ * statement is picked, not while it runs.
  *
  * Here: one connection for the process's lifetime; a semaphore held for each statement's whole
  * run and for each transaction's whole life (`BEGIN IMMEDIATE`: the write lock is taken up front,
@@ -32,15 +35,18 @@ interface LibsqlStatement {
   readonly reader: boolean
   safeIntegers(toggle?: boolean): LibsqlStatement
   raw(toggle?: boolean): LibsqlStatement
-  all(...params: ReadonlyArray<unknown>): Array<unknown>
-  run(...params: ReadonlyArray<unknown>): { readonly changes: number; readonly lastInsertRowid: number | bigint }
+  all(params: ReadonlyArray<unknown>): Array<unknown>
+  run(params: ReadonlyArray<unknown>): { readonly changes: number; readonly lastInsertRowid: number | bigint }
 }
-interface LibsqlDatabase {
+/** @internal */
+export interface LibsqlDatabase {
+  readonly inTransaction: boolean
   prepare(sql: string): LibsqlStatement
   exec(sql: string): void
   close(): void
 }
-type LibsqlConstructor = new (path: string) => LibsqlDatabase
+/** @internal */
+export type LibsqlConstructor = new (path: string) => LibsqlDatabase
 
 /** @internal */
 export interface Options {
@@ -61,10 +67,18 @@ const toSql = (value: unknown): unknown => {
     throw new RangeError("a bigint beyond 64 bits cannot be stored")
   }
   if (value === undefined) throw new TypeError("undefined cannot be stored")
+  // A whole number as an integer: bound as a JS number, SQLite would take it as REAL (`1.0`).
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value)
   return value
 }
 
 const failure = (message: string) => (cause: unknown) => new SqlError({ cause, message })
+
+/** The `libsql` module (the SQLite driver, an optional peer), loaded when first needed. @internal */
+export const loadLibsql: Effect.Effect<LibsqlConstructor, SqlError> = Effect.try({
+  try: () => createRequire(import.meta.url)("libsql") as LibsqlConstructor,
+  catch: failure("cannot load the `libsql` package (the SQLite driver): install it with `npm install libsql`")
+})
 
 /**
  * Opens the file (its `libsql` module is loaded here, so only an engine on SQLite needs it).
@@ -73,22 +87,41 @@ const failure = (message: string) => (cause: unknown) => new SqlError({ cause, m
  */
 export const make = (options: Options): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function*() {
-    const Database = yield* Effect.try({
-      try: () => createRequire(import.meta.url)("libsql") as LibsqlConstructor,
-      catch: failure("cannot load the `libsql` package (the SQLite driver): install it with `npm install libsql`")
-    })
-    const db = yield* Effect.acquireRelease(
-      Effect.try({ try: () => new Database(options.filename), catch: failure(`cannot open ${options.filename}`) }),
-      (db) => Effect.sync(() => db.close())
+    const Database = yield* loadLibsql
+    const open = (): LibsqlDatabase => {
+      const db = new Database(options.filename)
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
+      return db
+    }
+    let db: LibsqlDatabase = yield* Effect.acquireRelease(
+      Effect.try({
+        try: (): LibsqlDatabase => {
+          // The wait first: switching to WAL itself needs the lock another process may hold.
+          const first = open()
+          first.exec("PRAGMA journal_mode = WAL")
+          return first
+        },
+        catch: failure(`cannot open ${options.filename}`)
+      }),
+      () => Effect.sync(() => db.close())
     )
-    yield* Effect.try({
-      try: () => {
-        // The wait first: switching to WAL itself needs the lock another process may hold.
-        db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
-        db.exec("PRAGMA journal_mode = WAL")
-      },
-      catch: failure(`cannot set up ${options.filename}`)
-    })
+    // libsql does not reset a statement whose step failed with SQLITE_BUSY (it can only be
+    // finalized by the garbage collector), and SQLite counts it as in progress: every later COMMIT
+    // on the connection would fail ("cannot commit transaction - SQL statements in progress"). So
+    // transaction control goes through `exec`, which finalizes its statement whatever happens, and
+    // after a busy statement outside a transaction the connection is replaced by a clean one.
+    const isBusy = (error: unknown) => (error as { readonly code?: unknown }).code === "SQLITE_BUSY"
+    const control = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i
+    const replaceAfterBusy = (error: unknown) => {
+      if (!isBusy(error) || db.inTransaction) return
+      const old = db
+      db = open()
+      try {
+        old.close()
+      } catch {
+        // Closed once its last statement is finalized.
+      }
+    }
 
     // Runs to completion before returning: `all` reads every row and `run` steps to the end, so
     // no statement is left in progress on the connection (a COMMIT would refuse). A write answers
@@ -96,13 +129,22 @@ export const make = (options: Options): Effect.Effect<SqlClient.SqlClient, SqlEr
     const run = (sql: string, params: ReadonlyArray<unknown>, mode: "rows" | "values" | "raw") =>
       Effect.try({
         try: (): ReadonlyArray<any> => {
+          if (params.length === 0 && control.test(sql)) {
+            db.exec(sql)
+            return []
+          }
           const statement = db.prepare(sql).safeIntegers(true)
           const bound = params.map(toSql)
-          if (statement.reader) return (mode === "values" ? statement.raw(true) : statement).all(...bound)
-          const result = statement.run(...bound)
+          // The values as one array: a single object argument would be read as named parameters
+          // (a lone blob even crashes the native side).
+          if (statement.reader) return (mode === "values" ? statement.raw(true) : statement).all(bound)
+          const result = statement.run(bound)
           return mode === "raw" ? (result as unknown as ReadonlyArray<any>) : []
         },
-        catch: failure("Failed to execute statement")
+        catch: (cause) => {
+          replaceAfterBusy(cause)
+          return new SqlError({ cause, message: "Failed to execute statement" })
+        }
       })
     const transformed = (effect: Effect.Effect<ReadonlyArray<any>, SqlError>, transformRows: (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined) =>
       transformRows === undefined ? effect : Effect.map(effect, transformRows)
@@ -111,16 +153,33 @@ export const make = (options: Options): Effect.Effect<SqlClient.SqlClient, SqlEr
       execute: (sql, params, transformRows) => transformed(run(sql, params, "rows"), transformRows),
       executeRaw: (sql, params) => run(sql, params, "raw"),
       executeValues: (sql, params) => run(sql, params, "values"),
-      executeUnprepared: (sql, params, transformRows) => transformed(run(sql, params ?? [], "rows"), transformRows),
+      // A ROLLBACK after a BEGIN that failed (another process's lock past the busy timeout) has no
+      // transaction to end: not an error (`@effect/sql` would make it a defect).
+      executeUnprepared: (sql, params, transformRows) =>
+        sql === "ROLLBACK" && !db.inTransaction ? Effect.succeed([]) : transformed(run(sql, params ?? [], "rows"), transformRows),
       executeStream: () => Effect.dieMessage("executeStream is not implemented for SQLite")
     }
 
     // One permit: held by a statement for its whole run, and by a transaction for its whole life
     // (its statements run on the transaction's connection without asking again).
     const semaphore = yield* Effect.makeSemaphore(1)
+    // Released, the connection is never left inside a transaction (a COMMIT that failed would
+    // otherwise keep the write lock and take every later statement into it).
+    const release = Effect.zipRight(
+      Effect.sync(() => {
+        if (db.inTransaction) {
+          try {
+            db.exec("ROLLBACK")
+          } catch {
+            // The transaction is gone either way.
+          }
+        }
+      }),
+      semaphore.release(1)
+    )
     const acquirer = Effect.uninterruptibleMask((restore) =>
       Effect.as(
-        Effect.zipRight(restore(semaphore.take(1)), Effect.flatMap(Effect.scope, (scope) => Scope.addFinalizer(scope, semaphore.release(1)))),
+        Effect.zipRight(restore(semaphore.take(1)), Effect.flatMap(Effect.scope, (scope) => Scope.addFinalizer(scope, release))),
         connection
       )
     )
