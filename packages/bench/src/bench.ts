@@ -17,7 +17,11 @@
  *   bundled from the same source as `ours`; the report adds new/old ratios of the medians and
  *   nothing is written.
  *
- *   npm run bench [-- --reps 5 --requests 2000 --only chat,stream,steady,pipeline,download,startup --smoke]
+ * - The workflow section (src/workflow.ts, issue 21) runs short video jobs at once through the plain
+ *   `Videos` service, the SQLite engine (one `bin.js worker`) and PostgreSQL (three workers and a
+ *   client), against one simulator.
+ *
+ *   npm run bench [-- --reps 5 --requests 2000 --only chat,stream,steady,pipeline,download,startup,workflow --smoke]
  *   npm run bench [-- --only chat,stream --reps 3 --baseline de1b751 --candidates ours]
  */
 import { execFileSync, spawn } from "node:child_process"
@@ -29,6 +33,7 @@ import { build, type BuildOptions } from "esbuild"
 import * as Baseline from "./baseline.js"
 import { type BaselineRow, baselineTable, cell, chart, evaluate, type Figures, median } from "./report.js"
 import * as Startup from "./startup.js"
+import * as Workflow from "./workflow.js"
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 const argValue = (name: string, fallback: number) => {
@@ -41,8 +46,12 @@ const requests = argValue("--requests", smoke ? 20 : 2000)
 const steadyRequests = argValue("--steady-requests", smoke ? 200 : 20_000)
 const videoMib = argValue("--video-mib", smoke ? 1 : 256)
 const streamWords = smoke ? 200 : 20_000
+const workflowJobs = argValue("--workflow-jobs", smoke ? 5 : 200)
 const onlyIndex = process.argv.indexOf("--only")
-const sections = new Set((onlyIndex >= 0 ? process.argv[onlyIndex + 1] ?? "" : "chat,stream,steady,pipeline,download,startup").split(","))
+// --smoke leaves the workflow section out unless named (--smoke --only workflow): it needs
+// PostgreSQL and spawns five runner processes, which the workflow package's own tests cover.
+const defaultSections = `chat,stream,steady,pipeline,download,startup${smoke ? "" : ",workflow"}`
+const sections = new Set((onlyIndex >= 0 ? process.argv[onlyIndex + 1] ?? "" : defaultSections).split(","))
 const KEY = "sk-or-v1-bench-000000000000000000000000000000"
 const stringArg = (name: string) => {
   const index = process.argv.indexOf(name)
@@ -294,6 +303,34 @@ if (sections.has("startup")) {
   }
 }
 
+// ---- durable video jobs (issue 21) ---------------------------------------------------------------
+
+// Short jobs: 1.5 s of processing, 100 KiB each, polled every 250 ms by every candidate.
+const WORKFLOW_VIDEO_MS = 1500
+const WORKFLOW_VIDEO_BYTES = 100 * 1024
+const WORKFLOW_POLL_MS = 250
+const WORKFLOW = Workflow.scenarios(workflowJobs)
+let workflowOutcome: Workflow.Outcome = {}
+if (sections.has("workflow")) {
+  const video = await startSimulator(["--api-key", KEY, "--video-ms", String(WORKFLOW_VIDEO_MS), "--video-bytes", String(WORKFLOW_VIDEO_BYTES)])
+  try {
+    workflowOutcome = await Workflow.runSection({
+      benchDir,
+      outDir,
+      url: video.url,
+      key: KEY,
+      jobs: workflowJobs,
+      reps,
+      pollMs: WORKFLOW_POLL_MS,
+      videoBytes: WORKFLOW_VIDEO_BYTES,
+      postgresUrl: process.env.OPENROUTER_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+      record
+    })
+  } finally {
+    video.stop()
+  }
+}
+
 // ---- report ------------------------------------------------------------------------------------
 
 const table = (scenarios: ReadonlyArray<string>, columns: ReadonlyArray<string>) => {
@@ -391,6 +428,17 @@ const lines = [
   "",
   ...table([STARTUP_MS, STARTUP_RSS], [Startup.LIBRARY.ours, Startup.LIBRARY.effectAi, Startup.LIBRARY.floor]),
   ...table([BARE], ["ms", "MiB"]),
+  ...(samples.has(WORKFLOW.wall)
+    ? [
+      "## Durable video jobs (issue 21)",
+      "",
+      `${workflowJobs} jobs started at once (${WORKFLOW_VIDEO_MS} ms of processing, ${WORKFLOW_VIDEO_BYTES / 1024} KiB each, a poll every ${WORKFLOW_POLL_MS} ms) against one simulator: the plain \`Videos\` service in one process, one \`bin.js worker\` on SQLite, three on PostgreSQL with a \`bin.js client\`. The bins' latencies are taken by the harness from each \`start\` line written to its \`wait\` answer (which polls the engine every 500 ms) or to the runner's \`download written\` log line; plain-videos times each \`generate\` on its own clock. CPU is user + system time over the jobs (/proc; the plain candidate's own \`process.cpuUsage\`); engine rows are counted in the database after the run. See NOTES.md for what the overhead consists of.${
+        workflowOutcome.postgresSkipped === undefined ? "" : ` postgres-3-runners did not run: ${workflowOutcome.postgresSkipped}.`
+      }`,
+      "",
+      ...table(Object.values(WORKFLOW), Workflow.CANDIDATES)
+    ]
+    : []),
   "## Against the targets",
   "",
   "![ratios against the targets](results.svg)",

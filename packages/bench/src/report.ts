@@ -126,6 +126,16 @@ export const median = (values: ReadonlyArray<number>): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
+/** The arithmetic mean; NaN when empty. */
+export const mean = (values: ReadonlyArray<number>): number =>
+  values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length
+
+/** The `q` quantile (0–1) by the nearest rank: the smallest value with at least `q` of them at or below it; NaN when empty. */
+export const percentile = (values: ReadonlyArray<number>, q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
+}
+
 /** A figure as the tables print it: thousands grouped from 100 up, two decimals below. */
 export const fmt = (value: number): string =>
   Number.isNaN(value) ? "–" : value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2)
