@@ -229,9 +229,11 @@ describe("the command line from the installed tarball", () => {
     // chunk, then libsql's native binary from the consumer's node_modules) and answers.
     const db = join(home(), "workflows.db")
     writeFileSync(db, "")
-    const result = await cli(["video", "status", "no-such-execution", "--db", `sqlite:${db}`])
+    // An execution id is 32 hexadecimal digits (the CLI refuses anything else with exit 2).
+    const id = "0123456789abcdef0123456789abcdef"
+    const result = await cli(["video", "status", id, "--db", `sqlite:${db}`])
     expect(result.status, Consumer.describe(result)).toBe(0)
-    expect(result.stdout.trim()).toBe("no-such-execution  Unknown")
+    expect(result.stdout.trim()).toBe(`${id}  Unknown`)
   }, STEP_MS)
 
   it("chat hi --dry-run prints the request, Authorization masked, and sends nothing", async () => {

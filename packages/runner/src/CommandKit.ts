@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as Args from "@effect/cli/Args"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
@@ -140,4 +141,21 @@ export const timeoutMs = boundedInteger("timeout-ms", 1, 2_147_483_647).pipe(
 /** `--force`. @since 0.1.0 @category Options */
 export const force = Options.boolean("force").pipe(
   Options.withDescription("replace an existing output file (without it, a new unique name is used and printed)")
+)
+
+/**
+ * The `ID` of `video status` and `video wait`: a workflow execution id, the 32 hexadecimal digits
+ * `video --durable` printed (what `@effect/workflow` derives from the job's key), read as text and
+ * checked here: anything else is exit 2 naming `ID` and the form, before a database is opened.
+ *
+ * @since 0.1.0 @category Arguments
+ */
+export const executionId = Args.text({ name: "ID" }).pipe(
+  Args.mapEffect((text) => {
+    const id = text.trim().toLowerCase()
+    return /^[0-9a-f]{32}$/.test(id)
+      ? Effect.succeed(id)
+      : Effect.fail(HelpDoc.p(`ID must be an execution id, the 32 hexadecimal digits \`video --durable\` printed (got ${JSON.stringify(text)})`))
+  }),
+  Args.withDescription("the execution id `video --durable` printed")
 )

@@ -15,9 +15,10 @@ const files = (dir: string): Array<string> =>
     entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith(".ts") || entry.name.endsWith(".js") ? [join(dir, entry.name)] : []
   )
 
-describe("the CLI bundle", () => {
-  const bundle = () => files(dist).map((file) => ({ file, text: readFileSync(file, "utf8") }))
+/** Every file of the build, with its text. */
+const bundle = () => files(dist).map((file) => ({ file, text: readFileSync(file, "utf8") }))
 
+describe("the CLI bundle", () => {
   it("keeps no effect namespace whole (what `import { Schema } from \"effect\"` makes esbuild do)", () => {
     const whole = bundle().flatMap(({ file, text }) => [...text.matchAll(/^var (\w+)_exports = \{\};$/gm)].map((m) => `${file.slice(dist.length + 1)}: ${m[1]}`))
     // Namespaces a dynamic import() answers are whole by definition: our own modules and chunks.
@@ -37,6 +38,46 @@ describe("the CLI bundle", () => {
     expect(main).toMatch(/import\("\.\/chunks\/NodeHttpClient-[^"]+"\)/)
     for (const chunk of staticImports) expect(readFileSync(join(dist, chunk), "utf8"), chunk).not.toContain("node_modules/undici/")
     expect(main).not.toContain("node_modules/undici/")
+  })
+})
+
+describe("the durable commands' chunks", () => {
+  // What only `worker`, `video --durable`, `video status` and `video wait` load: the workflow
+  // package, @effect/workflow and @effect/cluster (with @effect/rpc), @effect/sql and pg.
+  const durableCode = /^\/\/ (?:\.\.\/workflow\/dist\/|.*node_modules\/(?:@effect\/(?:workflow|cluster|rpc|sql|sql-pg)|pg|pg-pool|pg-protocol)\/)/m
+  const chunks = join(dist, "chunks")
+
+  /** A chunk and every chunk it imports statically (what loading it loads). */
+  const closure = (file: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(file)) return seen
+    seen.add(file)
+    const text = readFileSync(file, "utf8")
+    const imported = [
+      ...[...text.matchAll(/^import [^;(]*?from "(\.[^"]+)"/gm)].map((m) => m[1]!),
+      ...[...text.matchAll(/^import "(\.[^"]+)";/gm)].map((m) => m[1]!)
+    ]
+    for (const path of imported) closure(join(dirname(file), path), seen)
+    return seen
+  }
+
+  it("are loaded by no other command: main.js and every other command's chunk carry none of their code", () => {
+    // The chunks import() loads: one per command family (Chat, Video, Image, …), and the durable ones.
+    const entries = readdirSync(chunks).filter((name) => !name.startsWith("chunk-"))
+    const durable = entries.filter((name) => /^(?:Durable|Sqlite|Postgres)-/.test(name))
+    expect(durable.filter((name) => name.startsWith("Durable-"))).toHaveLength(1)
+    const others = [join(dist, "main.js"), ...entries.filter((name) => !durable.includes(name)).map((name) => join(chunks, name))]
+    expect(others.some((file) => /\/Chat-/.test(file)) && others.some((file) => /\/Video-/.test(file))).toBe(true)
+    const loaded = new Set(others.flatMap((file) => [...closure(file)]))
+    expect([...loaded].filter((file) => durableCode.test(readFileSync(file, "utf8"))).map((file) => file.slice(dist.length + 1))).toEqual([])
+    // The durable chunk does carry them (the check above looks for the right thing).
+    const durableLoaded = [...closure(join(chunks, durable.find((name) => name.startsWith("Durable-"))!))]
+    expect(durableLoaded.some((file) => durableCode.test(readFileSync(file, "utf8")))).toBe(true)
+  })
+
+  it("leave out libsql (a native binary: the optional dependency) and pg's optional native binding", () => {
+    const texts = bundle()
+    expect(texts.filter(({ text }) => /node_modules\/(?:libsql|@libsql|pg-native)\//.test(text)).map(({ file }) => file)).toEqual([])
+    expect(texts.some(({ text }) => text.includes("\"pg-native\""))).toBe(true)
   })
 })
 

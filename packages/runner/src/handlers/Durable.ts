@@ -28,7 +28,11 @@ import * as Worker from "@openrouter-effect/workflow/Worker"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import { randomUUID } from "node:crypto"
 import { existsSync } from "node:fs"
@@ -181,10 +185,12 @@ export const worker = Effect.fn("Durable.worker")(function*(context: Context, ar
   const db = yield* databaseOf(context, args.db)
   yield* driverFor(db)
   if (db._tag === "Sqlite") yield* ensureDir(dirname(db.path))
+  const noted = stopNotes()
   return yield* Console.error(`worker ${process.pid} runs the durable video jobs of ${describe(db)} (Ctrl-C to stop)`).pipe(
     Effect.zipRight(Effect.never),
-    Effect.onInterrupt(() => Console.error(`worker ${process.pid} stops; the jobs it leaves go on at the database's next runner`)),
+    Effect.onInterrupt(() => noted.stopping(`worker ${process.pid} stops; the jobs it leaves go on at the database's next runner`)),
     Effect.provide(runner(context, db)),
+    noted.worker,
     Effect.mapError((error) => (isLockHeld(error) ? new StoreError({ path: error.path, message: error.message }) : error))
   )
 })
@@ -214,14 +220,12 @@ const refused = (args: StartArgs): Effect.Effect<void, BadInput> => {
     : Effect.fail(new BadInput({ field: file, message: `${file} takes a local file, which a durable job cannot record (its request must be replayable on any machine): leave out --durable or ${file}` }))
 }
 
-/** How this process takes part: a client of a worker, or the runner of a SQLite file no worker holds. */
-type Role = "client" | "runner"
-
 /**
  * `video --durable PROMPT`: starts the execution of `--key` (default a new one, printed), prints
  * its id, follows it to its end (a line on stderr at each change) and prints the video's path.
  * On PostgreSQL, or on a SQLite file a `worker` runs, this process is a client; on a SQLite file
- * no worker runs, it runs the job itself. Ctrl-C stops following (or running): the job goes on.
+ * no worker runs, it runs the job itself (and takes over when the worker it follows stops). Ctrl-C
+ * stops following (or running): the job goes on at the database's next runner.
  *
  * @since 0.1.0 @category Commands
  */
@@ -247,32 +251,110 @@ export const start = Effect.fn("Durable.start")(function*(context: Context, args
     ...(Object.keys(options).length > 0 ? { options } : {}),
     output: { _tag: "Directory", path: out }
   }
-  const asClient = startAndFollow(context, db, request, "client").pipe(Effect.provide(client(db)))
-  if (db._tag === "Postgres") return yield* asClient
-  // SQLite: the file's worker runs the job when there is one; otherwise this process does.
+  if (db._tag === "Postgres") {
+    const followed = yield* startAndFollow(context, db, request, { role: "client", whenUnknown: "hint" }).pipe(Effect.provide(client(db)))
+    // Without a watched file, a following ends only with its execution.
+    return followed._tag === "Ended" ? yield* ended(context, followed.status, db, { out }) : undefined
+  }
+  // SQLite: the file's worker runs the job when there is one; otherwise this process does. The
+  // roles change as workers come and go: a worker that stops while it is followed leaves the job
+  // to this process, and a worker that starts first keeps it.
   yield* ensureDir(dirname(db.path))
-  const holder = yield* Sqlite.runnerOf(db.path).pipe(Effect.mapError((error) => new StoreError({ path: db.path, message: error.message })))
-  if (Option.isSome(holder)) return yield* asClient
-  yield* Console.error(
-    `no worker runs on ${describe(db)}: this process runs the job; if it stops, \`${commandLine(context, ["worker", "--db", describe(db)])}\` ` +
-      "or the same command again finishes it without paying twice"
-  )
-  return yield* startAndFollow(context, db, request, "runner").pipe(
-    Effect.provide(runner(context, db)),
-    // A worker started on the file since it was looked at: follow the job through it instead.
-    Effect.catchIf(isLockHeld, (held) => Effect.zipRight(Console.error(`process ${held.pid} has since started running ${describe(db)}: it runs the job`), asClient))
-  )
+  const noted = stopNotes()
+  for (;;) {
+    const holder = yield* Sqlite.runnerOf(db.path).pipe(Effect.mapError((error) => new StoreError({ path: db.path, message: error.message })))
+    if (Option.isSome(holder)) {
+      const followed = yield* startAndFollow(context, db, request, { role: "client", whenUnknown: "hint", watch: { path: db.path, takeOver: true } }).pipe(
+        Effect.provide(client(db))
+      )
+      if (followed._tag === "Ended") return yield* ended(context, followed.status, db, { out })
+      yield* Console.error(`the worker of ${describe(db)} has stopped: this process runs the job now`)
+      continue
+    }
+    yield* Console.error(
+      `no worker runs on ${describe(db)}: this process runs the job; if it stops, \`${commandLine(context, ["worker", "--db", describe(db)])}\` ` +
+        "or the same command again finishes it without paying twice"
+    )
+    const followed = yield* startAndFollow(context, db, request, { role: "runner", whenUnknown: "quiet", onStop: noted.stopping }).pipe(
+      Effect.provide(runner(context, db)),
+      noted.quiet,
+      // A worker started on the file since it was looked at: it runs the job, this process follows.
+      Effect.map(Option.some),
+      Effect.catchIf(isLockHeld, (held) =>
+        Effect.as(Console.error(`${held.pid !== undefined ? `process ${held.pid}` : "another runner"} has started running ${describe(db)} meanwhile: it runs the job`), Option.none()))
+    )
+    if (Option.isSome(followed) && followed.value._tag === "Ended") return yield* ended(context, followed.value.status, db, { out })
+  }
 })
 
-/** Starts (or joins) the execution of `request`, follows it to its end and prints the outcome. */
-const startAndFollow = (context: Context, db: Engine.Database, request: VideoWorkflow.VideoJobRequest, role: Role) =>
+/**
+ * A runner in this process, kept readable. Its stop gets a line saying what stopping waits for (a
+ * step under way gets `@effect/cluster`'s entity termination timeout, 15 s, to end; a second
+ * Ctrl-C stops at once, and the job still never pays twice); once stopping, the cluster's "No
+ * healthy runners available" warnings are left out: that is the runner noticing its own stop.
+ * The runner of `video --durable` (`quiet`) also leaves out its `Info` log (each submit, poll and
+ * download: what a `worker` logs), as its progress lines say the same, unless a `--log-level`
+ * other than Effect's default asks for it, and the cluster's "Could not find entity manager"
+ * warning of a runner resuming a job as it starts (it retries, and the job goes on). Set around
+ * the runner's construction, so that the fibers the engine forks inherit it.
+ */
+const stopNotes = () => {
+  let stopping = false
+  const without = (dropped: (text: string) => boolean) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locallyWith(effect, FiberRef.currentLoggers, (loggers) =>
+      HashSet.map(loggers, (logger) =>
+        Logger.make<unknown, void>((options) => {
+          const message = Array.isArray(options.message) ? options.message : [options.message]
+          if (message.some((part) => typeof part === "string" && dropped(part))) return
+          logger.log(options)
+        })))
+  const stopNoise = (text: string) => stopping && text.startsWith("No healthy runners available")
+  return {
+    /** Marks the start of the stop (from an `onInterrupt`), with its line. */
+    stopping: (line: string) =>
+      Effect.suspend(() => {
+        stopping = true
+        return Console.error(`${line} (a step under way gets up to 15 s to end; Ctrl-C again stops at once)`)
+      }),
+    /** For a `worker`: its log as it is, without the stop's noise. */
+    worker: without(stopNoise),
+    /** For the runner of `video --durable`: no `Info` log unless asked for, no cluster noise. */
+    quiet: <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      without((text) => stopNoise(text) || text.startsWith("Could not find entity manager for address"))(
+        Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) => level._tag === "Info" ? Logger.withMinimumLogLevel(effect, LogLevel.Warning) : effect)
+      )
+  }
+}
+
+/** How this process follows an execution. */
+interface FollowOptions {
+  /** A client of a worker, or the runner of a SQLite file no worker holds. */
+  readonly role: "client" | "runner"
+  readonly whenUnknown: WhenUnknown
+  /**
+   * A SQLite file whose runner is watched while the execution is followed: when it has none any
+   * more, `takeOver` ends the following (`RunnerGone`: this process becomes the runner), else a
+   * line says once that the job waits for one.
+   */
+  readonly watch?: { readonly path: string; readonly takeOver: boolean } | undefined
+  /** How a stop (Ctrl-C) is told: its line on stderr, by default. */
+  readonly onStop?: ((line: string) => Effect.Effect<void>) | undefined
+}
+
+/** How a following ended. */
+type Followed = { readonly _tag: "Ended"; readonly status: VideoWorkflow.Status } | { readonly _tag: "RunnerGone" }
+const endedWith = (status: VideoWorkflow.Status): Followed => ({ _tag: "Ended", status })
+const runnerGone: Followed = { _tag: "RunnerGone" }
+
+/** Starts (or joins) the execution of `request` and follows it (see {@link follow}). */
+const startAndFollow = (context: Context, db: Engine.Database, request: VideoWorkflow.VideoJobRequest, options: FollowOptions) =>
   Effect.gen(function*() {
     const executionId = yield* VideoWorkflow.VideoWorkflow.execute(request, { discard: true })
     yield* Console.error(`durable video job ${executionId} (key ${request.key}) on ${describe(db)}`)
-    const status = yield* follow(context, executionId, db, role === "client" ? "hint" : "quiet").pipe(
+    return yield* follow(context, executionId, db, options).pipe(
       Effect.onInterrupt(() =>
-        Console.error(
-          role === "runner"
+        (options.onStop ?? Console.error)(
+          options.role === "runner"
             ? `stopped: job ${executionId} goes on at the next runner of ${describe(db)}: \`${commandLine(context, ["worker", "--db", describe(db)])}\`, or the same command again (it never pays twice)`
             : `stopped following job ${executionId}; it goes on in the worker: \`${commandLine(context, ["video", "status", executionId, "--db", describe(db)])}\` tells where it stands, \`${
               commandLine(context, ["video", "wait", executionId, "--db", describe(db)])
@@ -280,7 +362,6 @@ const startAndFollow = (context: Context, db: Engine.Database, request: VideoWor
         )
       )
     )
-    return yield* ended(context, status, db, { out: request.output.path })
   })
 
 /**
@@ -291,29 +372,41 @@ const startAndFollow = (context: Context, db: Engine.Database, request: VideoWor
 type WhenUnknown = "hint" | "quiet" | "refuse"
 
 /** Follows an execution to its end: its status every second, a line on stderr at each change. */
-const follow = (context: Context, executionId: string, db: Engine.Database, whenUnknown: WhenUnknown) =>
+const follow = (context: Context, executionId: string, db: Engine.Database, options: FollowOptions) =>
   Effect.gen(function*() {
     const started = Date.now()
     let last = ""
     let hinted = false
     for (;;) {
       const status = yield* statusOf(executionId, db)
-      const line = stateLine(status, whenUnknown)
+      const line = stateLine(status, options.whenUnknown)
       if (line !== last) yield* Console.error(`video ${executionId}: ${line}, ${Progress.duration(Date.now() - started)}`)
       last = line
-      if (VideoWorkflow.isDone(status)) return status
+      if (VideoWorkflow.isDone(status)) return endedWith(status)
+      const worker = `\`${commandLine(context, ["worker", "--db", describe(db)])}\``
+      if (options.watch !== undefined) {
+        // A failed look is not taken for a stopped worker.
+        const held = yield* Sqlite.runnerOf(options.watch.path).pipe(Effect.map(Option.isSome), Effect.orElseSucceed(() => true))
+        if (!held) {
+          if (options.watch.takeOver) return runnerGone
+          if (!hinted) {
+            hinted = true
+            yield* Console.error(`no worker runs on ${describe(db)}: job ${executionId} goes on when one does (${worker}, or \`video --durable\` with its --key)`)
+          }
+        }
+      }
       if (status.state === "Unknown" && Date.now() - started > UNKNOWN_LIMIT_MS) {
-        if (whenUnknown === "refuse") {
+        if (options.whenUnknown === "refuse") {
           return yield* new BadInput({
             field: "ID",
             value: executionId,
             message: `nothing has taken up ${executionId} on ${describe(db)} in ${UNKNOWN_LIMIT_MS / 1000} s: no job has that id there (see the id \`video --durable\` printed, ` +
-              `and its --db), or no worker runs on the database (\`${commandLine(context, ["worker", "--db", describe(db)])}\`)`
+              `and its --db), or no worker runs on the database (${worker})`
           })
         }
-        if (whenUnknown === "hint" && !hinted) {
+        if (options.whenUnknown === "hint" && !hinted) {
           hinted = true
-          yield* Console.error(`nothing has taken job ${executionId} up yet: is a worker running on this database? \`${commandLine(context, ["worker", "--db", describe(db)])}\``)
+          yield* Console.error(`nothing has taken job ${executionId} up yet: is a worker running on this database? ${worker}`)
         }
       }
       yield* Effect.sleep(FOLLOW_EVERY)
@@ -353,7 +446,7 @@ const ended = (context: Context, status: VideoWorkflow.Status, db: Engine.Databa
       return
     }
     const tag = status.error?._tag ?? status.state
-    const detail = status.error?.message !== undefined && status.error.message !== "" ? `: ${status.error.message}` : ""
+    const detail = status.error?.message !== undefined && status.error.message !== "" ? `: ${status.error.message.replace(/\.+$/, "")}` : ""
     return yield* new VideoJobFailed({
       jobId: status.submit?.jobId ?? status.executionId,
       status: tag,
@@ -370,10 +463,13 @@ const advice = (context: Context, status: VideoWorkflow.Status, where: { readonl
       return "Its submit was on the wire when its runner stopped: it may have reached OpenRouter (and be billed), so it is never sent again. " +
         `Look for the job in your OpenRouter activity before you start it with a new --key.`
     case "SubmitRefused":
-      return `OpenRouter refused the submit (nothing billed): fix the cause, then start it with a new --key. ${again}`
+      return `Its submit was refused, by OpenRouter or before it was sent (nothing is billed): fix the cause, then start it with a new --key. ${again}`
+    case "VideoJobFailed":
+      return `OpenRouter reports that the job failed. ${again}`
     default:
+      // PollDeadline, a poll's or a download's failure: the job may be on OpenRouter, done or not.
       return jobId !== undefined
-        ? `The job ${jobId} was submitted (and is billed): if OpenRouter still has it, \`${
+        ? `The job ${jobId} was submitted: if OpenRouter still has it, \`${
           commandLine(context, ["video", "resume", jobId, ...(where.out !== undefined ? ["--out", where.out] : [])])
         }\` fetches it. ${again}`
         : again
@@ -430,7 +526,14 @@ export const wait = Effect.fn("Durable.wait")(function*(context: Context, args: 
   const db = yield* databaseOf(context, args.db)
   yield* driverFor(db)
   yield* existing(db)
-  const status = yield* follow(context, args.executionId, db, "refuse").pipe(Effect.provide(client(db)))
+  const followed = yield* follow(context, args.executionId, db, {
+    role: "client",
+    whenUnknown: "refuse",
+    watch: db._tag === "Sqlite" ? { path: db.path, takeOver: false } : undefined
+  }).pipe(Effect.provide(client(db)))
+  // Only `takeOver` ends a following without its end.
+  if (followed._tag !== "Ended") return
+  const status = followed.status
   yield* printStatus(status, args.json)
   if (status.state !== "Completed") yield* ended(context, status, db)
 })

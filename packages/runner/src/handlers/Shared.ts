@@ -108,6 +108,24 @@ export const ensureDir = (dir: string) =>
     Effect.mapError((error) => new BadInput({ field: "out", value: dir, message: `Cannot create the folder ${dir}: ${reasonOf(error)}` }))
   )
 
+/** A shell word: quoted when it holds anything but safe characters. @since 0.1.0 @category Hints */
+export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)
+
+/**
+ * A command line to print as a hint: `openrouter-effect`, every global option that reaches the
+ * same config, origin and route (`--config` when given as a flag, `--base-url`, `--connect-to`),
+ * then `words`; each word quoted for a shell where needed.
+ *
+ * @since 0.1.0 @category Hints
+ */
+export const commandLine = (context: Pick<Context, "location" | "baseUrl" | "connectTo">, words: ReadonlyArray<string>): string => {
+  const all = ["openrouter-effect"]
+  if (context.location.source === "flag") all.push("--config", context.location.file)
+  if (context.baseUrl !== undefined) all.push("--base-url", context.baseUrl)
+  if (context.connectTo !== undefined) all.push("--connect-to", context.connectTo)
+  return [...all, ...words].map(shellWord).join(" ")
+}
+
 /** An option's value, or undefined. @since 0.1.0 @category Options */
 export const opt = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefined(option)
 
