@@ -122,6 +122,17 @@ export const layer = (
 }
 
 /**
+ * Whether the SQLite driver (`libsql`, an optional peer with a native binary per platform) loads
+ * here, checked before anything is opened: a missing one fails with what to install.
+ *
+ * @since 0.1.0 @category Runner
+ */
+export const driver: Effect.Effect<void, SubmitLedger.LedgerError> = LibsqlClient.loadLibsql.pipe(
+  Effect.asVoid,
+  Effect.mapError((error) => new SubmitLedger.LedgerError({ message: `${error.message}: ${String(error.cause instanceof Error ? error.cause.message : error.cause).split("\n")[0]}` }))
+)
+
+/**
  * The runner of the file now, if any (none when the file does not exist: it is not created). Its
  * `pid` and `host` are what it wrote down.
  *

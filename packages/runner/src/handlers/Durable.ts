@@ -34,9 +34,9 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import { randomUUID } from "node:crypto"
 import { existsSync } from "node:fs"
-import { createRequire } from "node:module"
 import { dirname, join, resolve as resolvePath } from "node:path"
 import * as Progress from "../Progress.js"
 import { commandLine, type Context, definedOnly, ensureDir, foundation, opt } from "./Shared.js"
@@ -118,23 +118,20 @@ const messageOf = (error: unknown): string => {
 
 /**
  * On SQLite, the driver must load: `libsql` is an optional dependency (a native binary per
- * platform), absent where npm skipped it. Checked before anything is opened, from this chunk's
- * folder as the engine's own `require` of it resolves it, so a missing driver is one line saying
- * what to do (exit 2: nothing was sent), never a stack from deep in the engine.
+ * platform), absent where npm skipped it. Checked (by the workflow package's own loader) before
+ * anything is opened, so a missing driver is one line saying what to do (exit 2: nothing was
+ * sent), never a stack from deep in the engine.
  */
 const driverFor = (db: Engine.Database): Effect.Effect<void, ConfigError> =>
   db._tag !== "Sqlite"
     ? Effect.void
-    : Effect.try({
-      try: () => void createRequire(import.meta.url)("libsql"),
-      catch: (cause) =>
-        new ConfigError({
-          path: "--db",
-          message: `the SQLite driver of the durable commands (the optional dependency libsql) cannot be loaded: ${messageOf(cause)}. ` +
-            "Install it where openrouter-effect is installed (npm install libsql; npm install -g libsql beside a global install), " +
-            "or use a PostgreSQL database: --db postgres://USER@HOST:PORT/DATABASE"
-        })
-    })
+    : Effect.mapError(Sqlite.driver, (error) =>
+      new ConfigError({
+        path: "--db",
+        message: `the SQLite driver of the durable commands (the optional dependency libsql) cannot be loaded: ${messageOf(error)}. ` +
+          "Install it where openrouter-effect is installed (npm install libsql; npm install -g libsql beside a global install), " +
+          "or use a PostgreSQL database: --db postgres://USER@HOST:PORT/DATABASE"
+      }))
 
 /** A SQLite file that does not exist is not made by reading it: `status` and `wait` refuse it. */
 const existing = (db: Engine.Database) =>
@@ -143,8 +140,11 @@ const existing = (db: Engine.Database) =>
     : Effect.void
 
 /** Whether an error is the SQLite runner's `RunnerLockHeld` (another live process runs the file). */
-const isLockHeld = (error: unknown): error is Sqlite.RunnerLockHeld =>
-  typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === "RunnerLockHeld"
+const isLockHeld = (error: unknown): error is Sqlite.RunnerLockHeld => Predicate.isTagged(error, "RunnerLockHeld")
+
+/** A database failure as the CLI's `StoreError`: the database named, a password never. */
+const storeError = (db: Engine.Database, error: unknown) =>
+  new StoreError({ path: describe(db), message: `the workflow database ${describe(db)}: ${messageOf(error)}` })
 
 /**
  * The engine; its failures as the CLI's errors (exit 1, the database named, a password never),
@@ -152,7 +152,7 @@ const isLockHeld = (error: unknown): error is Sqlite.RunnerLockHeld =>
  */
 const engine = (db: Engine.Database, clientOnly: boolean): Layer.Layer<Engine.Services, StoreError | Sqlite.RunnerLockHeld> =>
   Engine.layerFor(db, { clientOnly }).pipe(
-    Layer.mapError((error) => (isLockHeld(error) ? error : new StoreError({ path: describe(db), message: `the workflow database ${describe(db)}: ${messageOf(error)}` })))
+    Layer.mapError((error) => (isLockHeld(error) ? error : storeError(db, error)))
   )
 
 /** A client of the database: it runs nothing, so it is never refused a lock. */
@@ -168,7 +168,7 @@ const runner = (context: Context, db: Engine.Database) => Worker.layer({ engine:
 
 /** Where an execution stands, a database failure as a `StoreError`. */
 const statusOf = (executionId: string, db: Engine.Database) =>
-  VideoWorkflow.status(executionId).pipe(Effect.mapError((error) => new StoreError({ path: describe(db), message: `the workflow database ${describe(db)}: ${messageOf(error)}` })))
+  VideoWorkflow.status(executionId).pipe(Effect.mapError((error) => storeError(db, error)))
 
 // -----------------------------------------------------------------------------
 // worker

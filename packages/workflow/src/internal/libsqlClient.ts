@@ -74,6 +74,9 @@ const toSql = (value: unknown): unknown => {
 
 const failure = (message: string) => (cause: unknown) => new SqlError({ cause, message })
 
+/** Whether a libsql error is SQLite's `SQLITE_BUSY` (another connection holds the lock). @internal */
+export const isBusy = (error: unknown): boolean => (error as { readonly code?: unknown } | null)?.code === "SQLITE_BUSY"
+
 /** The `libsql` module (the SQLite driver, an optional peer), loaded when first needed. @internal */
 export const loadLibsql: Effect.Effect<LibsqlConstructor, SqlError> = Effect.try({
   try: () => createRequire(import.meta.url)("libsql") as LibsqlConstructor,
@@ -110,7 +113,6 @@ export const make = (options: Options): Effect.Effect<SqlClient.SqlClient, SqlEr
     // on the connection would fail ("cannot commit transaction - SQL statements in progress"). So
     // transaction control goes through `exec`, which finalizes its statement whatever happens, and
     // after a busy statement outside a transaction the connection is replaced by a clean one.
-    const isBusy = (error: unknown) => (error as { readonly code?: unknown }).code === "SQLITE_BUSY"
     const control = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i
     const replaceAfterBusy = (error: unknown) => {
       if (!isBusy(error) || db.inTransaction) return

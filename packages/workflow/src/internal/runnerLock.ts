@@ -17,7 +17,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { existsSync } from "node:fs"
 import { hostname } from "node:os"
-import { type LibsqlDatabase, loadLibsql } from "./libsqlClient.js"
+import { isBusy, type LibsqlDatabase, loadLibsql } from "./libsqlClient.js"
 
 /** @internal */
 export const TABLE = "openrouter_workflow_runner"
@@ -33,8 +33,6 @@ export interface Holder {
 
 /** The lock file of a database. @internal */
 export const lockPath = (path: string): string => `${path}.runner`
-
-const isBusy = (error: unknown) => (error as { readonly code?: unknown }).code === "SQLITE_BUSY"
 
 /** Takes the lock, or answers false when another connection holds it (after `waitMs`). */
 const tryLock = (db: LibsqlDatabase, waitMs: number): boolean => {
