@@ -21,8 +21,11 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Response, Usage } from "./ChatResponse.js"
 import * as ChatCollect from "./internal/chatCollect.js"
@@ -232,13 +235,13 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
 
   // `complete` bounds the whole call with one timer; a stream bounds its response headers here
   // and its body with the idle timeout.
-  const send = (prepared: Prepared, timeout: Duration.DurationInput | undefined, operation: string) =>
+  const send = (prepared: Prepared, timeout: Duration.DurationInput | undefined, operation: string, scope?: Scope.Scope) =>
     http.execute(
       HttpClientRequest.post(prepared.url).pipe(
         HttpClientRequest.setHeaders(prepared.headers),
         HttpClientRequest.bodyText(JSON.stringify(prepared.body), "application/json")
       ),
-      { retryClass: "chat", target: prepared.settings, timeout, operation, span: "caller" }
+      { retryClass: "chat", target: prepared.settings, timeout, operation, span: "caller", scope }
     )
 
   const complete: Service["complete"] = (request, options = {}) =>
@@ -337,12 +340,15 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       const idleMs = yield* checkDuration("idleTimeout", options.idleTimeout)
       const end = endOf(timeoutMs, (yield* Limits.Limits).streamTotalMs)
       const endAt = (yield* Clock.currentTimeMillis) + end.ms
+      // The request's own scope, within the stream's: closing it aborts the request (the body
+      // included), which is how the idle and end limits stop a read that waits.
+      const requestScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
       // The request and its response headers: each attempt within the timeout (default 10
       // minutes), all of them before the stream's end.
       const { headers, prepared, response } = yield* deadline(
         Effect.gen(function*() {
           const prepared = yield* shapeCall(request, options, true)
-          const response = yield* send(prepared, timeoutMs ?? DEFAULT_TIMEOUT, "chat.stream")
+          const response = yield* send(prepared, timeoutMs ?? DEFAULT_TIMEOUT, "chat.stream", requestScope)
           // Each read of `headers` copies them on some transports (undici): read them once.
           return { headers: response.headers, prepared, response }
         }),
@@ -361,7 +367,8 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
         model,
         textDetailsAsAnswer: options.textDetailsAsAnswer,
         endAt,
-        onLate: end.onLate
+        onLate: end.onLate,
+        abort: Scope.close(requestScope, Exit.void)
       })
     })).pipe(Stream.withSpan("Chat.stream", { captureStackTrace: false }))
 

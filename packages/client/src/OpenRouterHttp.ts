@@ -36,6 +36,7 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
@@ -113,6 +114,13 @@ export interface ExecuteOptions {
    * operation on a hot path that already has a span (`Chat.complete`, `Chat.stream`).
    */
   readonly span?: "own" | "caller" | undefined
+  /**
+   * The request's lifetime: closing this scope aborts the request, its body included (the
+   * platform's `AbortSignal`), without interrupting the fiber that reads it. `Chat.stream` stops a
+   * read that waits past its idle or end limit this way. Default: the request lives as long as its
+   * response is read.
+   */
+  readonly scope?: Scope.Scope | undefined
 }
 
 /** What an execution can fail with; a `ConfigError` when a key is needed and none is configured. @since 0.1.0 @category Models */
@@ -274,7 +282,8 @@ const makeWith = (
       ...attemptOptions,
       authenticate,
       timeout: execute.timeout,
-      operation: execute.operation
+      operation: execute.operation,
+      scope: execute.scope
     })
     const policy = execute.retry === "none" ? undefined : execute.retry ?? policies[execute.retryClass]
     let retries = 0
@@ -317,7 +326,8 @@ const makeWith = (
           ...attemptOptions,
           authenticate: true,
           timeout: undefined,
-          operation: request.method
+          operation: request.method,
+          scope: undefined
         })),
     Effect.succeed
   )

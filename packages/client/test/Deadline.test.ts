@@ -2,7 +2,7 @@
 // plain timer; under TestClock it is Effect.timeoutFail. Both must agree on what a caller sees.
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Deferred, Duration, Effect, Exit, Fiber, Stream, TestClock } from "effect"
-import { deadline, failWhenIdle } from "../src/internal/deadline.js"
+import { deadline, failWhenIdle, failWhenIdleOrLate } from "../src/internal/deadline.js"
 
 class Late {
   readonly _tag = "Late"
@@ -110,5 +110,114 @@ describe("deadline beyond the timer maximum (issue 17)", () => {
       expect(fiber.unsafePoll()).toBeNull()
       const exit = yield* Fiber.interrupt(fiber)
       expect(Exit.isInterrupted(exit)).toBe(true)
+    }))
+})
+
+// Chat.stream's limits under the live clock: reads stay in the consumer's fiber and one watchdog
+// per stream stops a read that waits by aborting the request (here: failing a Deferred the
+// upstream waits on, as an aborted body fails its read).
+describe("failWhenIdleOrLate, live clock: one watchdog, stopped by abort", () => {
+  class Idle {
+    readonly _tag = "Idle"
+  }
+  class Broken {
+    readonly _tag = "Broken"
+  }
+  // An upstream of `chunks` elements, then a read that waits until `aborted` (and fails, as an
+  // aborted body does), with an abort that counts its calls.
+  const stalled = (chunks: number) =>
+    Effect.gen(function*() {
+      const aborted = yield* Deferred.make<void>()
+      let aborts = 0
+      const stream = Stream.concat(
+        Stream.range(1, chunks),
+        Stream.fromEffect(Effect.zipRight(Deferred.await(aborted), Effect.fail(new Broken())))
+      )
+      const abort = Effect.suspend(() => {
+        aborts++
+        return Deferred.succeed(aborted, undefined)
+      })
+      return { stream, abort, aborts: () => aborts }
+    })
+
+  it.live("a read that waits past the idle limit: the request is aborted once, the stream fails with onIdle after the elements before it", () =>
+    Effect.gen(function*() {
+      const { abort, aborts, stream } = yield* stalled(3)
+      const seen: Array<number> = []
+      const exit = yield* Effect.exit(
+        Stream.runForEach(
+          failWhenIdleOrLate(stream, { idle: "30 millis", onIdle: () => new Idle(), endAt: Date.now() + 60_000, onLate: () => new Late(), abort }),
+          (n) => Effect.sync(() => seen.push(n))
+        )
+      )
+      expect(seen).toEqual([1, 2, 3])
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toBeInstanceOf(Idle)
+      expect(aborts()).toBe(1)
+    }))
+
+  it.live("past endAt while reads keep arriving: aborted, and the stream fails with onLate", () =>
+    Effect.gen(function*() {
+      const aborted = yield* Deferred.make<void>()
+      // An element every 5 ms forever (never idle), until the abort breaks the read.
+      const stream = Stream.repeatEffect(
+        Effect.raceFirst(Effect.as(Effect.sleep("5 millis"), 1), Effect.zipRight(Deferred.await(aborted), Effect.fail(new Broken())))
+      )
+      const exit = yield* Effect.exit(
+        Stream.runDrain(
+          failWhenIdleOrLate(stream, {
+            idle: "1 second",
+            onIdle: () => new Idle(),
+            endAt: Date.now() + 60,
+            onLate: () => new Late(),
+            abort: Deferred.succeed(aborted, undefined)
+          })
+        )
+      )
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toBeInstanceOf(Late)
+    }))
+
+  it.live("a consumer slower than the idle limit is not idle: only the time a read waits counts", () =>
+    Effect.gen(function*() {
+      let aborts = 0
+      const abort = Effect.sync(() => void aborts++)
+      const out = yield* Stream.runCollect(
+        failWhenIdleOrLate(Stream.range(1, 4), { idle: "20 millis", onIdle: () => new Idle(), endAt: Date.now() + 60_000, onLate: () => new Late(), abort }).pipe(
+          Stream.tap(() => Effect.sleep("50 millis"))
+        )
+      )
+      expect(Chunk.toReadonlyArray(out)).toEqual([1, 2, 3, 4])
+      expect(aborts).toBe(0)
+    }))
+
+  it.live("a failure of upstream that is not the abort passes through as it is", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        Stream.runDrain(
+          failWhenIdleOrLate(Stream.fail(new Broken()), { idle: "1 second", onIdle: () => new Idle(), endAt: Date.now() + 60_000, onLate: () => new Late(), abort: Effect.void })
+        )
+      )
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toBeInstanceOf(Broken)
+    }))
+
+  it.live("the watchdog ends with the stream: a consumer interrupted mid-read aborts nothing later", () =>
+    Effect.gen(function*() {
+      let aborts = 0
+      const abort = Effect.sync(() => void aborts++)
+      const fiber = yield* Effect.fork(
+        Stream.runDrain(
+          failWhenIdleOrLate(Stream.concat(Stream.make(1), Stream.never), {
+            idle: "20 millis",
+            onIdle: () => new Idle(),
+            endAt: Date.now() + 60_000,
+            onLate: () => new Late(),
+            abort
+          })
+        )
+      )
+      // The second read is waiting: interrupt the consumer well before the idle limit.
+      yield* Effect.sleep("5 millis")
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.sleep("60 millis")
+      expect(aborts).toBe(0)
     }))
 })

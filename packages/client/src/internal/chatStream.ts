@@ -228,6 +228,8 @@ export const events = <L>(
     /** When the whole stream must have ended (clock milliseconds), and the error past it. */
     readonly endAt: number
     readonly onLate: () => L
+    /** Aborts the request (its body included): how a read that waits past a limit is stopped. */
+    readonly abort: Effect.Effect<void>
   }
 ): Stream.Stream<Event, OpenRouterError.ApiError | OpenRouterError.TransportError | OpenRouterError.LimitExceeded | L> => {
   const { idle, requestId } = options
@@ -249,7 +251,8 @@ export const events = <L>(
         onIdle: () =>
           new OpenRouterError.Timeout({ message: `The chat stream sent nothing for ${Duration.format(Duration.decode(idle))}`, source: "client" }),
         endAt: options.endAt,
-        onLate: options.onLate
+        onLate: options.onLate,
+        abort: options.abort
       }),
     // Lines and events bounded by the `Limits` in force (`LimitExceeded` past them).
     (bytes) => Sse.decode(bytes),

@@ -8,7 +8,7 @@
  * @internal
  */
 import * as Headers from "@effect/platform/Headers"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Limits from "../Limits.js"
 import type * as Retry from "../Retry.js"
@@ -255,6 +256,8 @@ export interface AttemptOptions {
   readonly resolve: Resolve
   /** Whether the wire sends this URL to `connectTo` (then the request is not re-addressed here). */
   readonly connected: (url: string) => boolean
+  /** Closing this scope aborts the request, body included (see `OpenRouterHttp.ExecuteOptions.scope`). */
+  readonly scope: Scope.Scope | undefined
 }
 
 /**
@@ -274,6 +277,14 @@ export const attempt = (
   options: AttemptOptions
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> => {
   const policy: MediaUrl.Policy = { ...options.urlPolicy, baseUrl: destination.baseUrl }
+  const scope = options.scope
+  // `withScope` ties the request's `AbortSignal` to the scope; it must be the outermost client, so
+  // that the request it records is the one the platform client receives.
+  const execute = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.mapError(
+      scope === undefined ? wire.execute(request) : Effect.provideService(HttpClient.withScope(wire).execute(request), Scope.Scope, scope),
+      transportError
+    )
   const send = (current: HttpClientRequest.HttpClientRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> => {
     const authorized = withAuth(current, destination, options.authenticate)
     if (!destination.isBaseOrigin(current.url)) {
@@ -281,11 +292,11 @@ export const attempt = (
       if (refusal !== undefined) {
         return Effect.fail(new OpenRouterError.MalformedResponse({ message: `OpenRouter pointed the client at a URL it will not fetch: ${refusal}` }))
       }
-      return Effect.mapError(wire.execute(authorized), transportError)
+      return execute(authorized)
     }
-    if (destination.loopbackName === undefined || options.connected(current.url)) return Effect.mapError(wire.execute(authorized), transportError)
+    if (destination.loopbackName === undefined || options.connected(current.url)) return execute(authorized)
     return Effect.flatMap(pinnedAddress(options.resolve, destination), (address) =>
-      Effect.mapError(wire.execute(HttpClientRequest.setUrl(authorized, withAddress(authorized.url, address))), transportError))
+      execute(HttpClientRequest.setUrl(authorized, withAddress(authorized.url, address))))
   }
   const once = (current: HttpClientRequest.HttpClientRequest, hops: number): Effect.Effect<HttpClientResponse.HttpClientResponse, Retry.AttemptError> =>
     send(current).pipe(
