@@ -244,35 +244,40 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       { retryClass: "chat", target: prepared.settings, timeout, operation, span: "caller", scope }
     )
 
+  // One span; its attributes are set on the span object directly, and the steps are a chain of
+  // `flatMap`s rather than a generator: this is the hot path of the library (see
+  // packages/bench/NOTES.md), and each `annotateCurrentSpan` or generator step is work per call.
   const complete: Service["complete"] = (request, options = {}) =>
-    Effect.flatMap(checkDuration("timeout", options.timeout), (timeoutMs) =>
-    Effect.gen(function*() {
-      const prepared = yield* shapeCall(request, options, false)
-      // The route, status and retries come from `send` (its attributes land on this span).
-      yield* Effect.annotateCurrentSpan("openrouter.model", prepared.settings.model.slug)
-      const httpResponse = yield* send(prepared, undefined, "chat.complete")
-      // Each read of `headers` copies them on some transports (undici): read them once.
-      const headers = httpResponse.headers
-      const text = yield* readChatBody(httpResponse)
-      const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
-      if (!parsed.ok) return yield* Effect.fail(parsed.error)
-      const response: Response = parsed.response
-      const cache = cacheOf(headers)
-      yield* Effect.annotateCurrentSpan("openrouter.cache", cache.status ?? "none")
-      return {
-        response,
-        text: response.choices[0]?.message.content ?? "",
-        cache,
-        generationId: headers["x-generation-id"] ?? response.id
-      }
-    }).pipe(
-      (work) =>
-        deadline(
-          work,
-          timeoutMs ?? DEFAULT_TIMEOUT,
-          () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
-        )
-    )).pipe(Effect.withSpan("Chat.complete", { captureStackTrace: false }))
+    Effect.useSpan("Chat.complete", { captureStackTrace: false }, (span) =>
+      Effect.withParentSpan(
+        Effect.flatMap(checkDuration("timeout", options.timeout), (timeoutMs) =>
+          deadline(
+            Effect.flatMap(shapeCall(request, options, false), (prepared) => {
+              span.attribute("openrouter.model", prepared.settings.model.slug)
+              // The route, status and retries come from `send` (its attributes land on this span).
+              return Effect.flatMap(send(prepared, undefined, "chat.complete"), (httpResponse) => {
+                // Each read of `headers` copies them on some transports (undici): read them once.
+                const headers = httpResponse.headers
+                return Effect.flatMap(readChatBody(httpResponse), (text): Effect.Effect<Completion, ChatError> => {
+                  const parsed = parseCompletion(text, headers["x-request-id"] ?? headers["x-generation-id"])
+                  if (!parsed.ok) return Effect.fail(parsed.error)
+                  const response: Response = parsed.response
+                  const cache = cacheOf(headers)
+                  span.attribute("openrouter.cache", cache.status ?? "none")
+                  return Effect.succeed({
+                    response,
+                    text: response.choices[0]?.message.content ?? "",
+                    cache,
+                    generationId: headers["x-generation-id"] ?? response.id
+                  })
+                })
+              })
+            }),
+            timeoutMs ?? DEFAULT_TIMEOUT,
+            () => new OpenRouterError.Timeout({ message: "The chat completion did not finish in time", source: "client" })
+          )),
+        span
+      ))
 
   // A JSON body, at most `jsonBodyBytes` of the `Limits` in force (`LimitExceeded` past it).
   const readChatBody = (response: HttpClientResponse.HttpClientResponse) =>

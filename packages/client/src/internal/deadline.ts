@@ -17,6 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import { MAX_TIMER_MS } from "./timeouts.js"
 
@@ -34,11 +35,17 @@ export const deadline = <A, E, R, E2>(
     const ms = Duration.toMillis(Duration.decode(duration))
     // No deadline at all: arming a timer with `Infinity` would fire it at once.
     if (ms === Infinity) return self
-    // The work's failure comes back as a value (`Effect.exit`): a forked fiber that fails, even
-    // with the `None` that ends a stream's pull, is logged at debug level as "Fiber terminated
-    // with an unhandled error" when only an observer sees it.
-    return Effect.flatMap(Effect.fork(Effect.exit(self)), (fiber) =>
-      Effect.async<A, E | E2>((resume) => {
+    // The work starts at once, on this stack (`Runtime.runFork` runs a fiber until its first
+    // wait): work that is already done (a cached lookup, a retry schedule that gives up) answers
+    // with no timer and no hop through the scheduler. Only work that waits gets the timer. Its
+    // failure comes back as a value (`Effect.exit`): a fiber that fails, even with the `None`
+    // that ends a stream's pull, is logged at debug level as "Fiber terminated with an unhandled
+    // error" when only an observer sees it.
+    return Effect.flatMap(Effect.runtime<R>(), (runtime) => {
+      const fiber = Runtime.runFork(runtime)(Effect.exit(self))
+      const done = fiber.unsafePoll()
+      if (done !== null) return Exit.isSuccess(done) ? done.value : (done as Exit.Exit<never>)
+      return Effect.async<A, E | E2>((resume) => {
         let settled = false
         let timer: ReturnType<typeof setTimeout> | undefined
         // A timer holds at most 2^31 - 1 ms (a longer delay overflows and fires at once): a
@@ -63,7 +70,8 @@ export const deadline = <A, E, R, E2>(
           clearTimeout(timer)
           return Fiber.interrupt(fiber)
         })
-      }))
+      })
+    })
   })
 
 /**
