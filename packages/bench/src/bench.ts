@@ -348,6 +348,11 @@ const bestPeer = (scenario: string, higherIsBetter: boolean) => {
   const values = peers.map((name) => med(scenario, name)).filter((value) => !Number.isNaN(value))
   return values.length === 0 ? Number.NaN : higherIsBetter ? Math.max(...values) : Math.min(...values)
 }
+const nonEffectPeers = peers.filter((name) => name !== "effect-ai")
+const bestNonEffectPeer = (scenario: string) => {
+  const values = nonEffectPeers.map((name) => med(scenario, name)).filter((value) => !Number.isNaN(value))
+  return values.length === 0 ? Number.NaN : Math.max(...values)
+}
 const figures: Figures = {
   c64VsPeer: med(SCENARIOS.c64, "ours") / bestPeer(SCENARIOS.c64, true),
   c64VsFloor: med(SCENARIOS.c64, "ours") / med(SCENARIOS.c64, "undici"),
@@ -367,7 +372,13 @@ const figures: Figures = {
   cliDryRun: med(CLI_MS, Startup.CLI.dryRun) / Math.min(med(CLI_MS, Startup.CLI.minimal), med(CLI_MS, Startup.CLI.minimalVersion)),
   cliDryRunMs: med(CLI_MS, Startup.CLI.dryRun),
   cliRss: Math.max(med(CLI_RSS, Startup.CLI.version), med(CLI_RSS, Startup.CLI.dryRun)) /
-    Math.min(med(CLI_RSS, Startup.CLI.minimal), med(CLI_RSS, Startup.CLI.minimalVersion))
+    Math.min(med(CLI_RSS, Startup.CLI.minimal), med(CLI_RSS, Startup.CLI.minimalVersion)),
+  c64VsEffect: med(SCENARIOS.c64, "ours") / med(SCENARIOS.c64, "effect-platform"),
+  c64VsNonEffectPeer: med(SCENARIOS.c64, "ours") / bestNonEffectPeer(SCENARIOS.c64),
+  streamVsEffect: med(SCENARIOS.stream, "ours") / med(SCENARIOS.stream, "effect-platform"),
+  downloadVsSdk: med("download throughput (MiB/s)", "ours") / med("download throughput (MiB/s)", "openrouter-sdk"),
+  startupAboveFloorMs: med(STARTUP_MS, Startup.LIBRARY.ours) - med(STARTUP_MS, Startup.LIBRARY.floor),
+  startupRssAboveFloorMiB: med(STARTUP_RSS, Startup.LIBRARY.ours) - med(STARTUP_RSS, Startup.LIBRARY.floor)
 }
 const targets = evaluate(figures)
 

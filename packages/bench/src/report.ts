@@ -1,5 +1,5 @@
 /**
- * The targets of issue 9 checked against one run's ratios, and the SVG bar chart of them.
+ * The targets of issues 9, 20 and 22 checked against one run's ratios, and the SVG bar chart of them.
  */
 
 /** One run's ratios (NaN where a section did not run). */
@@ -36,6 +36,18 @@ export interface Figures {
   readonly cliDryRunMs: number
   /** The larger peak RSS of those two commands over the minimal program's. */
   readonly cliRss: number
+  /** Ours over the `effect-platform` column (a bare Effect HttpClient), chat at concurrency 64 (issue 22). */
+  readonly c64VsEffect: number
+  /** Ours over the best peer that is not an Effect client (`openai`, `@openrouter/sdk`), chat c64. */
+  readonly c64VsNonEffectPeer: number
+  /** Ours over the `effect-platform` column, chunks/s of one long stream. */
+  readonly streamVsEffect: number
+  /** Ours over `@openrouter/sdk`, video download throughput (MiB/s). */
+  readonly downloadVsSdk: number
+  /** Ours minus "Effect + undici alone", library start-up to the first request (ms, both above bare node). */
+  readonly startupAboveFloorMs: number
+  /** The same for RSS growth (MiB). */
+  readonly startupRssAboveFloorMiB: number
 }
 
 /** A target and how this run stands against it. */
@@ -78,7 +90,13 @@ export const evaluate = (figures: Figures): ReadonlyArray<Target> => [
   target("(6) CLI --version ≤ 1.2× a minimal @effect/cli program", figures.cliVersion, "×", "max", 1.2),
   target("(6) CLI chat --dry-run ≤ 1.5× a minimal @effect/cli program", figures.cliDryRun, "×", "max", 1.5),
   target("(6) CLI chat --dry-run ≤ 500 ms (aim)", figures.cliDryRunMs, " ms", "max", 500, true),
-  target("(6) CLI peak RSS ≤ 1.3× a minimal @effect/cli program", figures.cliRss, "×", "max", 1.3)
+  target("(6) CLI peak RSS ≤ 1.3× a minimal @effect/cli program", figures.cliRss, "×", "max", 1.3),
+  target("(22) download throughput ≥ 1.0× @openrouter/sdk", figures.downloadVsSdk, "×", "min", 1),
+  target("(22) chat c64 ≥ 0.9× effect-platform", figures.c64VsEffect, "×", "min", 0.9),
+  target("(22) chat c64 ≥ 1.5× the best non-Effect peer", figures.c64VsNonEffectPeer, "×", "min", 1.5),
+  target("(22) stream ≥ 0.9× effect-platform", figures.streamVsEffect, "×", "min", 0.9),
+  target("(22) library start-up ≤ the Effect + undici floor + 60 ms", figures.startupAboveFloorMs, " ms", "max", 60),
+  target("(22) library start-up RSS ≤ the floor + 15 MiB", figures.startupRssAboveFloorMiB, " MiB", "max", 15)
 ]
 
 const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -109,7 +127,7 @@ export const chart = (targets: ReadonlyArray<Target>): string => {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 260}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="8" y="20" font-weight="bold">openrouter-effect against the issue 9 targets: value / limit (the line is the limit; the bar stops at 2×)</text>`,
+    `<text x="8" y="20" font-weight="bold">openrouter-effect against the targets of issues 9, 20 and 22: value / limit (the line is the limit; the bar stops at 2×)</text>`,
     ...rows,
     `<line x1="${x(1)}" y1="34" x2="${x(1)}" y2="${height - 20}" stroke="black" stroke-dasharray="4 3"/>`,
     `<text x="${x(1)}" y="${height - 6}" text-anchor="middle">limit</text>`,
