@@ -21,6 +21,7 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -205,31 +206,45 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
   const transformers = Option.getOrElse(yield* Effect.serviceOption(PayloadTransformers.PayloadTransformers), PayloadTransformers.make)
 
   // The calls below run this inside their own span; only the public `prepare` gets one of its own.
-  const shapeCall = (request: Request, options: Options, stream: boolean) =>
-    Effect.gen(function*() {
-      // The boundary: the documented fields of the caller's request (about 1 µs for one message).
-      yield* ChatRequest.check(request)
-      const settings = yield* config.chat({
-        model: options.model,
-        thinking: options.thinking,
-        params: options.params,
-        agentId: options.agentId
-      }, { span: "caller" })
-      // A level from the call or from the model's config entry stands; otherwise the model's
-      // default comes from its capabilities: the live catalogue when it answers, else the bundled
-      // one (a failed lookup never fails the call).
-      const bundledOnly = settings.thinkingSource !== "default" || options.catalog === "bundled"
-      // Without a key the send fails anyway (OpenRouterHttp refuses it): say so before the live
-      // catalogue lookup, so a missing key is reported before any request, as documented.
-      if (!bundledOnly && Option.isNone(settings.key.apiKey)) return yield* Effect.fail(Settings.missingKey())
-      const thinking = bundledOnly
-        ? settings.thinking
-        : Thinking.defaultLevel(settings.model.slug, yield* models.thinkingCapabilities(settings.model.slug))
-      const context = { ...PayloadTransformers.contextOf(settings, { callerHeaders: options.headers, identity: config.identity }), thinking }
-      const shaped = yield* transformers.shape(context, request)
-      const body: PayloadTransformers.Body = { ...shaped.body, model: settings.model.slug, stream }
-      return { url: http.url("/chat/completions", settings), body, headers: shaped.headers, settings }
-    })
+  // The shaped request from the settings and the call's thinking level: synchronous (the shaping
+  // is a function), so the hot path has no generator step for it.
+  const shaped = (
+    request: Request,
+    options: Options,
+    stream: boolean,
+    settings: Settings.Chat,
+    thinking: Thinking.Level
+  ): Effect.Effect<Prepared, Settings.ResolveError> => {
+    const context = PayloadTransformers.contextOf(settings, { callerHeaders: options.headers, identity: config.identity, thinking })
+    const result = transformers.shape(context, request)
+    if (Either.isLeft(result)) return Effect.fail(result.left)
+    const body: PayloadTransformers.Body = { ...result.right.body, model: settings.model.slug, stream }
+    return Effect.succeed({ url: http.url("/chat/completions", settings), body, headers: result.right.headers, settings })
+  }
+  // Run when the effect runs (never when it is built): the caller's request is checked then.
+  const shapeNow = (request: Request, options: Options, stream: boolean): Effect.Effect<Prepared, Settings.ResolveError> => {
+    // The boundary: the documented fields of the caller's request.
+    const checked = ChatRequest.check(request)
+    if (Either.isLeft(checked)) return Effect.fail(checked.left)
+    return Effect.flatMap(
+      config.chat({ model: options.model, thinking: options.thinking, params: options.params, agentId: options.agentId }, { span: "caller" }),
+      (settings) => {
+        // A level from the call or from the model's config entry stands; otherwise the model's
+        // default comes from its capabilities: the live catalogue when it answers, else the
+        // bundled one (a failed lookup never fails the call).
+        const bundledOnly = settings.thinkingSource !== "default" || options.catalog === "bundled"
+        if (bundledOnly) return shaped(request, options, stream, settings, settings.thinking)
+        // Without a key the send fails anyway (OpenRouterHttp refuses it): say so before the live
+        // catalogue lookup, so a missing key is reported before any request, as documented.
+        if (Option.isNone(settings.key.apiKey)) return Effect.fail(Settings.missingKey())
+        return Effect.flatMap(
+          models.thinkingCapabilities(settings.model.slug),
+          (capabilities) => shaped(request, options, stream, settings, Thinking.defaultLevel(settings.model.slug, capabilities))
+        )
+      }
+    )
+  }
+  const shapeCall = (request: Request, options: Options, stream: boolean) => Effect.suspend(() => shapeNow(request, options, stream))
   const prepare: Service["prepare"] = (request, options = {}, stream = false) =>
     shapeCall(request, options, stream).pipe(Effect.withSpan("Chat.prepare", { captureStackTrace: false }))
 
@@ -252,7 +267,7 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
       Effect.withParentSpan(
         Effect.flatMap(checkDuration("timeout", options.timeout), (timeoutMs) =>
           deadline(
-            Effect.flatMap(shapeCall(request, options, false), (prepared) => {
+            Effect.flatMap(shapeNow(request, options, false), (prepared) => {
               span.attribute("openrouter.model", prepared.settings.model.slug)
               // The route, status and retries come from `send` (its attributes land on this span).
               return Effect.flatMap(send(prepared, undefined, "chat.complete"), (httpResponse) => {

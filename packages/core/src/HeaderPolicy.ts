@@ -49,6 +49,14 @@ export const cacheNames: ReadonlyArray<string> = ["X-OpenRouter-Cache", "X-OpenR
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "prototype", "constructor"])
 
+// The names no configured or caller header may set, lower-cased, on a host-verified route and not.
+const PROTECTED_VERIFIED: ReadonlySet<string> = new Set(attributionNames.map((name) => name.toLowerCase()))
+const PROTECTED_UNVERIFIED: ReadonlySet<string> = new Set([...attributionNames, ...cacheNames].map((name) => name.toLowerCase()))
+
+// Whether a header source has no entries (`Object.entries` of it is empty).
+const isEmpty = (source: Readonly<Record<string, string>> | undefined): boolean =>
+  source === undefined || source === null || Object.keys(source).length === 0
+
 /** @since 0.1.0 @category Models */
 export interface Input {
   /** The classification of the request's base URL. */
@@ -108,9 +116,16 @@ export const responseCache = (params: Params.Params | undefined): Record<string,
  */
 export const headers = (input: Input): Record<string, string> => {
   const verified = applies(input.route, input.provider)
-  const protectedNames = new Set(
-    (verified ? attributionNames : [...attributionNames, ...cacheNames]).map((name) => name.toLowerCase())
-  )
+  // Without configured or caller headers (most requests) nothing can collide: the attribution and
+  // cache names are distinct, so the headers are those two objects in order.
+  if (isEmpty(input.configured) && isEmpty(input.caller)) {
+    if (!verified) return {}
+    const out = attribution(input.identity)
+    const cache = responseCache(input.params)
+    for (const name in cache) out[name] = cache[name]!
+    return out
+  }
+  const protectedNames = verified ? PROTECTED_VERIFIED : PROTECTED_UNVERIFIED
   const out = new Map<string, readonly [string, string]>()
   const put = (name: string, value: string) => {
     out.delete(name.toLowerCase())

@@ -11,6 +11,7 @@ import * as Layer from "effect/Layer"
 import type * as HeaderPolicy from "./HeaderPolicy.js"
 import type { ConfigError } from "./OpenRouterError.js"
 import type * as Settings from "./Settings.js"
+import type * as Thinking from "./Thinking.js"
 import * as Pipeline from "./transform/Pipeline.js"
 import type { Body, TransformContext } from "./transform/Context.js"
 
@@ -44,12 +45,14 @@ export const contextOf = (
     readonly callerHeaders?: Readonly<Record<string, string>> | undefined
     readonly identity?: HeaderPolicy.Identity | undefined
     readonly provider?: string | undefined
+    /** The call's thinking level when it is not the settings' (a model's default, looked up). */
+    readonly thinking?: Thinking.Level | undefined
   } = {}
 ): TransformContext => ({
   slug: settings.model.slug,
   provider: options.provider ?? "openrouter",
   route: settings.route,
-  thinking: settings.thinking,
+  thinking: options.thinking ?? settings.thinking,
   params: settings.params,
   fallbacks: settings.fallbacks.map((ref) => ref.slug),
   configuredHeaders: settings.headers,

@@ -91,7 +91,49 @@ const baseUrl = fc.oneof(
   fc.webUrl()
 )
 
+// The policy as first written, one general merge for every request: `headers` skips it when
+// there are no configured or caller headers, and must give the same headers in the same order.
+const generalMerge = (input: HeaderPolicy.Input): Record<string, string> => {
+  const verified = HeaderPolicy.applies(input.route, input.provider)
+  const protectedNames = new Set(
+    (verified ? HeaderPolicy.attributionNames : [...HeaderPolicy.attributionNames, ...HeaderPolicy.cacheNames]).map((name) => name.toLowerCase())
+  )
+  const out = new Map<string, readonly [string, string]>()
+  const put = (name: string, value: string) => {
+    out.delete(name.toLowerCase())
+    out.set(name.toLowerCase(), [name, value])
+  }
+  if (verified) {
+    for (const [name, value] of Object.entries(HeaderPolicy.attribution(input.identity))) put(name, value)
+    for (const [name, value] of Object.entries(HeaderPolicy.responseCache(input.params))) put(name, value)
+  }
+  for (const source of [input.configured, input.caller]) {
+    for (const [name, value] of Object.entries(source ?? {})) {
+      if (["__proto__", "prototype", "constructor"].includes(name) || protectedNames.has(name.toLowerCase()) || typeof value !== "string") continue
+      put(name, value)
+    }
+  }
+  const result: Record<string, string> = {}
+  for (const [name, value] of out.values()) result[name] = value
+  return result
+}
+
+const identity = fc.option(fc.record({ referer: fc.string({ maxLength: 6 }), title: fc.string({ maxLength: 6 }), categories: fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }) }), {
+  nil: undefined
+})
+const maybeHeaders = fc.oneof(fc.constant(undefined), fc.constant({}), headerRecord)
+
 describe("HeaderPolicy: properties", () => {
+  it.prop(
+    "the headers are the general merge's, in its order, with or without configured and caller headers",
+    [baseUrl, fc.constantFrom(undefined, "openrouter", " OpenRouter ", "other"), identity, fc.oneof(cacheParams, fc.constant(undefined)), maybeHeaders, maybeHeaders],
+    ([url, provider, identity, params, configured, caller]) => {
+      const input = { route: RouteVerifier.classify(url), provider, identity, params, configured, caller }
+      expect(Object.entries(HeaderPolicy.headers(input))).toEqual(Object.entries(generalMerge(input)))
+    },
+    { fastCheck: { numRuns: 5000 } }
+  )
+
   it.prop(
     "off a host-verified route: no attribution and no cache header, whatever the params and headers",
     [baseUrl, cacheParams, headerRecord, headerRecord],

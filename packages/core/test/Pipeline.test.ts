@@ -5,6 +5,7 @@ import * as HeaderPolicy from "../src/HeaderPolicy.js"
 import * as PayloadTransformers from "../src/PayloadTransformers.js"
 import * as Testing from "../src/testing.js"
 import type { Body, TransformContext } from "../src/transform/Context.js"
+import * as Pipeline from "../src/transform/Pipeline.js"
 import { isAnthropic, reasoningEnabled } from "../src/transform/Prefill.js"
 
 const RUNS = { fastCheck: { numRuns: 1000 } }
@@ -108,6 +109,34 @@ describe("PayloadTransformers: properties over generated requests and contexts",
     const request = typeof junk === "object" && junk !== null && !Array.isArray(junk) ? (junk as Body) : { messages: junk }
     PayloadTransformers.shape(context, request)
   }, RUNS)
+})
+
+// The pipeline calls its steps directly; it must shape exactly as the fold of its public steps
+// (`Pipeline.before`, `extraBody`, `Pipeline.after`) does, key order and errors included.
+const folded = (context: TransformContext, request: Body): Either.Either<Body, unknown> => {
+  const run = (body: Body, steps: typeof Pipeline.before) => steps.reduce((current, [, step]) => step(context)(current), body)
+  return Either.map(PayloadTransformers.extraBody(context)(run(request, Pipeline.before)), (body) => run(body, Pipeline.after))
+}
+const outcome = (result: Either.Either<Body, unknown>) =>
+  Either.isLeft(result) ? { error: (result.left as { message: string }).message } : { body: result.right, keys: JSON.stringify(keysOf(result.right)) }
+const keysOf = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(keysOf) : typeof value === "object" && value !== null ? Object.entries(value).map(([key, v]) => [key, keysOf(v)]) : null
+const slugs = fc.oneof(
+  Testing.context.map((context) => context.slug),
+  fc.constantFrom("deepseek/deepseek-v4-pro", "openrouter/anthropic/claude-3", " Anthropic/X ", "x-ai/grok-4", "openrouter/hunter-alpha", "mistralai/mistral-large"),
+  fc.string({ maxLength: 12 })
+)
+const contexts = fc.tuple(Testing.context, slugs, fc.option(fc.dictionary(fc.constantFrom("model", "eb_x", "stream", "temperature"), fc.string({ maxLength: 3 }), { maxKeys: 2 }), { nil: undefined }))
+  .map(([context, slug, extraBody]) => ({ ...context, slug, params: extraBody === undefined ? context.params : { ...context.params, extraBody } }))
+
+describe("PayloadTransformers: the pipeline is the fold of its steps", () => {
+  it.prop("on generated contexts and requests", [contexts, Testing.request], ([context, request]) => {
+    expect(outcome(PayloadTransformers.shapeBody(context, request))).toEqual(outcome(folded(context, request)))
+  }, { fastCheck: { numRuns: 5000 } })
+
+  it.prop("on any JSON", [contexts, fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue().map((messages) => ({ messages })))], ([context, request]) => {
+    expect(outcome(PayloadTransformers.shapeBody(context, request))).toEqual(outcome(folded(context, request)))
+  }, { fastCheck: { numRuns: 3000 } })
 })
 
 describe("PayloadTransformers: the service", () => {

@@ -5,7 +5,18 @@
  *
  * @since 0.1.0
  */
-import { isRecord, mapMessages, roleOf, type CacheRetention, type TransformContext, type Transformer, withKey, withoutKeys } from "./Context.js"
+import {
+  type Body,
+  type CacheRetention,
+  isRecord,
+  mapMessages,
+  memoBySlug,
+  roleOf,
+  type TransformContext,
+  type Transformer,
+  withKey,
+  withoutKeys
+} from "./Context.js"
 
 const THINKING_BLOCKS = new Set(["thinking", "redacted_thinking"])
 
@@ -27,7 +38,10 @@ export const marker = (retention: CacheRetention): Readonly<Record<string, strin
 
 /** Whether markers apply: an `anthropic/` slug on a host-verified route. @since 0.1.0 @category Predicates */
 export const applies = (context: TransformContext): boolean =>
-  context.route.hostVerified && context.slug.toLowerCase().startsWith("anthropic/")
+  context.route.hostVerified && isAnthropicSlug(context.slug)
+
+// Memoised per slug (the same string call after call).
+const isAnthropicSlug = memoBySlug((slug) => slug.toLowerCase().startsWith("anthropic/"))
 
 /**
  * Marks system and developer messages: a string content becomes one text block with the marker;
@@ -37,7 +51,14 @@ export const applies = (context: TransformContext): boolean =>
  *
  * @since 0.1.0 @category Transformers
  */
-export const cacheMarkers: Transformer = (context) => (body) => {
+export const cacheMarkers: Transformer = (context) => (body) => applyCacheMarkers(context, body)
+
+/**
+ * {@link cacheMarkers} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyCacheMarkers = (context: TransformContext, body: Body): Body => {
   if (!applies(context)) return body
   const cacheControl = marker(retentionOf(context))
   return mapMessages(body, (message) => {

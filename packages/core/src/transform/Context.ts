@@ -68,9 +68,15 @@ export const messagesOf = (body: Body): ReadonlyArray<unknown> | undefined =>
 export const withKey = <R extends Readonly<Record<string, unknown>>>(record: R, key: string, value: unknown): R =>
   ({ ...record, [key]: value }) as R
 
+// Whether `record` has any of `keys` as an own property (a loop: this runs several times per request).
+const hasAnyKey = (record: object, keys: ReadonlyArray<string>): boolean => {
+  for (let i = 0; i < keys.length; i++) if (Object.hasOwn(record, keys[i]!)) return true
+  return false
+}
+
 /** A copy of `record` without `keys`; the record itself when it has none of them. @internal */
 export const withoutKeys = <R extends Readonly<Record<string, unknown>>>(record: R, keys: ReadonlyArray<string>): R => {
-  if (!keys.some((key) => Object.hasOwn(record, key))) return record
+  if (!hasAnyKey(record, keys)) return record
   // fromEntries defines properties, so an own "__proto__" key stays a plain key.
   return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key))) as R
 }
@@ -83,14 +89,42 @@ export const withoutKeys = <R extends Readonly<Record<string, unknown>>>(record:
 export const mapMessages = (body: Body, f: (message: Readonly<Record<string, unknown>>, index: number) => unknown): Body => {
   const messages = messagesOf(body)
   if (messages === undefined) return body
-  let changed = false
-  const next = messages.map((message, index) => {
-    if (!isRecord(message)) return message
+  // The array is copied only at the first change: most requests go through every transformer
+  // unchanged. `slice` keeps holes where `map` would, and `map` never called `f` for them.
+  let next: Array<unknown> | undefined
+  for (let index = 0; index < messages.length; index++) {
+    if (!(index in messages)) continue
+    const message = messages[index]
+    if (!isRecord(message)) continue
     const mapped = f(message, index)
-    if (mapped !== message) changed = true
-    return mapped
-  })
-  return changed ? withKey(body, "messages", next) : body
+    if (mapped !== message) {
+      next ??= messages.slice()
+      next[index] = mapped
+    }
+  }
+  return next === undefined ? body : withKey(body, "messages", next)
+}
+
+const SLUG_MEMO_SIZE = 256
+
+/**
+ * A predicate of a model slug, memoised: the slug of a call is the same string call after call,
+ * and the predicates lower-case, trim and split it. Pure functions of the slug only. A slug that is
+ * not a string (outside the types) is not memoised, so it fails exactly as it did.
+ *
+ * @internal
+ */
+export const memoBySlug = <A>(f: (slug: string) => A): (slug: string) => A => {
+  const memo = new Map<string, A>()
+  return (slug) => {
+    if (typeof slug !== "string") return f(slug)
+    const hit = memo.get(slug)
+    if (hit !== undefined || memo.has(slug)) return hit as A
+    const value = f(slug)
+    if (memo.size >= SLUG_MEMO_SIZE) memo.clear()
+    memo.set(slug, value)
+    return value
+  }
 }
 
 /** The role of a message, when it is a string. @internal */

@@ -8,9 +8,11 @@
  */
 import * as Thinking from "../Thinking.js"
 import {
+  type Body,
   hasToolCalls,
   isRecord,
   mapMessages,
+  memoBySlug,
   roleOf,
   type TransformContext,
   type Transformer,
@@ -20,7 +22,10 @@ import {
 
 /** Whether the patch runs: a DeepSeek V4 slug on an exact-verified route. @since 0.1.0 @category Predicates */
 export const isActive = (context: TransformContext): boolean =>
-  context.route.exactVerified && Thinking.isDeepSeekV4(context.slug)
+  context.route.exactVerified && isDeepSeekV4Slug(context.slug)
+
+// Memoised: the pipeline asks twice per request, with the same slug call after call.
+const isDeepSeekV4Slug = memoBySlug(Thinking.isDeepSeekV4)
 
 const SUPPORTED = new Set<string>(["minimal", "low", "medium", "high", "xhigh"])
 
@@ -33,7 +38,14 @@ const SUPPORTED = new Set<string>(["minimal", "low", "medium", "high", "xhigh"])
  *
  * @since 0.1.0 @category Transformers
  */
-export const deepSeekV4: Transformer = (context) => (body) => {
+export const deepSeekV4: Transformer = (context) => (body) => applyDeepSeekV4(context, body)
+
+/**
+ * {@link deepSeekV4} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyDeepSeekV4 = (context: TransformContext, body: Body): Body => {
   if (!isActive(context)) return body
   if (context.thinking === "off") {
     const out = withoutKeys(withKey(body, "thinking", { type: "disabled" }), ["reasoning_effort", "reasoning"])

@@ -27,9 +27,11 @@ export const ownedKeys: ReadonlyArray<string> = [
   "thinking"
 ]
 
+const EXTRA_BODY_NAMES = ["extraBody", "extra_body"]
+
 /** The `extra_body` of the params, and the name it was found under. @since 0.1.0 @category Resolution */
 export const extraBodyOf = (params: Params.Params): readonly [string, Params.Params] | undefined => {
-  for (const name of ["extraBody", "extra_body"]) {
+  for (const name of EXTRA_BODY_NAMES) {
     const value = Params.fromUnknown(params[name])
     if (value !== undefined) return [name, value]
   }
@@ -41,7 +43,14 @@ export const extraBodyOf = (params: Params.Params): readonly [string, Params.Par
  *
  * @since 0.1.0 @category Transformers
  */
-export const extraBody = (context: TransformContext) => (body: Body): Either.Either<Body, ConfigError> => {
+export const extraBody = (context: TransformContext) => (body: Body): Either.Either<Body, ConfigError> => applyExtraBody(context, body)
+
+/**
+ * {@link extraBody} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyExtraBody = (context: TransformContext, body: Body): Either.Either<Body, ConfigError> => {
   const found = extraBodyOf(context.params)
   if (found === undefined) return Either.right(body)
   const [name, extra] = found

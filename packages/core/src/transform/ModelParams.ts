@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type Body, type Transformer, withKey } from "./Context.js"
+import { type Body, type TransformContext, type Transformer, withKey } from "./Context.js"
 
 /**
  * The params copied into the body: body field ← param names (camelCase and snake_case), in the
@@ -31,8 +31,40 @@ const SAME_AS: Readonly<Record<string, ReadonlyArray<string>>> = {
   max_completion_tokens: ["max_completion_tokens", "max_tokens"]
 }
 
-const present = (body: Body, field: string): boolean =>
-  (SAME_AS[field] ?? [field]).some((name) => Object.hasOwn(body, name) && body[name] !== undefined && body[name] !== null)
+// Per field, the caller's names that count as setting it (computed once, not per request).
+const presentNames: ReadonlyArray<ReadonlyArray<string>> = fields.map(([field]) => SAME_AS[field] ?? [field])
+
+const present = (body: Body, names: ReadonlyArray<string>): boolean => {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    if (Object.hasOwn(body, name) && body[name] !== undefined && body[name] !== null) return true
+  }
+  return false
+}
+
+/**
+ * {@link modelParams} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyModelParams = (context: TransformContext, body: Body): Body => {
+  let out = body
+  for (let f = 0; f < fields.length; f++) {
+    if (present(out, presentNames[f]!)) continue
+    const [field, names] = fields[f]!
+    for (let n = 0; n < names.length; n++) {
+      const value = context.params[names[n]!]
+      if (value !== undefined && value !== null) {
+        out = withKey(out, field, value)
+        break
+      }
+    }
+  }
+  if (context.fallbacks.length === 0) return out
+  const fallbacks = context.fallbacks.filter((slug) => slug !== context.slug)
+  if (fallbacks.length > 0 && !Object.hasOwn(out, "models")) out = withKey(out, "models", [...new Set(fallbacks)])
+  return out
+}
 
 /**
  * Copies the sampling params the caller did not set, then adds `models` (the fallbacks, without
@@ -40,19 +72,4 @@ const present = (body: Body, field: string): boolean =>
  *
  * @since 0.1.0 @category Transformers
  */
-export const modelParams: Transformer = (context) => (body) => {
-  let out = body
-  for (const [field, names] of fields) {
-    if (present(out, field)) continue
-    for (const name of names) {
-      const value = context.params[name]
-      if (value !== undefined && value !== null) {
-        out = withKey(out, field, value)
-        break
-      }
-    }
-  }
-  const fallbacks = context.fallbacks.filter((slug) => slug !== context.slug)
-  if (fallbacks.length > 0 && !Object.hasOwn(out, "models")) out = withKey(out, "models", [...new Set(fallbacks)])
-  return out
-}
+export const modelParams: Transformer = (context) => (body) => applyModelParams(context, body)

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { isRecord, type Transformer, withKey, withoutKeys } from "./Context.js"
+import { type Body, isRecord, type Transformer, withKey, withoutKeys } from "./Context.js"
 
 /** The top-level fields removed. @since 0.1.0 @category Constants */
 export const removed: ReadonlyArray<string> = [
@@ -24,12 +24,22 @@ export const removed: ReadonlyArray<string> = [
  *
  * @since 0.1.0 @category Transformers
  */
-export const openAIOnly: Transformer = () => (body) => {
+export const openAIOnly: Transformer = () => applyOpenAIOnly
+
+const INCLUDE_USAGE = ["include_usage"]
+const STREAM_OPTIONS = ["stream_options"]
+
+/**
+ * {@link openAIOnly} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyOpenAIOnly = (body: Body): Body => {
   let out = withoutKeys(body, removed)
   const options = out.stream_options
   if (isRecord(options) && Object.hasOwn(options, "include_usage")) {
-    const rest = withoutKeys(options, ["include_usage"])
-    out = Object.keys(rest).length === 0 ? withoutKeys(out, ["stream_options"]) : withKey(out, "stream_options", rest)
+    const rest = withoutKeys(options, INCLUDE_USAGE)
+    out = Object.keys(rest).length === 0 ? withoutKeys(out, STREAM_OPTIONS) : withKey(out, "stream_options", rest)
   }
   return out
 }

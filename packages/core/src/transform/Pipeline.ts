@@ -21,17 +21,17 @@
 import * as Either from "effect/Either"
 import * as HeaderPolicy from "../HeaderPolicy.js"
 import type { ConfigError } from "../OpenRouterError.js"
-import { cacheMarkers } from "./CacheMarkers.js"
+import { applyCacheMarkers, cacheMarkers } from "./CacheMarkers.js"
 import type { Body, TransformContext, Transformer } from "./Context.js"
-import { deepSeekV4 } from "./DeepSeekV4.js"
-import { extraBody } from "./ExtraBody.js"
-import { modelParams } from "./ModelParams.js"
-import { openAIOnly } from "./OpenAIOnly.js"
-import { prefill } from "./Prefill.js"
-import { reasoning } from "./Reasoning.js"
-import { replayHygiene } from "./ReplayHygiene.js"
-import { routing } from "./Routing.js"
-import { toolsCompat } from "./ToolsCompat.js"
+import { applyDeepSeekV4, deepSeekV4 } from "./DeepSeekV4.js"
+import { applyExtraBody } from "./ExtraBody.js"
+import { applyModelParams, modelParams } from "./ModelParams.js"
+import { applyOpenAIOnly, openAIOnly } from "./OpenAIOnly.js"
+import { applyPrefill, prefill } from "./Prefill.js"
+import { applyReasoning, reasoning } from "./Reasoning.js"
+import { applyReplayHygiene, replayHygiene } from "./ReplayHygiene.js"
+import { applyRouting, routing } from "./Routing.js"
+import { applyToolsCompat, toolsCompat } from "./ToolsCompat.js"
 
 /** The output of shaping: the body to send and the OpenRouter-specific headers. @since 0.1.0 @category Models */
 export interface Shaped {
@@ -60,9 +60,19 @@ export const after: ReadonlyArray<readonly [string, Transformer]> = [["openAIOnl
  * @since 0.1.0 @category Shaping
  */
 export const shapeBody = (context: TransformContext, request: Body): Either.Either<Body, ConfigError> => {
-  const run = (body: Body, steps: ReadonlyArray<readonly [string, Transformer]>) =>
-    steps.reduce((current, [, step]) => step(context)(current), body)
-  return Either.map(extraBody(context)(run(request, before)), (body) => run(body, after))
+  // The steps of `before`, `extraBody` and `after`, called directly: this runs on every chat call,
+  // and folding over the curried transformers made a closure per step per request. The property
+  // tests of test/Pipeline.test.ts hold it to that fold.
+  let body = applyModelParams(context, request)
+  body = applyReplayHygiene(context, body)
+  body = applyRouting(context, body)
+  body = applyReasoning(context, body)
+  body = applyDeepSeekV4(context, body)
+  body = applyPrefill(context, body)
+  body = applyCacheMarkers(context, body)
+  body = applyToolsCompat(body)
+  const extra = applyExtraBody(context, body)
+  return Either.isLeft(extra) ? extra : Either.right(applyOpenAIOnly(extra.right))
 }
 
 /**
@@ -85,5 +95,7 @@ export const headersOf = (context: TransformContext): Readonly<Record<string, st
  *
  * @since 0.1.0 @category Shaping
  */
-export const shape = (context: TransformContext, request: Body): Either.Either<Shaped, ConfigError> =>
-  Either.map(shapeBody(context, request), (body) => ({ body, headers: headersOf(context) }))
+export const shape = (context: TransformContext, request: Body): Either.Either<Shaped, ConfigError> => {
+  const body = shapeBody(context, request)
+  return Either.isLeft(body) ? Either.left(body.left) : Either.right({ body: body.right, headers: headersOf(context) })
+}

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type Body, hasToolCalls, isRecord, roleOf, type Transformer, withKey } from "./Context.js"
+import { type Body, hasToolCalls, isRecord, memoBySlug, roleOf, type TransformContext, type Transformer, withKey } from "./Context.js"
 
 const DISABLED_WORDS = new Set(["", "off", "none"])
 
@@ -48,8 +48,18 @@ const isPrefill = (message: unknown): boolean => {
  *
  * @since 0.1.0 @category Transformers
  */
-export const prefill: Transformer = (context) => (body) => {
-  if (!context.route.exactVerified || !isAnthropic(context.slug) || !reasoningEnabled(body)) return body
+export const prefill: Transformer = (context) => (body) => applyPrefill(context, body)
+
+// Memoised per slug (the same string call after call).
+const isAnthropicSlug = memoBySlug(isAnthropic)
+
+/**
+ * {@link prefill} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyPrefill = (context: TransformContext, body: Body): Body => {
+  if (!context.route.exactVerified || !isAnthropicSlug(context.slug) || !reasoningEnabled(body)) return body
   const messages = body.messages
   if (!Array.isArray(messages)) return body
   // The first message is never dropped: an empty conversation is not a request at all.

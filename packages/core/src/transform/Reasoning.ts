@@ -5,7 +5,7 @@
  */
 import { DEFAULT as AUTO } from "../ModelRef.js"
 import * as Thinking from "../Thinking.js"
-import { isRecord, type Transformer, withKey, withoutKeys } from "./Context.js"
+import { type Body, isRecord, memoBySlug, type TransformContext, type Transformer, withKey, withoutKeys } from "./Context.js"
 import { isActive as isDeepSeekV4Active } from "./DeepSeekV4.js"
 
 /**
@@ -31,11 +31,25 @@ export const injectedLevel = (slug: string, level: Thinking.Level): Thinking.Lev
  *
  * @since 0.1.0 @category Transformers
  */
-export const reasoning: Transformer = (context) => (body) => {
-  const out = isDeepSeekV4Active(context) ? body : withoutKeys(body, ["reasoning_effort"])
-  const level = injectedLevel(context.slug, context.thinking)
-  const effort = level === undefined ? undefined : Thinking.reasoningEffort(level)
-  if (effort === undefined) return out
+export const reasoning: Transformer = (context) => (body) => applyReasoning(context, body)
+
+const REASONING_EFFORT = ["reasoning_effort"]
+
+// Whether a slug gets an injection at all: `injectedLevel` gives the level itself or nothing.
+const injects = memoBySlug((slug) => injectedLevel(slug, "off") !== undefined)
+
+/**
+ * {@link reasoning} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyReasoning = (context: TransformContext, body: Body): Body => {
+  const out = !Object.hasOwn(body, "reasoning_effort") || isDeepSeekV4Active(context)
+    ? body
+    : withoutKeys(body, REASONING_EFFORT)
+  // The level's effort first: `off` injects nothing whatever the slug.
+  const effort = Thinking.reasoningEffort(context.thinking)
+  if (effort === undefined || !injects(context.slug)) return out
   const current = out.reasoning
   if (isRecord(current)) {
     if (Object.hasOwn(current, "effort") || Object.hasOwn(current, "max_tokens")) return out

@@ -20,8 +20,8 @@
  */
 import * as Encoding from "../internal/replayEncoding.js"
 import * as Reasoning from "../internal/replayReasoning.js"
-import type { Body, Transformer } from "./Context.js"
-import { hasToolCalls, isRecord, mapMessages, messagesOf, roleOf, withKey } from "./Context.js"
+import type { Body, TransformContext, Transformer } from "./Context.js"
+import { hasToolCalls, isRecord, mapMessages, memoBySlug, messagesOf, roleOf, withKey } from "./Context.js"
 
 type JsonRecord = Readonly<Record<string, unknown>>
 
@@ -32,6 +32,9 @@ const OPENROUTER_PREFIX = "openrouter/"
 // ---------------------------------------------------------------------------------------------
 // Reasoning fields
 // ---------------------------------------------------------------------------------------------
+
+// One message of `cleanReasoningFields` (a function made once, not per request).
+const cleanMessage = (message: JsonRecord): unknown => isAssistant(message) ? Reasoning.cleanMessageReasoning(message) : message
 
 /**
  * Normalises the reasoning fields of every assistant message, for every model:
@@ -52,8 +55,7 @@ const OPENROUTER_PREFIX = "openrouter/"
  * @since 0.1.0
  * @category Transformers
  */
-export const cleanReasoningFields = (body: Body): Body =>
-  mapMessages(body, (message) => isAssistant(message) ? Reasoning.cleanMessageReasoning(message) : message)
+export const cleanReasoningFields = (body: Body): Body => mapMessages(body, cleanMessage)
 
 /**
  * Whether a slug is served by a provider that accepts only signed reasoning on replay: lower-cased,
@@ -234,16 +236,27 @@ export const sanitizeMistralToolCallIds = (body: Body): Body => {
  * @since 0.1.0
  * @category Transformers
  */
-export const replayHygiene: Transformer = (context) => {
-  const signedOnly = context.route.exactVerified && isSignedReasoningOnlyModel(context.slug)
-  const gemini = isGeminiModel(context.slug)
-  const mistral = isMistralModel(context.slug)
-  return (body) => {
-    if (!isRecord(body)) return body
-    let next = cleanReasoningFields(body)
-    if (signedOnly) next = dropPlainReasoning(next)
-    if (gemini) next = sanitizeGemini(next)
-    if (mistral) next = sanitizeMistralToolCallIds(next)
-    return next
-  }
+export const replayHygiene: Transformer = (context) => (body) => applyReplayHygiene(context, body)
+
+// What the slug asks for, memoised per slug (the same string call after call).
+const slugParts = memoBySlug((slug) => ({
+  signedOnly: isSignedReasoningOnlyModel(slug),
+  gemini: isGeminiModel(slug),
+  mistral: isMistralModel(slug)
+}))
+
+/**
+ * {@link replayHygiene} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyReplayHygiene = (context: TransformContext, body: Body): Body => {
+  const parts = slugParts(context.slug)
+  const signedOnly = context.route.exactVerified && parts.signedOnly
+  if (!isRecord(body)) return body
+  let next = cleanReasoningFields(body)
+  if (signedOnly) next = dropPlainReasoning(next)
+  if (parts.gemini) next = sanitizeGemini(next)
+  if (parts.mistral) next = sanitizeMistralToolCallIds(next)
+  return next
 }

@@ -6,14 +6,21 @@
  * @since 0.1.0
  */
 import * as Params from "../Params.js"
-import { isRecord, type Transformer, withKey } from "./Context.js"
+import { type Body, isRecord, type TransformContext, type Transformer, withKey } from "./Context.js"
 
 /**
  * Writes `provider` from the params.
  *
  * @since 0.1.0 @category Transformers
  */
-export const routing: Transformer = (context) => (body) => {
+export const routing: Transformer = (context) => (body) => applyRouting(context, body)
+
+/**
+ * {@link routing} applied, without the curried step (the pipeline calls it once per request).
+ *
+ * @internal
+ */
+export const applyRouting = (context: TransformContext, body: Body): Body => {
   if (!context.route.exactVerified || body.provider !== undefined) return body
   const provider = Params.fromUnknown(context.params.provider)
   return provider !== undefined && isRecord(provider) ? withKey(body, "provider", provider) : body

@@ -1,0 +1,191 @@
+// The hand-written request check (`internal/chatRequestGuard.ts`, behind `ChatRequest.check`) must
+// give exactly the verdict of the `ChatRequest` Schema decode it replaces on the hot path: on valid
+// requests from the schema's own arbitrary, on those requests with one value replaced or removed,
+// on requests built from the common fields with right and wrong values, and on arbitrary values.
+import { describe, expect, it } from "@effect/vitest"
+import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import * as ChatRequest from "../src/ChatRequest.js"
+
+const decode = Schema.decodeUnknownEither(ChatRequest.ChatRequest, { errors: "first", onExcessProperty: "ignore" })
+const bySchema = (u: unknown): boolean => Either.isRight(decode(u))
+const byTwin = ChatRequest.is
+
+const valid = Arbitrary.make(ChatRequest.ChatRequest)
+
+const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
+  if (typeof value !== "object" || value === null) return [prefix]
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)
+  return [prefix, ...entries.flatMap(([key, v]) => pathsOf(v, [...prefix, key]))]
+}
+
+/** A deep copy of `root` with the value at `path` replaced (or the key removed, for `remove`). */
+const edit = (root: unknown, path: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown => {
+  if (path.length === 0) return replacement
+  const copy = (Array.isArray(root) ? [...root] : { ...(root as object) }) as Record<string | number, unknown>
+  const [head, ...rest] = path
+  if (rest.length === 0 && remove) delete copy[head!]
+  else copy[head!] = edit(copy[head!], rest, replacement, remove)
+  return copy
+}
+
+// Values that are right somewhere and wrong elsewhere: the literals the schema knows, and the
+// usual wrong types (`undefined` for an exact optional field, `null` for a non-nullable one, …).
+const anyValue = fc.oneof(
+  fc.constantFrom<unknown>(
+    null,
+    undefined,
+    "",
+    "text",
+    "user",
+    "assistant",
+    "function",
+    "ephemeral",
+    "5m",
+    "explicit",
+    "high",
+    "max",
+    "auto",
+    0,
+    Number.NaN,
+    true,
+    false,
+    [],
+    {},
+    [""],
+    { type: "ephemeral" }
+  ),
+  fc.string(),
+  fc.double(),
+  fc.jsonValue()
+)
+
+const mutated = (source: fc.Arbitrary<unknown>) =>
+  source.chain((request) =>
+    fc.record({ path: fc.constantFrom(...pathsOf(request)), replacement: anyValue, remove: fc.boolean() }).map(
+      ({ path, remove, replacement }) => edit(request, path, replacement, remove)
+    )
+  )
+
+// Requests of the shapes the twin checks itself, each value right or wrong.
+const maybe = <A>(right: fc.Arbitrary<A>) => fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: anyValue })
+const cacheControl = fc.record({ type: maybe(fc.constant("ephemeral")), ttl: maybe(fc.constantFrom("5m", "1h")) }, { requiredKeys: [] })
+const textPart = fc.record({
+  type: maybe(fc.constant("text")),
+  text: maybe(fc.string()),
+  cache_control: maybe(cacheControl),
+  prompt_cache_breakpoint: maybe(fc.oneof(fc.constant(null), fc.record({ mode: maybe(fc.constant("explicit")) })))
+}, { requiredKeys: [] })
+const part = fc.oneof(
+  { weight: 4, arbitrary: textPart },
+  { weight: 1, arbitrary: fc.record({ type: maybe(fc.constant("image_url")), image_url: maybe(fc.record({ url: maybe(fc.string()) })) }) }
+)
+const content = fc.oneof(fc.string(), fc.array(maybe(part), { maxLength: 3 }))
+const toolCall = fc.record({
+  id: maybe(fc.string()),
+  type: maybe(fc.constant("function")),
+  function: maybe(fc.record({ name: maybe(fc.string()), arguments: maybe(fc.string()) }, { requiredKeys: [] }))
+}, { requiredKeys: [] })
+const message = fc.record({
+  role: maybe(fc.constantFrom("system", "developer", "user", "assistant", "tool")),
+  content: maybe(fc.oneof(content, fc.constant(null))),
+  name: maybe(fc.string()),
+  tool_call_id: maybe(fc.string()),
+  tool_calls: maybe(fc.array(maybe(toolCall), { maxLength: 2 })),
+  reasoning: maybe(fc.oneof(fc.string(), fc.constant(null))),
+  reasoning_details: maybe(fc.array(maybe(fc.dictionary(fc.string(), fc.jsonValue())), { maxLength: 2 })),
+  refusal: maybe(fc.oneof(fc.string(), fc.constant(null))),
+  model: maybe(fc.string()),
+  images: maybe(fc.array(fc.record({ image_url: maybe(fc.record({ url: maybe(fc.string()) })) }), { maxLength: 1 }))
+}, { requiredKeys: [] })
+const nullableNumber = maybe(fc.oneof(fc.double(), fc.constant(null)))
+const common = fc.record({
+  model: maybe(fc.string()),
+  models: maybe(fc.array(maybe(fc.string()), { maxLength: 2 })),
+  messages: maybe(fc.array(maybe(message), { maxLength: 3 })),
+  stream: maybe(fc.boolean()),
+  stream_options: maybe(fc.oneof(fc.constant(null), fc.record({ include_usage: maybe(fc.boolean()) }, { requiredKeys: [] }))),
+  temperature: nullableNumber,
+  top_p: nullableNumber,
+  max_tokens: nullableNumber,
+  seed: nullableNumber,
+  logprobs: maybe(fc.oneof(fc.boolean(), fc.constant(null))),
+  stop: maybe(fc.oneof(fc.string(), fc.array(maybe(fc.string()), { maxLength: 2 }), fc.constant(null))),
+  reasoning: maybe(fc.record({
+    effort: maybe(fc.constantFrom("max", "xhigh", "high", "medium", "low", "minimal", "none", null)),
+    max_tokens: nullableNumber,
+    exclude: maybe(fc.boolean()),
+    enabled: maybe(fc.oneof(fc.boolean(), fc.constant(null))),
+    summary: maybe(fc.constantFrom("auto", "concise", "detailed", null))
+  }, { requiredKeys: [] })),
+  reasoning_effort: maybe(fc.constantFrom("high", "none", null)),
+  tools: maybe(fc.array(fc.record({ type: maybe(fc.constant("function")), function: maybe(fc.record({ name: maybe(fc.string()) })) }), {
+    maxLength: 2
+  })),
+  provider: maybe(fc.record({ order: maybe(fc.array(fc.string(), { maxLength: 2 })) }, { requiredKeys: [] })),
+  extra: fc.jsonValue()
+}, { requiredKeys: [] })
+
+describe("ChatRequest.is (the hand-written twin of the Schema's verdict)", () => {
+  it.prop("accepts every request the schema generates", [valid], ([request]) => {
+    expect(byTwin(request)).toBe(true)
+  }, { timeout: 120_000, fastCheck: { numRuns: 2000 } })
+
+  it.prop("agrees with the Schema on generated requests with one value replaced or removed", [mutated(valid)], ([value]) => {
+    expect(byTwin(value)).toBe(bySchema(value))
+  }, { timeout: 120_000, fastCheck: { numRuns: 2000 } })
+
+  it.prop("agrees with the Schema on requests of the common fields, right and wrong", [common], ([value]) => {
+    expect(byTwin(value)).toBe(bySchema(value))
+  }, { timeout: 120_000, fastCheck: { numRuns: 10000 } })
+
+  it.prop("agrees with the Schema on those with one more value replaced or removed", [mutated(common)], ([value]) => {
+    expect(byTwin(value)).toBe(bySchema(value))
+  }, { timeout: 120_000, fastCheck: { numRuns: 5000 } })
+
+  it.prop("agrees with the Schema on arbitrary values", [fc.oneof(fc.anything(), fc.jsonValue())], ([value]) => {
+    expect(byTwin(value)).toBe(bySchema(value))
+  }, { timeout: 120_000, fastCheck: { numRuns: 2000 } })
+
+  it("agrees on the corners of the Schema's rules", () => {
+    const user = { role: "user", content: "hi" }
+    const cases: Array<unknown> = [
+      // An exact optional field present with `undefined`.
+      { messages: [user], temperature: undefined },
+      { messages: [{ ...user, name: undefined }] },
+      { messages: [{ role: "assistant", content: undefined }] },
+      { messages: [{ role: "assistant" }] },
+      { messages: [{ role: "assistant", content: null }] },
+      // Required fields are read through the prototype; the union's tag and optional fields are not.
+      Object.assign(Object.create({ messages: [user] }), { temperature: 1 }),
+      Object.create({ messages: [user] }),
+      { messages: [Object.assign(Object.create({ content: "hi" }), { role: "user" })] },
+      { messages: [Object.assign(Object.create({ role: "user" }), { content: "hi" })] },
+      Object.assign(Object.create({ temperature: "hot" }), { messages: [user] }),
+      // A non-enumerable own field is still a field.
+      Object.defineProperty({ messages: [user] }, "temperature", { value: "hot", enumerable: false }),
+      Object.defineProperty({ messages: [user] }, "temperature", { value: 1, enumerable: false }),
+      // Arrays are not structs; symbols are not fields.
+      Object.assign([user], { messages: [user] }),
+      { messages: [user], [Symbol("temperature")]: "hot" },
+      { messages: [], temperature: 1 },
+      { messages: [user, 1] },
+      { messages: [{ role: "tool", content: "x" }] },
+      { messages: [{ role: "tool", content: "x", tool_call_id: "a" }] },
+      { messages: [{ role: { toString: () => "user" }, content: "x" }] },
+      { messages: [{ role: "assistant", content: [{ type: "text", text: "a", prompt_cache_breakpoint: null }] }] },
+      { messages: [{ role: "assistant", images: [] }] },
+      { messages: [{ role: "assistant", audio: { id: 1 } }] },
+      { messages: [user], logit_bias: { a: 1, b: "x" } },
+      { messages: [user], metadata: { a: "x" } },
+      { messages: [user], top_k: Number.NaN, stop: ["a", "b"], reasoning: { effort: null, summary: "auto" } },
+      { messages: [user], stream_options: [] },
+      { messages: [user], reasoning: [] }
+    ]
+    for (const value of cases) expect([value, byTwin(value)]).toEqual([value, bySchema(value)])
+  })
+
+  it("leaves check's answers as they were: the request itself, or the first wrong field", () => {
+    const request = { messages: [{ role: "user" as const, content: "hi" }], unknown: 1 }
+    expect(Either.getOrThrow(ChatRequest.check(request))).toBe(request)
+  })
+})
