@@ -14,6 +14,10 @@
  * - {@link layerDocument}: everything from an OpenClaw-shaped config document and environment
  *   given in code (what {@link layerFile} reads, without the file).
  *
+ * A program that only chats uses `OpenRouterChat.layer` instead (the same options but the media
+ * defaults, the same chat): its module imports nothing of images, speech or video, so imported by
+ * path it neither loads nor builds them. {@link layer} is built on it, images and speech on top.
+ *
  * The service graph (each arrow: "is built from"):
  *
  * ```text
@@ -51,30 +55,23 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import {
-  type HeaderPolicy,
-  OpenRouterError,
-  type Params,
-  PayloadTransformers,
-  RouteVerifier,
-  Settings
-} from "@openrouter-effect/core"
+import type { HeaderPolicy, OpenRouterError, Params, PayloadTransformers, RouteVerifier } from "@openrouter-effect/core"
+import { Settings } from "@openrouter-effect/core"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
-import * as Chat from "./Chat.js"
+import type * as Redacted from "effect/Redacted"
+import type * as Chat from "./Chat.js"
 import * as Images from "./Images.js"
 import * as Limits from "./Limits.js"
-import * as Models from "./Models.js"
+import type * as Models from "./Models.js"
 import * as OpenRouterConfig from "./OpenRouterConfig.js"
-import * as OpenRouterHttp from "./OpenRouterHttp.js"
+import type * as OpenRouterHttp from "./OpenRouterHttp.js"
 import * as Speech from "./Speech.js"
-import * as VideoJobStore from "./VideoJobStore.js"
-import * as VideoPoller from "./VideoPoller.js"
-import * as Videos from "./Videos.js"
-import { coreServices, documentOf, services, verifierOf, videoServices } from "./internal/openRouterLayers.js"
+import type * as VideoJobStore from "./VideoJobStore.js"
+import type * as VideoPoller from "./VideoPoller.js"
+import type * as Videos from "./Videos.js"
+import { chatLayer, fromConfig, verifierOf } from "./internal/chatLayers.js"
+import { services, videoServices } from "./internal/openRouterLayers.js"
 
 /**
  * The services of {@link layer} and {@link layerConfig}: everything but video.
@@ -203,65 +200,9 @@ export interface ConfigOptions extends Omit<LayerOptions, "apiKey" | "baseUrl" |
  */
 export const layer = (
   options: LayerOptions
-): Layer.Layer<CoreServices, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient> => {
-  if (!Redacted.isRedacted(options.apiKey) || Redacted.value(options.apiKey).trim() === "") {
-    return Layer.fail(new OpenRouterError.ConfigError({ message: "OpenRouter.layer: apiKey is empty (give the key as Redacted.make(key))" }))
-  }
-  const attribution = attributionOf(options.attribution)
-  if (attribution instanceof OpenRouterError.ConfigError) return Layer.fail(attribution)
-  return coreServices(options, options.catalog ?? Models.layerMemory).pipe(
-    Layer.provideMerge(Limits.layer(options.limits)),
-    Layer.provideMerge(
-      OpenRouterConfig.layer({
-        document: documentOf(options),
-        environment: {},
-        baseUrl: options.baseUrl,
-        apiKey: options.apiKey,
-        attribution
-      })
-    ),
-    Layer.provideMerge(verifierOf(options))
-  )
-}
-
-// A value safe in a header: no control character but tab (a CR or LF would end the header).
-const HEADER_UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f]/
-
-/**
- * The attribution given in code, checked when the layer is built (a caller without the types can
- * leave a field out, or pass anything): `referer` and `title` strings, `categories` an array of
- * strings (none when left out), all of them fit for a header. Else a `ConfigError` naming the
- * field, rather than every request failing on it.
- */
-const attributionOf = (value: unknown): HeaderPolicy.Identity | undefined | OpenRouterError.ConfigError => {
-  if (value === undefined) return undefined
-  const fail = (path: string, what: string) =>
-    new OpenRouterError.ConfigError({ message: `OpenRouter.layer: ${path} ${what}`, path })
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail("attribution", "must be an object { referer, title, categories }")
-  }
-  const given = value as Record<string, unknown>
-  for (const key of ["referer", "title"] as const) {
-    const field = given[key]
-    if (typeof field !== "string") return fail(`attribution.${key}`, "must be a string")
-    if (HEADER_UNSAFE.test(field)) return fail(`attribution.${key}`, "must not contain control characters (a header value)")
-  }
-  const categories = given.categories ?? []
-  if (!Array.isArray(categories)) return fail("attribution.categories", "must be an array of strings")
-  for (const [i, category] of categories.entries()) {
-    if (typeof category !== "string") return fail(`attribution.categories[${i}]`, "must be a string")
-    if (HEADER_UNSAFE.test(category)) return fail(`attribution.categories[${i}]`, "must not contain control characters (a header value)")
-  }
-  return { referer: given.referer as string, title: given.title as string, categories: categories as ReadonlyArray<string> }
-}
-
-// A `Config` read, its error as the core's `ConfigError` (Effect's names the missing variable).
-const readConfig = <A>(config: Config.Config<A>, what: string) =>
-  Effect.mapError(config, (error: ConfigError.ConfigError) =>
-    new OpenRouterError.ConfigError({ message: `OpenRouter.layerConfig: ${what}: ${String(error)}` }))
-
-const readOptional = <A>(config: Config.Config<A | undefined> | undefined, what: string) =>
-  config === undefined ? Effect.succeed(undefined) : readConfig(config, what)
+): Layer.Layer<CoreServices, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient> =>
+  // Images and speech over the chat services, built as `OpenRouterChat.layer` builds them.
+  Layer.merge(Images.layer, Speech.layer).pipe(Layer.provideMerge(chatLayer("OpenRouter.layer", options)))
 
 /**
  * {@link layer} with the key read through Effect's `Config` (default
@@ -280,12 +221,7 @@ const readOptional = <A>(config: Config.Config<A | undefined> | undefined, what:
 export const layerConfig = (
   options: ConfigOptions = {}
 ): Layer.Layer<CoreServices, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient> =>
-  Layer.unwrapEffect(Effect.gen(function*() {
-    const apiKey = yield* readConfig(options.apiKey ?? Config.redacted(Settings.API_KEY_VARIABLE), "apiKey")
-    const baseUrl = yield* readOptional(options.baseUrl, "baseUrl")
-    const model = yield* readOptional(options.model, "model")
-    return layer({ ...options, apiKey, baseUrl, model })
-  }))
+  fromConfig("OpenRouter.layerConfig", options, Config.redacted(Settings.API_KEY_VARIABLE), layer)
 
 /**
  * Video generation over {@link layer} or {@link layerConfig}: `Videos`, its `VideoJobStore` (in

@@ -371,16 +371,26 @@ export const layerFetch: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.la
 export const layerConfig = (
   options: Omit<Options, "baseUrl" | "apiKey"> = {}
 ): Layer.Layer<OpenRouterHttp, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | OpenRouterConfig> =>
-  Layer.effect(
-    OpenRouterHttp,
-    Effect.gen(function*() {
-      const config = yield* OpenRouterConfig
-      const settings = yield* config.chat()
-      const connectTo = options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"]
-      const mediaHosts = [...(options.mediaHosts ?? []), ...mediaHostsOf(config.raw)]
-      return yield* makeOn(settings, connectTo, { ...options, mediaHosts })
-    })
-  )
+  Layer.effect(OpenRouterHttp, makeConfig(options))
+
+/**
+ * The service from the `OpenRouterConfig` in context (what {@link layerConfig} builds): the
+ * settings of a call that names nothing, `connectTo` from the options else
+ * `OPENROUTER_CONNECT_TO` in the config's environment, and the options' `mediaHosts` with the
+ * config's. For a layer that builds its services in one effect (`OpenRouterChat.layer`).
+ *
+ * @since 0.1.0 @category Constructors
+ */
+export const makeConfig = (
+  options: Omit<Options, "baseUrl" | "apiKey"> = {}
+): Effect.Effect<Service, OpenRouterError.ConfigError | Settings.ResolveError, HttpClient.HttpClient | OpenRouterConfig> =>
+  Effect.gen(function*() {
+    const config = yield* OpenRouterConfig
+    const settings = yield* config.chat()
+    const connectTo = options.connectTo ?? config.environment["OPENROUTER_CONNECT_TO"]
+    const mediaHosts = [...(options.mediaHosts ?? []), ...mediaHostsOf(config.raw)]
+    return yield* makeOn(settings, connectTo, { ...options, mediaHosts })
+  })
 
 /**
  * `models.providers.openrouter.mediaHosts` of a raw config document: its string entries (anything

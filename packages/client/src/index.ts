@@ -27,6 +27,8 @@ export * as Models from "./Models.js"
 /** @since 0.1.0 */
 export * as OpenRouter from "./OpenRouter.js"
 /** @since 0.1.0 */
+export * as OpenRouterChat from "./OpenRouterChat.js"
+/** @since 0.1.0 */
 export * as OpenRouterConfig from "./OpenRouterConfig.js"
 /** @since 0.1.0 */
 export * as OpenRouterHttp from "./OpenRouterHttp.js"
