@@ -175,24 +175,49 @@ const build = (parts: Parts, overrides: Overrides, verifier: RouteVerifier.Servi
   }
   const cache = new Map<string, ReturnType<typeof Settings.resolveChat>>()
   const resolveChat = (call: Settings.ChatCall = {}) => Settings.resolveChat(document, environment, withBase(call), verifier)
+  // The last call without params and its settings: such a call (the common case) is the same
+  // strings call after call, compared without building the JSON key. Resolution is a function of
+  // the call (the document and environment are snapshots), so this answers as the cache would.
+  let last: {
+    readonly model: string | undefined
+    readonly baseUrl: string | undefined
+    readonly agentId: string | undefined
+    readonly thinking: string | undefined
+    readonly result: ReturnType<typeof Settings.resolveChat>
+  } | undefined
   const resolveChatCached = (call: Settings.ChatCall | undefined) => {
     if (call?.apiKey !== undefined) return resolveChat(call)
+    const noParams = call?.params === undefined
+    if (
+      noParams && last !== undefined && last.model === call?.model && last.baseUrl === call?.baseUrl &&
+      last.agentId === call?.agentId && last.thinking === call?.thinking
+    ) return last.result
     const key = JSON.stringify([call?.model, call?.baseUrl, call?.agentId, call?.thinking, call?.params])
-    const hit = cache.get(key)
-    if (hit !== undefined) return hit
-    const result = resolveChat(call)
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-    cache.set(key, result)
+    let result = cache.get(key)
+    if (result === undefined) {
+      result = resolveChat(call)
+      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+      cache.set(key, result)
+    }
+    if (noParams) last = { model: call?.model, baseUrl: call?.baseUrl, agentId: call?.agentId, thinking: call?.thinking, result }
     return result
+  }
+  // A chat's span attributes, built once per settings object (the cache hands out the same one).
+  const chatAttributes = new WeakMap<Settings.Chat, Record<string, unknown>>()
+  const attributesOf = (chat: Settings.Chat) => {
+    let attributes = chatAttributes.get(chat)
+    if (attributes === undefined) {
+      attributes = { ...ConfigFile.commonAttributes(chat), "openrouter.model.source": chat.modelSource }
+      chatAttributes.set(chat, attributes)
+    }
+    return attributes
   }
   return Object.assign(Object.create(ConfigFile.ServiceProto) as object, {
     ...parts,
     identity: overrides.attribution,
     chat: (call, options) => {
       const resolved = Effect.suspend(() => resolveChatCached(call)).pipe(
-        Effect.tap((chat) =>
-          Effect.annotateCurrentSpan({ ...ConfigFile.commonAttributes(chat), "openrouter.model.source": chat.modelSource })
-        )
+        Effect.tap((chat) => Effect.annotateCurrentSpan(attributesOf(chat)))
       )
       return options?.span === "caller" ? resolved : Effect.withSpan(resolved, "OpenRouterConfig.chat", { captureStackTrace: false })
     },
@@ -211,6 +236,12 @@ const build = (parts: Parts, overrides: Overrides, verifier: RouteVerifier.Servi
 
 // The route policy in context, else the default one.
 const currentVerifier = Effect.map(Effect.serviceOption(RouteVerifier.RouteVerifier), Option.getOrElse(RouteVerifier.make))
+
+const isEmptyPlainObject = (value: unknown): boolean => {
+  if (typeof value !== "object" || value === null) return false
+  const proto = Object.getPrototypeOf(value)
+  return (proto === Object.prototype || proto === null) && Reflect.ownKeys(value).length === 0
+}
 
 const rawOf = (document: unknown): Readonly<Record<string, unknown>> =>
   Predicate.isRecord(document) && !Array.isArray(document) ? document : {}
@@ -231,7 +262,12 @@ export const make = (options: Overrides & {
 }): Effect.Effect<Service, OpenRouterError.ConfigError> =>
   Effect.flatMap(currentVerifier, (verifier) => {
     const given = options.document ?? ConfigDocument.empty
-    const decoded = ConfigDocument.decode(given, options.location?.file)
+    // An empty plain object (what `OpenRouter.layer` gives without model, params or headers) is
+    // the empty document: decoding it would only build the whole document's parser on the
+    // start-up path.
+    const decoded = isEmptyPlainObject(given)
+      ? Either.right(ConfigDocument.empty)
+      : ConfigDocument.decode(given, options.location?.file)
     return Either.match(decoded, {
       onLeft: (error) => Effect.fail(error),
       onRight: (document) =>

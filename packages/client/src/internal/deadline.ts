@@ -21,8 +21,11 @@ import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import { MAX_TIMER_MS } from "./timeouts.js"
 
-// The class of the live clock, taken from Effect's default services.
-const LiveClock = Effect.runSync(Effect.clock).constructor
+// Whether `clock` is the live clock (its class is taken from Effect's default services on first
+// use, not at import: running an effect at import cost start-up time, packages/bench/NOTES.md).
+let liveClockClass: unknown
+const isLive = (clock: { readonly constructor: unknown }): boolean =>
+  clock.constructor === (liveClockClass ??= Effect.runSync(Effect.clock).constructor)
 
 /** Fails with `onTimeout()` when `self` has not finished within `duration`, interrupting it. */
 export const deadline = <A, E, R, E2>(
@@ -31,7 +34,7 @@ export const deadline = <A, E, R, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2, R> =>
   Effect.clockWith((clock) => {
-    if (clock.constructor !== LiveClock) return Effect.timeoutFail(self, { duration, onTimeout })
+    if (!isLive(clock)) return Effect.timeoutFail(self, { duration, onTimeout })
     const ms = Duration.toMillis(Duration.decode(duration))
     // No deadline at all: arming a timer with `Infinity` would fire it at once.
     if (ms === Infinity) return self
@@ -119,7 +122,7 @@ export const failWhenIdleOrLate = <A, E, R, E2, E3>(
 ): Stream.Stream<A, E | E2 | E3, R> => {
   const idleMs = Duration.toMillis(Duration.decode(options.idle))
   return Stream.unwrapScoped(Effect.flatMap(Effect.clock, (clock) => {
-    if (clock.constructor !== LiveClock) return Effect.succeed(perRead(self, options, idleMs))
+    if (!isLive(clock)) return Effect.succeed(perRead(self, options, idleMs))
     // When the read in progress began (`undefined` between reads), and why the stream was stopped.
     let readingSince: number | undefined
     let stopped: E2 | E3 | undefined
