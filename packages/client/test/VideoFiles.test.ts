@@ -36,13 +36,15 @@ const json = (status: number, body: unknown) =>
  */
 const scripted = (options: {
   readonly ids: ReadonlyArray<string>
-  readonly video: (jobId: string) => Response
+  readonly video: (jobId: string, signal: AbortSignal) => Response
   readonly stateDir: string
   readonly limits?: Partial<Limits.Values>
 }) => {
   const seen: Array<Seen> = []
   let submits = 0
-  const client = HttpClient.make((request, url) =>
+  // Like every platform client, the double honors the request's AbortSignal: a download's idle and
+  // total limits stop a read that waits by aborting the request.
+  const client = HttpClient.make((request, url, signal) =>
     Effect.sync(() => {
       const href = url.toString()
       seen.push({ method: request.method, url: href })
@@ -53,7 +55,7 @@ const scripted = (options: {
           return json(202, { id, polling_url: `/api/v1/videos/${encodeURIComponent(id)}`, status: "pending" })
         }
         const content = /\/videos\/([^/?]+)\/content/.exec(href)
-        if (content?.[1] !== undefined) return options.video(decodeURIComponent(content[1]))
+        if (content?.[1] !== undefined) return options.video(decodeURIComponent(content[1]), signal)
         const poll = /\/videos\/([^/?]+)$/.exec(href)
         const id = decodeURIComponent(poll?.[1] ?? "")
         return json(200, { id, status: "completed", unsigned_urls: [] })
@@ -186,7 +188,7 @@ describe("defect 13: resume finishes the recorded output", () => {
 })
 
 describe("defect 14: downloads are bounded", () => {
-  const generateWith = (response: () => Response, limits: Partial<Limits.Values> = {}, timeoutMs?: number) =>
+  const generateWith = (response: (jobId: string, signal: AbortSignal) => Response, limits: Partial<Limits.Values> = {}, timeoutMs?: number) =>
     Effect.gen(function*() {
       const at = dirs()
       const script = scripted({ ids: ["job-l"], video: response, stateDir: at.stateDir, limits })
@@ -203,9 +205,12 @@ describe("defect 14: downloads are bounded", () => {
     })
 
   /** A body that never ends: `chunk` bytes every `everyMs`. */
-  const endless = (chunk: number, everyMs: number, headers: Record<string, string> = {}) => () =>
+  const endless = (chunk: number, everyMs: number, headers: Record<string, string> = {}) => (_id: string, signal: AbortSignal) =>
     new Response(
       new ReadableStream({
+        start(controller) {
+          signal.addEventListener("abort", () => controller.error(signal.reason))
+        },
         async pull(controller) {
           await new Promise((resolve) => setTimeout(resolve, everyMs))
           controller.enqueue(new Uint8Array(chunk))

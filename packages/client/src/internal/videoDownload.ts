@@ -9,6 +9,8 @@ import { type HeaderPolicy, OpenRouterError } from "@openrouter-effect/core"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as AudioResponse from "../AudioResponse.js"
 import * as Limits from "../Limits.js"
@@ -75,33 +77,51 @@ export const download = (
   // The whole download (the request and every byte) is bounded by `downloadTotalMs` and by the
   // call's own deadline, whichever is shorter: a body trickling a byte a second cannot outlive it.
   const totalMs = Math.min(limits.downloadTotalMs, context.timeoutMs ?? Number.POSITIVE_INFINITY)
-  return Effect.gen(function*() {
+  const late = () =>
+    new OpenRouterError.Timeout({
+      message: `The video download did not finish within ${formatMs(totalMs)}${totalMs === limits.downloadTotalMs ? " (downloadTotalMs)" : ""}`,
+      source: "client",
+      timeoutMs: totalMs
+    })
+  // The request's scope: closing it aborts the request and its body. The body's reads stay in this
+  // fiber (a read from a fiber of its own was measurably slower, packages/bench/NOTES.md), so its
+  // idle and total limits are one watchdog that aborts the request, not an interruption.
+  return Effect.flatMap(Scope.make(), (requestScope) => Effect.gen(function*() {
     const { fs, http, store, target } = context
     const { headersFor, resolve, resolveFrom } = urls(target, context.identity)
     const sentAt = yield* Clock.currentTimeMillis
-    // A display's failure or defect is not the download's: ignored.
+    const endAt = sentAt + totalMs
+    // A display's failure or defect is not the download's: ignored; nor may it outlive the
+    // download's deadline (a callback that answers at once costs no timer).
     const onDownload = context.onDownload
     const report = (phase: DownloadProgress["phase"], bytes: number, total: number | undefined) =>
       onDownload === undefined
         ? Effect.void
         : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          onDownload({ jobId: job.id, phase, bytes, ...(total !== undefined ? { total } : {}), elapsedMs: now - sentAt }).pipe(Effect.catchAllCause(() => Effect.void)))
+          Deadline.deadline(
+            onDownload({ jobId: job.id, phase, bytes, ...(total !== undefined ? { total } : {}), elapsedMs: now - sentAt }),
+            Duration.millis(Math.max(0, endAt - now)),
+            () => undefined
+          ).pipe(Effect.catchAllCause(() => Effect.void)))
     const fetchVideo = (url: string) =>
       http.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headersFor(url))), {
         retryClass: "idempotent-get",
         target,
         timeout: REQUEST_TIMEOUT,
-        operation: "videos.download"
+        operation: "videos.download",
+        scope: requestScope
       })
     const contentUrl = resolve(`videos/${encodeURIComponent(completed.id ?? job.id)}/content?index=0`)
     const unsigned = completed.unsignedUrls.find((u) => u.trim() !== "")
     const first = unsigned === undefined ? contentUrl : yield* resolveFrom(unsigned)
     // An expired unsigned URL (403/404) falls back to the content endpoint.
+    // Up to the response headers (retries and their delays included): within the deadline.
     const response = yield* fetchVideo(first).pipe(
       Effect.catchIf(
         (error) => first !== contentUrl && "status" in error && (error.status === 403 || error.status === 404),
         () => fetchVideo(contentUrl)
-      )
+      ),
+      (fetching) => Deadline.deadline(fetching, Duration.millis(totalMs), late)
     )
     const contentType = response.headers["content-type"]
     if (AudioResponse.isTextual(contentType ?? "")) return yield* Effect.fail(malformed(`OpenRouter generated video download answered ${contentType}, not a video`))
@@ -121,13 +141,18 @@ export const download = (
       })
     let received = 0
     let reportedAt = sentAt
-    const body = response.stream.pipe(
-      Stream.mapError((error) =>
-        new OpenRouterError.TransportError({ message: `The video download broke: ${error.message}`, phase: "response", cause: error })
-      )
-    )
     const stalled = () =>
       new OpenRouterError.Timeout({ message: `The video download stalled for ${formatMs(limits.downloadIdleMs)} (downloadIdleMs)`, source: "client", timeoutMs: limits.downloadIdleMs })
+    // Every read within the idle limit and the whole body by the deadline (time spent writing to
+    // the disk is not idle time).
+    const body = Deadline.failWhenIdleOrLate(
+      response.stream.pipe(
+        Stream.mapError((error) =>
+          new OpenRouterError.TransportError({ message: `The video download broke: ${error.message}`, phase: "response", cause: error })
+        )
+      ),
+      { idle: Duration.millis(limits.downloadIdleMs), onIdle: stalled, endAt, onLate: late, abort: Scope.close(requestScope, Exit.void) }
+    )
     // Every piece, synchronously (see `StreamFile`): counted against the cap, and a progress event
     // when one is due. An effect only when there is something to do, none per piece otherwise.
     const clock = yield* Effect.clock
@@ -165,7 +190,7 @@ export const download = (
       for (const name of stale) yield* fs.remove(name).pipe(Effect.ignore)
       yield* report("start", 0, declared)
       const written = yield* OutputFile.commit(fs, planned, (temporary) =>
-        OutputFile.writeStreamExclusive(fs, temporary, body, { inspect, idle: { ms: limits.downloadIdleMs, onIdle: stalled } }).pipe(
+        OutputFile.writeStreamExclusive(fs, temporary, body, { inspect }).pipe(
           Effect.catchTags({
             SystemError: (error) => Effect.fail(cannotWrite(output, error)),
             BadArgument: (error) => Effect.fail(cannotWrite(output, error))
@@ -182,7 +207,7 @@ export const download = (
     const chunks: Array<Uint8Array> = []
     let size = 0
     let tooLarge = false
-    yield* Deadline.failWhenIdle(body, Duration.millis(limits.downloadIdleMs), stalled).pipe(
+    yield* body.pipe(
       Stream.takeWhile((chunk) => {
         size += chunk.byteLength
         tooLarge = size > context.maxBytes
@@ -203,17 +228,5 @@ export const download = (
     if (size === 0) return yield* Effect.fail(malformed("OpenRouter generated video download was empty"))
     yield* store.update(job.id, { status: "downloaded" })
     return { bytes: Buffer.concat(chunks), size, mimeType, fileName, model, metadata }
-  }).pipe(
-    Effect.timeoutFail({
-      duration: Duration.millis(totalMs),
-      onTimeout: () =>
-        new OpenRouterError.Timeout({
-          message: `The video download did not finish within ${formatMs(totalMs)}${
-            totalMs === limits.downloadTotalMs ? " (downloadTotalMs)" : ""
-          }`,
-          source: "client",
-          timeoutMs: totalMs
-        })
-    })
-  )
+  }).pipe(Effect.onExit(() => Scope.close(requestScope, Exit.void))))
 }
