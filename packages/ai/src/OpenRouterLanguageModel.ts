@@ -20,7 +20,7 @@
  * ```ts
  * import { LanguageModel } from "@effect/ai"
  * import { OpenRouterLanguageModel } from "@openrouter-effect/ai"
- * import { OpenRouter } from "@openrouter-effect/client"
+ * import * as OpenRouter from "@openrouter-effect/client/OpenRouter"
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Config, Effect, Layer } from "effect"
  *
@@ -39,8 +39,11 @@
 import * as AiError from "@effect/ai/AiError"
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as AiModel from "@effect/ai/Model"
-import { Chat, Models, OpenRouterConfig, OpenRouterHttp } from "@openrouter-effect/client"
-import type { OpenRouterError } from "@openrouter-effect/core"
+import * as Chat from "@openrouter-effect/client/Chat"
+import * as Models from "@openrouter-effect/client/Models"
+import * as OpenRouterConfig from "@openrouter-effect/client/OpenRouterConfig"
+import * as OpenRouterHttp from "@openrouter-effect/client/OpenRouterHttp"
+import type * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"

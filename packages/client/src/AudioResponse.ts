@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Either from "effect/Either"
 
 // ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@
  *
  * @since 0.1.0
  */
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 

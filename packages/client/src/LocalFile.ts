@@ -15,7 +15,7 @@
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as FileSystemTag from "@effect/platform/FileSystem"
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"

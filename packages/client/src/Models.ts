@@ -33,7 +33,7 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import type { Thinking } from "@openrouter-effect/core"
+import type * as Thinking from "@openrouter-effect/core/Thinking"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

@@ -34,8 +34,10 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type { OpenRouterError, PayloadTransformers, RouteVerifier } from "@openrouter-effect/core"
-import { Settings } from "@openrouter-effect/core"
+import type * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import type * as PayloadTransformers from "@openrouter-effect/core/PayloadTransformers"
+import type * as RouteVerifier from "@openrouter-effect/core/RouteVerifier"
+import * as Settings from "@openrouter-effect/core/Settings"
 import * as Config from "effect/Config"
 import type * as Layer from "effect/Layer"
 import type * as Chat from "./Chat.js"

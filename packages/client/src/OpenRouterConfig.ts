@@ -35,15 +35,13 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import {
-  ConfigDocument,
-  ConfigLocation,
-  Environment,
-  type HeaderPolicy,
-  type OpenRouterError,
-  RouteVerifier,
-  Settings
-} from "@openrouter-effect/core"
+import * as ConfigDocument from "@openrouter-effect/core/ConfigDocument"
+import * as ConfigLocation from "@openrouter-effect/core/ConfigLocation"
+import * as Environment from "@openrouter-effect/core/Environment"
+import type * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
+import type * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import * as RouteVerifier from "@openrouter-effect/core/RouteVerifier"
+import * as Settings from "@openrouter-effect/core/Settings"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

@@ -23,7 +23,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as PlatformError from "@effect/platform/Error"
-import type { OpenRouterError } from "@openrouter-effect/core"
+import type * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Effect from "effect/Effect"
 import * as internal from "./internal/outputFile.js"
 

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import type { OpenRouterError } from "@openrouter-effect/core"
+import type * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"

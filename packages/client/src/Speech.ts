@@ -11,7 +11,9 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { HeaderPolicy, OpenRouterError, type Settings } from "@openrouter-effect/core"
+import * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import type * as Settings from "@openrouter-effect/core/Settings"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

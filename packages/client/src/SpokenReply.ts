@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
-import type { Settings } from "@openrouter-effect/core"
+import type * as Settings from "@openrouter-effect/core/Settings"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

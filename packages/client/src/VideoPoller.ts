@@ -21,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Either from "effect/Either"
 import * as internal from "./internal/videoRequest.js"
 

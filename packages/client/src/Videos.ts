@@ -17,7 +17,9 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { HeaderPolicy, OpenRouterError, Settings } from "@openrouter-effect/core"
+import * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import * as Settings from "@openrouter-effect/core/Settings"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"

@@ -90,4 +90,18 @@ describe("the libraries' sources", () => {
     )
     expect(offenders).toEqual([])
   })
+
+  // A package root re-exports every module of the package: `import { Chat } from
+  // "@openrouter-effect/client"` in a library module would load (and evaluate) images, speech and
+  // videos for a program that only chats, and every core module through core's root (issue 22).
+  it("import our other packages' modules by path, never through a package root", () => {
+    const offenders = ["client", "ai", "workflow"].flatMap((pkg) =>
+      files(join(packagesDir, pkg, "src")).flatMap((file) =>
+        [...readFileSync(file, "utf8").matchAll(/^(?:import|export) (?!type )[^;"]*? from "@openrouter-effect\/(?:core|client)"/gm)].map((m) =>
+          `${file.slice(packagesDir.length + 1)}: ${m[0]}`
+        )
+      )
+    )
+    expect(offenders).toEqual([])
+  })
 })

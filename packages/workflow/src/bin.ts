@@ -25,7 +25,8 @@
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { OpenRouter, VideoPoller } from "@openrouter-effect/client"
+import * as OpenRouter from "@openrouter-effect/client/OpenRouter"
+import * as VideoPoller from "@openrouter-effect/client/VideoPoller"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"

@@ -7,7 +7,7 @@
  * @internal
  */
 import * as AiError from "@effect/ai/AiError"
-import type { OpenRouterError } from "@openrouter-effect/core"
+import type * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 

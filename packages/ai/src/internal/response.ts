@@ -8,7 +8,7 @@
 import * as AiError from "@effect/ai/AiError"
 import type * as Response from "@effect/ai/Response"
 import * as Tool from "@effect/ai/Tool"
-import type { Chat } from "@openrouter-effect/client"
+import type * as Chat from "@openrouter-effect/client/Chat"
 import * as Chunk from "effect/Chunk"
 import { MODULE } from "./errors.js"
 import type { CallKey, ReplayMemory } from "./replay.js"

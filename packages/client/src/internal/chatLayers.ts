@@ -8,7 +8,12 @@
  * costs its resolution, compilation and top-level work before the first request (issue 22).
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { type HeaderPolicy, ModelRef, OpenRouterError, PayloadTransformers, RouteVerifier, type Settings } from "@openrouter-effect/core"
+import type * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
+import * as ModelRef from "@openrouter-effect/core/ModelRef"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import * as PayloadTransformers from "@openrouter-effect/core/PayloadTransformers"
+import * as RouteVerifier from "@openrouter-effect/core/RouteVerifier"
+import type * as Settings from "@openrouter-effect/core/Settings"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"

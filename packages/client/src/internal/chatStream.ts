@@ -21,7 +21,7 @@
  * @internal
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

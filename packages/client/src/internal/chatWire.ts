@@ -4,7 +4,8 @@
  *
  * @internal
  */
-import { OpenRouterError, Secret } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import * as Secret from "@openrouter-effect/core/Secret"
 import * as Schema from "effect/Schema"
 import { Response } from "../ChatResponse.js"
 import { isChatResponse } from "./responseGuard.js"

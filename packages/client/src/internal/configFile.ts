@@ -7,8 +7,9 @@
  */
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import type { Environment, Settings } from "@openrouter-effect/core"
-import { OpenRouterError } from "@openrouter-effect/core"
+import type * as Environment from "@openrouter-effect/core/Environment"
+import type * as Settings from "@openrouter-effect/core/Settings"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"

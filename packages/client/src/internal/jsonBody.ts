@@ -11,7 +11,7 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { declaredLength } from "../AudioResponse.js"

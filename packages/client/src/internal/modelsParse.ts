@@ -2,7 +2,7 @@
  * Reading OpenRouter's `GET /models` entries (reference §1.3, §8.1) into `Models.Capabilities`,
  * and the bundled catalogue's entries into the same shape. Pure; never throws.
  */
-import { Catalog } from "@openrouter-effect/core"
+import * as Catalog from "@openrouter-effect/core/Catalog"
 import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"

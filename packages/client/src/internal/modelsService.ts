@@ -4,7 +4,9 @@
  * fails.
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Catalog, OpenRouterError, type Thinking } from "@openrouter-effect/core"
+import * as Catalog from "@openrouter-effect/core/Catalog"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
+import type * as Thinking from "@openrouter-effect/core/Thinking"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

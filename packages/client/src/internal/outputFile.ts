@@ -13,7 +13,7 @@
  */
 import * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import { isAlreadyExists, temporaryName } from "./atomicFile.js"

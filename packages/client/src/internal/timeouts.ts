@@ -4,7 +4,7 @@
  * year would time the call out immediately. A value above the maximum is refused where the caller
  * gives it (a `BadInput` naming the field) rather than silently shortened.
  */
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Effect from "effect/Effect"
 
 /** 2^31 − 1 ms, about 24.8 days: the longest delay a timer can hold. */

@@ -5,7 +5,8 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { type HeaderPolicy, OpenRouterError } from "@openrouter-effect/core"
+import type * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

@@ -4,7 +4,8 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { HeaderPolicy, OpenRouterError } from "@openrouter-effect/core"
+import * as HeaderPolicy from "@openrouter-effect/core/HeaderPolicy"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"

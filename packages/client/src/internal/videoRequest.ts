@@ -2,7 +2,7 @@
  * The machinery of `VideoRequest`: the catalogue reader, the duration snapping and the
  * `POST /videos` body builder, with their checks. Pure; nothing here throws.
  */
-import { OpenRouterError } from "@openrouter-effect/core"
+import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import * as Predicate from "effect/Predicate"
