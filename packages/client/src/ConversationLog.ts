@@ -35,6 +35,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { readBounded } from "./internal/localFile.js"
 import { formatBytes } from "./Limits.js"
+import { lazily } from "./internal/lazily.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -174,7 +175,7 @@ const isAssistant = (message: unknown): message is Readonly<Record<string, unkno
 /** The summed cost of `entries` (turns without a cost count 0). @since 0.1.0 @category Cost */
 export const totalCost = (entries: ReadonlyArray<Entry>): number => entries.reduce((sum, entry) => sum + (entry.cost ?? 0), 0)
 
-const decodeLine = Schema.decodeUnknownEither(Schema.parseJson(Entry), { onExcessProperty: "preserve" })
+const decodeLine = lazily(() => Schema.decodeUnknownEither(Schema.parseJson(Entry), { onExcessProperty: "preserve" }))
 const encoder = new TextEncoder()
 const NEWLINE = 0x0a
 

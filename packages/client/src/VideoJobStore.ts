@@ -14,6 +14,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { writeFileAtomic } from "./internal/atomicFile.js"
 import { describeType, readBounded, sha256Hex } from "./internal/localFile.js"
+import { lazily } from "./internal/lazily.js"
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -173,8 +174,8 @@ export const fileNameOf = (id: string): Effect.Effect<string> => {
     : Effect.map(sha256Hex(id), (digest) => `=sha256-${digest}.json`)
 }
 
-const decodeJob = Schema.decodeUnknownEither(Schema.parseJson(VideoJobSchema))
-const encodeJob = Schema.encodeSync(VideoJobSchema)
+const decodeJob = lazily(() => Schema.decodeUnknownEither(Schema.parseJson(VideoJobSchema)))
+const encodeJob = lazily(() => Schema.encodeSync(VideoJobSchema))
 
 /**
  * A store keeping one JSON file per job at `<stateDir>/videos/<name>`, {@link fileNameOf} the job's

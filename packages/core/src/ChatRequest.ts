@@ -21,6 +21,7 @@ import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as RequestGuard from "./internal/chatRequestGuard.js"
 import { BadInput } from "./OpenRouterError.js"
+import { lazily } from "./internal/lazily.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 const nullable = <S extends Schema.Schema.Any>(schema: S) => opt(Schema.NullOr(schema))
@@ -434,13 +435,15 @@ export const ChatRequest: Schema.Schema<ChatRequest> = ChatRequest_
  */
 export type Request = ChatRequest
 
-// Compiled once; unknown fields are not copied (the result is only a verdict). `errors: "first"`
-// stops at the first problem.
-const validate = Schema.decodeUnknownEither(ChatRequest, { errors: "first", onExcessProperty: "ignore" })
+// Compiled once, on the first request that fails the twin below (never at start-up); unknown
+// fields are not copied (the result is only a verdict). `errors: "first"` stops at the first
+// problem.
+const validate = lazily(() => Schema.decodeUnknownEither(ChatRequest, { errors: "first", onExcessProperty: "ignore" }))
 
 // The Schema's verdict on one value, for the twin below to hand its rare cases to.
+// Each parser is built on its first use: about 30 of them, most never asked.
 const verdictOf = (schema: Schema.Schema.Any): RequestGuard.Guard => {
-  const run = ParseResult.validateEither(schema as Schema.Schema<unknown>, { errors: "first", onExcessProperty: "ignore" })
+  const run = lazily(() => ParseResult.validateEither(schema as Schema.Schema<unknown>, { errors: "first", onExcessProperty: "ignore" }))
   return (u) => Either.isRight(run(u))
 }
 

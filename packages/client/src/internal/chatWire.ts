@@ -9,6 +9,7 @@ import * as Secret from "@openrouter-effect/core/Secret"
 import * as Schema from "effect/Schema"
 import { Response } from "../ChatResponse.js"
 import { isChatResponse } from "./responseGuard.js"
+import { lazily } from "./lazily.js"
 
 /** @internal */
 export const record = (u: unknown): Record<string, unknown> | undefined =>
@@ -52,7 +53,7 @@ export const malformed = (message: string, body?: string) =>
 export const STOP: unique symbol = Symbol("openrouter-effect/Chat/stop")
 
 /** @internal */
-export const decodeResponse = Schema.decodeUnknownEither(Response, { onExcessProperty: "preserve" })
+export const decodeResponse = lazily(() => Schema.decodeUnknownEither(Response, { onExcessProperty: "preserve" }))
 // `Response` has no transformations, so a body that passes the check is already the decoded value
 // (unknown fields included). The check is a hand-written twin of `Schema.is(Response)` (held to it
 // by a property test) and allocates nothing; the decode runs only to describe a mismatch.

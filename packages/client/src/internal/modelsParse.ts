@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import type { Capabilities } from "../Models.js"
+import { lazily } from "./lazily.js"
 
 /** The context window of a live model that does not state one (§1.3). */
 export const LIVE_DEFAULT_CONTEXT_WINDOW = 128_000
@@ -55,7 +56,7 @@ export const ApiModel = Schema.Struct(
 /** */
 export type ApiModel = typeof ApiModel.Type
 
-const decodeApiModel = Schema.decodeUnknownEither(ApiModel)
+const decodeApiModel = lazily(() => Schema.decodeUnknownEither(ApiModel))
 
 /** An entry that decoded, with the value it was decoded from (what the disk cache stores). */
 export interface Decoded {
