@@ -16,7 +16,8 @@
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as ChatRequest from "@openrouter-effect/core/ChatRequest"
+import type * as ChatRequest from "@openrouter-effect/core/ChatRequest"
+import * as ChatRequestCheck from "@openrouter-effect/core/ChatRequestCheck"
 import * as OpenRouterError from "@openrouter-effect/core/OpenRouterError"
 import type * as Params from "@openrouter-effect/core/Params"
 import * as PayloadTransformers from "@openrouter-effect/core/PayloadTransformers"
@@ -228,9 +229,14 @@ export const make: Effect.Effect<Service, never, OpenRouterConfig | OpenRouterHt
   }
   // Run when the effect runs (never when it is built): the caller's request is checked then.
   const shapeNow = (request: Request, options: Options, stream: boolean): Effect.Effect<Prepared, Settings.ResolveError> => {
-    // The boundary: the documented fields of the caller's request.
-    const checked = ChatRequest.check(request)
+    // The boundary: the documented fields of the caller's request. Answered synchronously for a
+    // common request; one the twin cannot accept alone loads the ChatRequest Schemas (once).
+    const checked = ChatRequestCheck.checkNow(request)
+    if (checked === undefined) return Effect.flatMap(ChatRequestCheck.check(request), () => resolveAndShape(request, options, stream))
     if (Either.isLeft(checked)) return Effect.fail(checked.left)
+    return resolveAndShape(request, options, stream)
+  }
+  const resolveAndShape = (request: Request, options: Options, stream: boolean): Effect.Effect<Prepared, Settings.ResolveError> => {
     return Effect.flatMap(
       config.chat({ model: options.model, thinking: options.thinking, params: options.params, agentId: options.agentId }, { span: "caller" }),
       (settings) => {

@@ -9,6 +9,8 @@ export * as Catalog from "./Catalog.js"
 /** @since 0.1.0 */
 export * as ChatRequest from "./ChatRequest.js"
 /** @since 0.1.0 */
+export * as ChatRequestCheck from "./ChatRequestCheck.js"
+/** @since 0.1.0 */
 export * as ConfigDocument from "./ConfigDocument.js"
 /** @since 0.1.0 */
 export * as ConfigEdit from "./ConfigEdit.js"

@@ -3,8 +3,11 @@
 // requests from the schema's own arbitrary, on those requests with one value replaced or removed,
 // on requests built from the common fields with right and wrong values, and on arbitrary values.
 import { describe, expect, it } from "@effect/vitest"
-import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import { Arbitrary, Effect, Either, Exit, FastCheck as fc, Schema } from "effect"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as ChatRequest from "../src/ChatRequest.js"
+import * as ChatRequestCheck from "../src/ChatRequestCheck.js"
+import * as RequestGuard from "../src/internal/chatRequestGuard.js"
 
 const decode = Schema.decodeUnknownEither(ChatRequest.ChatRequest, { errors: "first", onExcessProperty: "ignore" })
 const bySchema = (u: unknown): boolean => Either.isRight(decode(u))
@@ -188,4 +191,75 @@ describe("ChatRequest.is (the hand-written twin of the Schema's verdict)", () =>
     const request = { messages: [{ role: "user" as const, content: "hi" }], unknown: 1 }
     expect(Either.getOrThrow(ChatRequest.check(request))).toBe(request)
   })
+})
+
+// `ChatRequestCheck` runs the same twin with no Schema behind it, until a request needs one. The
+// tests of this block run first in this file's module instance: nothing has loaded the Schema
+// through it yet (vitest gives every test file its own modules).
+describe("ChatRequestCheck.checkNow, before the Schema is loaded through it", () => {
+  it("knows the fields the Schema declares (unknown ones are ignored without it)", () => {
+    const declared = (ChatRequest.ChatRequest.ast as SchemaAST.TypeLiteral).propertySignatures.map((ps) => String(ps.name))
+    expect([...RequestGuard.DECLARED_FIELDS].sort()).toEqual([...declared].sort())
+  })
+
+  it.prop("decides only for requests the Schema accepts, and accepts them as they are", [fc.oneof(common, mutated(common), mutated(valid))], ([value]) => {
+    const now = ChatRequestCheck.checkNow(value)
+    if (now !== undefined) {
+      expect(Either.isRight(now)).toBe(true)
+      expect(bySchema(value)).toBe(true)
+      if (Either.isRight(now)) expect(now.right).toBe(value)
+    }
+  }, { timeout: 120_000, fastCheck: { numRuns: 3000 } })
+
+  it("answers the common requests by itself, and hands on invalid ones and the fields it does not check", () => {
+    const user = { role: "user" as const, content: "hi" }
+    const common = [
+      { messages: [user] },
+      { messages: [{ role: "system", content: "be brief" }, user], model: "openai/gpt-4o", temperature: 0.2, max_tokens: 100, stream: true },
+      { messages: [user, { role: "assistant", content: "hello", reasoning: "r" }, user], reasoning: { effort: "high" }, unknown_field: 1 }
+    ]
+    for (const request of common) expect(ChatRequestCheck.checkNow(request)).toEqual(Either.right(request))
+    const needSchema: Array<unknown> = [
+      { messages: [user], temperature: "hot" },
+      { messages: [] },
+      null,
+      { messages: [user], tools: [{ type: "function", function: { name: "f" } }] },
+      { messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] }
+    ]
+    for (const request of needSchema) expect(ChatRequestCheck.checkNow(request)).toBeUndefined()
+  })
+})
+
+describe("ChatRequestCheck.check (loads the Schema when a request needs it)", () => {
+  const viaCheck = (u: unknown) => Effect.runSyncExit(Effect.either(ChatRequestCheck.check(u)).pipe(Effect.map((e) => e)))
+
+  it.effect("gives ChatRequest.check's answers, the BadInput's field and message included", () =>
+    Effect.gen(function*() {
+      const values: Array<unknown> = [
+        { messages: [{ role: "user", content: "hi" }], temperature: "hot" },
+        { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f" } }] },
+        { messages: [{ role: "user", content: [{ type: "text", text: 1 }] }] },
+        null
+      ]
+      for (const value of values) {
+        const got = yield* Effect.either(ChatRequestCheck.check(value))
+        const expected = ChatRequest.check(value)
+        expect(got._tag).toBe(expected._tag)
+        if (Either.isLeft(got) && Either.isLeft(expected)) expect([got.left.field, got.left.message]).toEqual([expected.left.field, expected.left.message])
+        if (Either.isRight(got)) expect(got.right).toBe(value)
+      }
+      // Loaded now: every answer is ChatRequest.check's, synchronously.
+      const tools = { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f" } }] }
+      expect(ChatRequestCheck.checkNow(tools)).toEqual(Either.right(tools))
+    }))
+
+  it.prop("agrees with ChatRequest.check on requests of the common fields and mutated ones", [fc.oneof(common, mutated(common), mutated(valid))], ([value]) => {
+    const exit = viaCheck(value)
+    expect(Exit.isSuccess(exit)).toBe(true)
+    if (Exit.isSuccess(exit)) {
+      const expected = ChatRequest.check(value)
+      expect(exit.value._tag).toBe(expected._tag)
+      if (Either.isLeft(exit.value) && Either.isLeft(expected)) expect(exit.value.left.field).toBe(expected.left.field)
+    }
+  }, { timeout: 120_000, fastCheck: { numRuns: 1000 } })
 })

@@ -104,4 +104,28 @@ describe("the libraries' sources", () => {
     )
     expect(offenders).toEqual([])
   })
+
+  // The modules a program that only chats evaluates before its first request, followed from
+  // `OpenRouterChat` through value imports (relative, and core's modules by path).
+  const chatClosure = () => {
+    const seen = new Set<string>()
+    const visit = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      for (const m of readFileSync(file, "utf8").matchAll(/^(?:import|export) (?!type )[^;"]*? from "([^"]+)"/gm)) {
+        const spec = m[1]!
+        if (spec.startsWith(".")) visit(join(dirname(file), spec.replace(/\.js$/, ".ts")))
+        else if (spec.startsWith("@openrouter-effect/core/")) visit(join(packagesDir, "core/src", `${spec.slice("@openrouter-effect/core/".length)}.ts`))
+      }
+    }
+    visit(join(packagesDir, "client/src/OpenRouterChat.ts"))
+    return [...seen].map((file) => file.slice(packagesDir.length + 1))
+  }
+
+  it("keep ChatRequest's Schemas and the image, speech and video modules out of a chat-only start-up", () => {
+    const closure = chatClosure()
+    // The closure is followed (the test looks at the right thing).
+    expect(closure).toEqual(expect.arrayContaining(["client/src/Chat.ts", "core/src/ChatRequestCheck.ts", "core/src/OpenRouterError.ts"]))
+    expect(closure.filter((file) => /\/(ChatRequest|Images|Speech|Videos|VideoPoller|VideoJobStore|OpenRouter)\.ts$/.test(file))).toEqual([])
+  })
 })

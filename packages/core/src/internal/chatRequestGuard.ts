@@ -28,7 +28,30 @@ export interface Delegates {
   readonly contentPart: Guard
   /** A top-level field's value, by the field's name (present only for the fields not checked here). */
   readonly field: ReadonlyMap<string, Guard>
+  /**
+   * An own top-level key that neither `field` nor the twin knows, with its value: absent, such a
+   * key is an unknown field and ignored (as the Schema ignores excess properties). Given, it
+   * decides: `ChatRequestCheck` has no Schema to say which fields exist, so it hands every key
+   * it does not know on.
+   */
+  readonly otherField?: ((key: string, value: unknown) => boolean) | undefined
 }
+
+/**
+ * The top-level fields the `ChatRequest` Schema declares, for a twin without the Schema
+ * (`ChatRequestCheck`): an own key outside this set is an unknown field, ignored as the Schema
+ * ignores it. A test holds it to the Schema's struct.
+ *
+ * @internal
+ */
+export const DECLARED_FIELDS: ReadonlySet<string> = new Set([
+  "model", "models", "messages", "stream", "stream_options", "temperature", "top_p", "top_k", "top_a", "min_p",
+  "frequency_penalty", "presence_penalty", "repetition_penalty", "max_tokens", "max_completion_tokens", "seed", "stop",
+  "logit_bias", "logprobs", "top_logprobs", "tools", "tool_choice", "parallel_tool_calls", "response_format",
+  "modalities", "image_config", "prediction", "stop_server_tools_when", "reasoning", "reasoning_effort", "provider",
+  "plugins", "route", "cache_control", "prompt_cache_key", "prompt_cache_options", "service_tier", "session_id", "user",
+  "metadata", "trace", "debug"
+])
 
 const hasOwn = Object.prototype.hasOwnProperty
 
@@ -157,6 +180,7 @@ export const make = (delegates: Delegates): Guard => {
   fields.set("reasoning_effort", nullOr(isEffort))
   // `messages` is required: read below whether it is own or not, as the Schema does.
   fields.delete("messages")
+  const otherField = delegates.otherField
 
   return (u) => {
     if (!isRecord(u)) return false
@@ -169,7 +193,9 @@ export const make = (delegates: Delegates): Guard => {
       const key = keys[i]
       if (typeof key !== "string") continue
       const guard = fields.get(key)
-      if (guard !== undefined && !guard(u[key])) return false
+      if (guard !== undefined) {
+        if (!guard(u[key])) return false
+      } else if (otherField !== undefined && key !== "messages" && !otherField(key, u[key])) return false
     }
     return true
   }
