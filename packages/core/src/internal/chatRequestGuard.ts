@@ -31,8 +31,8 @@ export interface Delegates {
   /**
    * An own top-level key that neither `field` nor the twin knows, with its value: absent, such a
    * key is an unknown field and ignored (as the Schema ignores excess properties). Given, it
-   * decides: `ChatRequestCheck` has no Schema to say which fields exist, so it hands every key
-   * it does not know on.
+   * decides: `ChatRequestCheck`, which has no Schema behind it, ignores the keys outside
+   * {@link DECLARED_FIELDS} and hands the declared ones on.
    */
   readonly otherField?: ((key: string, value: unknown) => boolean) | undefined
 }
