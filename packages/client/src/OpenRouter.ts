@@ -64,10 +64,10 @@ import * as Settings from "@openrouter-effect/core/Settings"
 import * as Config from "effect/Config"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import type * as Chat from "./Chat.js"
 import * as Images from "./Images.js"
 import * as Limits from "./Limits.js"
 import type * as Models from "./Models.js"
+import type * as OpenRouterChat from "./OpenRouterChat.js"
 import * as OpenRouterConfig from "./OpenRouterConfig.js"
 import type * as OpenRouterHttp from "./OpenRouterHttp.js"
 import * as Speech from "./Speech.js"
@@ -82,15 +82,7 @@ import { services, videoServices } from "./internal/openRouterLayers.js"
  *
  * @since 0.1.0 @category Models
  */
-export type CoreServices =
-  | OpenRouterConfig.OpenRouterConfig
-  | OpenRouterHttp.OpenRouterHttp
-  | RouteVerifier.RouteVerifier
-  | PayloadTransformers.PayloadTransformers
-  | Models.Models
-  | Chat.Chat
-  | Images.Images
-  | Speech.Speech
+export type CoreServices = OpenRouterChat.Services | Images.Images | Speech.Speech
 
 /** The options of {@link layerVideos}. @since 0.1.0 @category Models */
 export interface VideoOptions {

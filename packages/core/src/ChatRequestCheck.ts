@@ -72,11 +72,4 @@ const load: Effect.Effect<typeof ChatRequest.check> = Effect.promise(() => impor
  *
  * @since 0.1.0 @category Decoding
  */
-export const check = <A>(u: A): Effect.Effect<A, BadInput> => {
-  const now = checkNow(u)
-  if (now !== undefined) return Either.isRight(now) ? Effect.succeed(now.right) : Effect.fail(now.left)
-  return Effect.flatMap(load, (checkLoaded) => {
-    const checked = checkLoaded(u)
-    return Either.isRight(checked) ? Effect.succeed(checked.right) : Effect.fail(checked.left)
-  })
-}
+export const check = <A>(u: A): Effect.Effect<A, BadInput> => checkNow(u) ?? Effect.flatMap(load, (checkLoaded) => checkLoaded(u))
