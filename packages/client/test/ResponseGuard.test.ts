@@ -2,6 +2,7 @@
 // responses from the schema's own arbitrary, on those responses with one field replaced or removed,
 // and on arbitrary values.
 import { describe, expect, it } from "@effect/vitest"
+import * as Testing from "@openrouter-effect/core/testing"
 import { Arbitrary, FastCheck as fc, Schema } from "effect"
 import * as Chat from "../src/Chat.js"
 import { isChatResponse } from "../src/internal/responseGuard.js"
@@ -9,28 +10,9 @@ import { isChatResponse } from "../src/internal/responseGuard.js"
 const bySchema = Schema.is(Chat.Response)
 const valid = Arbitrary.make(Chat.Response)
 
-const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
-  if (typeof value !== "object" || value === null) return [prefix]
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)
-  return [prefix, ...entries.flatMap(([key, v]) => pathsOf(v, [...prefix, key]))]
-}
-
-/** A deep copy of `root` with the value at `path` replaced (or the key removed, for `remove`). */
-const edit = (root: unknown, path: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown => {
-  if (path.length === 0) return replacement
-  const copy = (Array.isArray(root) ? [...root] : { ...(root as object) }) as Record<string | number, unknown>
-  const [head, ...rest] = path
-  if (rest.length === 0 && remove) delete copy[head!]
-  else copy[head!] = edit(copy[head!], rest, replacement, remove)
-  return copy
-}
-
-const mutated = valid.chain((response) =>
-  fc.record({
-    path: fc.constantFrom(...pathsOf(response)),
-    replacement: fc.oneof(fc.constant(null), fc.constant(undefined), fc.string(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}), fc.jsonValue()),
-    remove: fc.boolean()
-  }).map(({ path, replacement, remove }) => edit(response, path, replacement, remove))
+const mutated = Testing.edited(
+  valid,
+  fc.oneof(fc.constant(null), fc.constant(undefined), fc.string(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}), fc.jsonValue())
 )
 
 describe("isChatResponse", () => {

@@ -260,3 +260,37 @@ export const context: fc.Arbitrary<TransformContext> = fc
     callerHeaders
   })
   .map(({ baseUrl: url, ...rest }) => ({ ...rest, provider: "openrouter", route: RouteVerifier.classify(url) }))
+
+const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
+  if (typeof value !== "object" || value === null) return [prefix]
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)
+  return [prefix, ...entries.flatMap(([key, v]) => pathsOf(v, [...prefix, key]))]
+}
+
+// A deep copy of `root` with the value at `path` replaced (or its key removed, for `remove`).
+const edit = (root: unknown, path: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown => {
+  if (path.length === 0) return replacement
+  const copy = (Array.isArray(root) ? [...root] : { ...(root as object) }) as Record<string | number, unknown>
+  const [head, ...rest] = path
+  if (rest.length === 0 && remove) delete copy[head!]
+  else copy[head!] = edit(copy[head!], rest, replacement, remove)
+  return copy
+}
+
+/**
+ * Values from `source` with one value anywhere inside them (the whole value included) replaced by
+ * one from `replacement`, or its key removed: the near misses a hand-written check must answer
+ * exactly as the Schema it stands for. The source value itself is never changed.
+ *
+ * ```ts
+ * const nearMisses = Testing.edited(Arbitrary.make(ChatRequest.ChatRequest), fc.jsonValue())
+ * ```
+ *
+ * @since 0.1.0 @category Arbitraries
+ */
+export const edited = (source: fc.Arbitrary<unknown>, replacement: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
+  source.chain((value) =>
+    fc.record({ path: fc.constantFrom(...pathsOf(value)), replacement, remove: fc.boolean() }).map(
+      ({ path, remove, replacement }) => edit(value, path, replacement, remove)
+    )
+  )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either } from "effect"
+import { Either, FastCheck as fc } from "effect"
 import * as ChatRequest from "../src/ChatRequest.js"
 import * as Testing from "../src/testing.js"
 
@@ -119,4 +119,39 @@ describe("ChatRequest.decode (kept for checks of shaped bodies)", () => {
       Either.left("request.messages[0].content: Expected string, actual 1")
     )
   })
+})
+
+describe("Testing.edited", () => {
+  // Every value inside `u` by its path (a JSON array of keys), as `edited` walks them.
+  const valuesOf = (u: unknown, prefix: ReadonlyArray<string> = []): Map<string, unknown> => {
+    const out = new Map<string, unknown>([[JSON.stringify(prefix), u]])
+    if (typeof u === "object" && u !== null) {
+      for (const [key, value] of Object.entries(u)) for (const [path, v] of valuesOf(value, [...prefix, key])) out.set(path, v)
+    }
+    return out
+  }
+  // Whether `a` is `b` or lies on the way to it or under it (the values an edit at `b` changes).
+  const related = (a: string, b: string) => {
+    const [x, y] = [JSON.parse(a) as Array<string>, JSON.parse(b) as Array<string>]
+    const n = Math.min(x.length, y.length)
+    return x.slice(0, n).every((key, i) => key === y[i])
+  }
+
+  it.prop("changes exactly one place of a copy: one value replaced, or one key removed", [
+    fc.jsonValue().chain((source) => fc.tuple(fc.constant(source), Testing.edited(fc.constant(source), fc.constant("§edit§"))))
+  ], ([[source, edited]]) => {
+    const before = JSON.stringify(source)
+    const was = valuesOf(source)
+    const now = valuesOf(edited)
+    // The source is not touched.
+    expect(JSON.stringify(source)).toBe(before)
+    const replaced = [...now].filter(([path, v]) => v === "§edit§" && was.get(path) !== "§edit§").map(([path]) => path)
+    // A removed key: gone from a parent that is still an object or an array.
+    const parentOf = (path: string) => now.get(JSON.stringify((JSON.parse(path) as Array<string>).slice(0, -1)))
+    const removed = [...was.keys()].filter((path) => path !== "[]" && !now.has(path) && typeof parentOf(path) === "object" && parentOf(path) !== null)
+    const changes = [...replaced, ...removed]
+    expect(changes).toHaveLength(1)
+    // Everything the edit did not reach is as it was.
+    for (const [path, v] of was) if (!related(path, changes[0]!)) expect(now.get(path)).toEqual(v)
+  }, { fastCheck: { numRuns: 500 } })
 })

@@ -8,28 +8,13 @@ import type * as SchemaAST from "effect/SchemaAST"
 import * as ChatRequest from "../src/ChatRequest.js"
 import * as ChatRequestCheck from "../src/ChatRequestCheck.js"
 import * as RequestGuard from "../src/internal/chatRequestGuard.js"
+import * as Testing from "../src/testing.js"
 
 const decode = Schema.decodeUnknownEither(ChatRequest.ChatRequest, { errors: "first", onExcessProperty: "ignore" })
 const bySchema = (u: unknown): boolean => Either.isRight(decode(u))
 const byTwin = ChatRequest.is
 
 const valid = Arbitrary.make(ChatRequest.ChatRequest)
-
-const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
-  if (typeof value !== "object" || value === null) return [prefix]
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)
-  return [prefix, ...entries.flatMap(([key, v]) => pathsOf(v, [...prefix, key]))]
-}
-
-/** A deep copy of `root` with the value at `path` replaced (or the key removed, for `remove`). */
-const edit = (root: unknown, path: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown => {
-  if (path.length === 0) return replacement
-  const copy = (Array.isArray(root) ? [...root] : { ...(root as object) }) as Record<string | number, unknown>
-  const [head, ...rest] = path
-  if (rest.length === 0 && remove) delete copy[head!]
-  else copy[head!] = edit(copy[head!], rest, replacement, remove)
-  return copy
-}
 
 // Values that are right somewhere and wrong elsewhere: the literals the schema knows, and the
 // usual wrong types (`undefined` for an exact optional field, `null` for a non-nullable one, …).
@@ -62,12 +47,7 @@ const anyValue = fc.oneof(
   fc.jsonValue()
 )
 
-const mutated = (source: fc.Arbitrary<unknown>) =>
-  source.chain((request) =>
-    fc.record({ path: fc.constantFrom(...pathsOf(request)), replacement: anyValue, remove: fc.boolean() }).map(
-      ({ path, remove, replacement }) => edit(request, path, replacement, remove)
-    )
-  )
+const mutated = (source: fc.Arbitrary<unknown>) => Testing.edited(source, anyValue)
 
 // Requests of the shapes the twin checks itself, each value right or wrong.
 const maybe = <A>(right: fc.Arbitrary<A>) => fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: anyValue })
