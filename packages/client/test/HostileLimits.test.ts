@@ -106,7 +106,7 @@ describe("timeouts above 2^31 - 1 ms (defect 11)", () => {
         ] as const
       ) {
         const { layer, seen } = scripted(json)
-        const error = failureOf(yield* run(program, layer))
+        const error = failureOf(yield* run<unknown, unknown>(program, layer))
         expect(error._tag).toBe("BadInput")
         expect(error.field).toBe(field)
         expect(String(error.message)).toContain("2147483647")
@@ -233,7 +233,7 @@ describe("JSON bodies are read with the jsonBodyBytes cap (defect 14)", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Defect 1 through the service (the process-level attack is in HostileStream.process.test.ts)
+// Defect 1 through the service (the process-level attack is in HostileStream.slow.test.ts)
 
 describe("an SSE line without end through Chat.stream (defect 1)", () => {
   it.live("fails with LimitExceeded naming sseLineBytes, reading little past it", () =>
