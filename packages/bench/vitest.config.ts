@@ -1,10 +1,11 @@
 import { defineProject } from "vitest/config"
-import { sourceAliases } from "../../vitest.shared.js"
+import { projectTest, sourceAliases, testFiles } from "../../vitest.shared.js"
 
 export default defineProject({
   resolve: { alias: sourceAliases },
   test: {
     name: "bench",
-    include: ["test/**/*.test.ts"]
+    ...projectTest,
+    ...testFiles(["test"])
   }
 })

@@ -1,8 +1,10 @@
 import { defineProject } from "vitest/config"
+import { projectTest, testFiles } from "../../vitest.shared.js"
 
 export default defineProject({
   test: {
     name: "packaging",
-    include: ["test/**/*.test.ts"]
+    ...projectTest,
+    ...testFiles(["test"])
   }
 })

@@ -48,6 +48,9 @@ const call = FastCheck.record({
 const runtime = ManagedRuntime.make(Layer.unwrapEffect(Effect.sync(() => client(sim, { maxRetries: 0 }))))
 afterAll(() => runtime.dispose())
 
+// 200 generated calls at depth (`npm run test:deep`), fewer in `npm test`.
+const RUNS = propertyRuns(200)
+
 it("any prompt LanguageModel accepts becomes a request OpenRouter's OpenAPI request schema accepts", async () => {
   let sent = 0
   await FastCheck.assert(
@@ -85,7 +88,9 @@ it("any prompt LanguageModel accepts becomes a request OpenRouter's OpenAPI requ
         expect(error._tag === "HttpResponseError" && error.response.status === 400).toBe(false)
       }
     }),
-    { numRuns: Number(process.env.AI_PROPERTY_RUNS ?? 200) }
+    { numRuns: RUNS }
   )
-  expect(sent).toBeGreaterThan(150)
+  // Most generated prompts are sent (about one in five, only empty tool messages, is refused by
+  // LanguageModel itself): the property is not vacuous.
+  expect(sent).toBeGreaterThan(RUNS / 2)
 }, 60_000)

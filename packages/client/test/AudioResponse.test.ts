@@ -97,7 +97,7 @@ describe("AudioResponse.checkAudio", () => {
         }
       })
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })
 
@@ -212,7 +212,7 @@ describe("AudioResponse.transcriptionFormat", () => {
         onRight: (format) => expect(AudioResponse.transcriptionFormats).toContain(format)
       })
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })
 

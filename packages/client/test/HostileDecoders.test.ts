@@ -458,7 +458,7 @@ describe("the SSE decoder over streams: long lines, comments and cut streams", (
       expect(yield* collect(splitAt(bytes, cuts))).toEqual(whole)
       expect(whole).toHaveLength(1)
       expect(whole[0]?._tag).toBe("Data")
-    }), { fastCheck: { numRuns: 200 } })
+    }), { fastCheck: { numRuns: propertyRuns(200) } })
 })
 
 describe("a key echoed in a malformed 200 body", () => {

@@ -488,11 +488,11 @@ const isMalformedResponse = (result: ReturnType<typeof ImageExtraction.extract>,
 describe("ImageExtraction properties", () => {
   it.prop("extract never throws on anything", [fc.anything()], ([body]) => {
     expect(isMalformedResponse(ImageExtraction.extract(body))).toBe(true)
-  }, { fastCheck: { numRuns: 1000 } })
+  }, { fastCheck: { numRuns: propertyRuns(1000) } })
 
   it.prop("extract never throws on near-valid bodies", [nearBody], ([body]) => {
     expect(isMalformedResponse(ImageExtraction.extract(body, "rid"), " [request_id=rid]")).toBe(true)
-  }, { fastCheck: { numRuns: 1000 } })
+  }, { fastCheck: { numRuns: propertyRuns(1000) } })
 
   it.prop(
     "extracted bytes re-encode to the canonical base64 that was sent",
@@ -542,7 +542,7 @@ describe("ImageExtraction properties", () => {
         })
       }
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   it.prop("isCanonicalBase64 agrees with a decode/encode round trip", [nearBase64], ([text]) => {
@@ -554,5 +554,5 @@ describe("ImageExtraction properties", () => {
       expect(Buffer.from(decoded.toString("base64"), "base64")).toEqual(decoded)
       expect(decoded.toString("base64").length).toBe(clean.length)
     }
-  }, { fastCheck: { numRuns: 1000 } })
+  }, { fastCheck: { numRuns: propertyRuns(1000) } })
 })

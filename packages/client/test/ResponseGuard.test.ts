@@ -22,11 +22,11 @@ describe("isChatResponse", () => {
 
   it.prop("agrees with Schema.is on responses with one field replaced or removed", [mutated], ([value]) => {
     expect(isChatResponse(value)).toBe(bySchema(value))
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it.prop("agrees with Schema.is on arbitrary values", [fc.oneof(fc.anything(), fc.jsonValue())], ([value]) => {
     expect(isChatResponse(value)).toBe(bySchema(value))
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it("agrees on the exact-optional corner: a key present with the value undefined", () => {
     const base = { id: "x", model: "m", choices: [{ message: { role: "assistant" } }] }

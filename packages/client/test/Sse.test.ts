@@ -320,7 +320,7 @@ describe("Sse: properties", () => {
       expect(events).toEqual(expectedEvents(blocks))
       expect(decoder.end()).toEqual({ pending: false })
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   it.prop(
@@ -330,7 +330,7 @@ describe("Sse: properties", () => {
       const text = serialise(blocks)
       expect(decodeText(...splitTextAt(text, cuts))).toEqual({ events: expectedEvents(blocks), end: { pending: false } })
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   it.prop(
@@ -343,7 +343,7 @@ describe("Sse: properties", () => {
       expect(events).toEqual([...expectedEvents(blocks), ...comments])
       expect(end).toEqual({ pending: true })
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   const interestingByte = fc.oneof(
@@ -367,7 +367,7 @@ describe("Sse: properties", () => {
       expect({ events, end: decoder.end() }).toEqual(whole)
       for (const event of events) expect(["Data", "Comment"]).toContain(event._tag)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })
 

@@ -220,7 +220,7 @@ describe("submitBody", () => {
       )
       expect(Either.isEither(result)).toBe(true)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   it.prop(
@@ -254,7 +254,7 @@ describe("submitBody", () => {
     expect(new Set(frames.map((f) => f.frame_type)).size).toBe(frames.length)
     if (result.right.duration !== undefined) expect([4, 6, 8]).toContain(result.right.duration)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 })
 
@@ -279,7 +279,7 @@ describe("snapDuration", () => {
     ([requested, supported]) => {
       expect(supported).toContain(VideoRequest.snapDuration(requested, supported))
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })
 
@@ -348,7 +348,7 @@ describe("parseJob", () => {
 
   it.prop("never throws on arbitrary input", [fc.anything()], ([input]) => {
     expect(Either.isEither(VideoRequest.parseJob(input))).toBe(true)
-  }, { fastCheck: { numRuns: 1000 } })
+  }, { fastCheck: { numRuns: propertyRuns(1000) } })
 })
 
 describe("classifyStatus", () => {
@@ -427,7 +427,7 @@ describe("capabilitiesFromCatalog", () => {
 
   it.prop("never throws", [fc.anything()], ([input]) => {
     expect(VideoRequest.capabilitiesFromCatalog(input)).toBeInstanceOf(Map)
-  }, { fastCheck: { numRuns: 1000 } })
+  }, { fastCheck: { numRuns: propertyRuns(1000) } })
 
   it("bundled capabilities describe the default model", () => {
     expect(VideoRequest.defaultModel).toBe("google/veo-3.1-fast")

@@ -73,7 +73,7 @@ describe("Videos: polling_url and unsigned_urls (issue 17, SSRF)", () => {
       expect(error._tag).toBe("MalformedResponse")
       expect(error.message).toContain("will not fetch")
       expect(requests).toEqual([])
-    }), { timeout: 60_000, fastCheck: { numRuns: 30 } })
+    }), { timeout: 60_000, fastCheck: { numRuns: propertyRuns(30) } })
 
   it.effect.prop("a hostile unsigned URL is never requested", [fc.oneof(hostileUrl, plainHttp)], ([unsigned]) =>
     Effect.gen(function*() {
@@ -81,7 +81,7 @@ describe("Videos: polling_url and unsigned_urls (issue 17, SSRF)", () => {
       yield* Effect.exit(Effect.flatMap(Videos.Videos, (videos) => videos.generate({ prompt: "a cat" })).pipe(Effect.provide(layer)))
       // Whatever the download ends in, the hostile URL itself was not fetched.
       expect(requests.filter((url) => !url.startsWith("https://openrouter.ai/"))).toEqual([])
-    }), { timeout: 60_000, fastCheck: { numRuns: 30 } })
+    }), { timeout: 60_000, fastCheck: { numRuns: propertyRuns(30) } })
 
   it.effect("the same URLs on a host named in mediaHosts are fetched; a public https CDN needs no entry", () =>
     Effect.gen(function*() {

@@ -319,7 +319,7 @@ describe("against the simulator", () => {
     const output = join(stateDir, "resumed.mp4")
     const run = (args: ReadonlyArray<string>, onLine?: (line: string, kill: () => void) => void) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(testDir, "fixtures/video-job.ts"), ...args], { cwd: join(testDir, ".."), stdio: ["ignore", "pipe", "pipe"] })
+        const child = spawn(process.execPath, [join(testDir, "..", "build", "fixtures", "video-job.mjs"), ...args], { cwd: join(testDir, ".."), stdio: ["ignore", "pipe", "pipe"] })
         let out = ""
         child.stdout.on("data", (chunk: Buffer) => {
           out += chunk.toString()

@@ -153,5 +153,5 @@ describe("Testing.edited", () => {
     expect(changes).toHaveLength(1)
     // Everything the edit did not reach is as it was.
     for (const [path, v] of was) if (!related(path, changes[0]!)) expect(now.get(path)).toEqual(v)
-  }, { fastCheck: { numRuns: 500 } })
+  }, { fastCheck: { numRuns: propertyRuns(500) } })
 })

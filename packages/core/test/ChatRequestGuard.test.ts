@@ -111,23 +111,23 @@ const common = fc.record({
 describe("ChatRequest.is (the hand-written twin of the Schema's verdict)", () => {
   it.prop("accepts every request the schema generates", [valid], ([request]) => {
     expect(byTwin(request)).toBe(true)
-  }, { timeout: 120_000, fastCheck: { numRuns: 2000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(2000) } })
 
   it.prop("agrees with the Schema on generated requests with one value replaced or removed", [mutated(valid)], ([value]) => {
     expect(byTwin(value)).toBe(bySchema(value))
-  }, { timeout: 120_000, fastCheck: { numRuns: 2000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(2000) } })
 
   it.prop("agrees with the Schema on requests of the common fields, right and wrong", [common], ([value]) => {
     expect(byTwin(value)).toBe(bySchema(value))
-  }, { timeout: 120_000, fastCheck: { numRuns: 10000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(10000) } })
 
   it.prop("agrees with the Schema on those with one more value replaced or removed", [mutated(common)], ([value]) => {
     expect(byTwin(value)).toBe(bySchema(value))
-  }, { timeout: 120_000, fastCheck: { numRuns: 5000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(5000) } })
 
   it.prop("agrees with the Schema on arbitrary values", [fc.oneof(fc.anything(), fc.jsonValue())], ([value]) => {
     expect(byTwin(value)).toBe(bySchema(value))
-  }, { timeout: 120_000, fastCheck: { numRuns: 2000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(2000) } })
 
   it("agrees on the corners of the Schema's rules", () => {
     const user = { role: "user", content: "hi" }
@@ -189,7 +189,7 @@ describe("ChatRequestCheck.checkNow, before the Schema is loaded through it", ()
       expect(bySchema(value)).toBe(true)
       if (Either.isRight(now)) expect(now.right).toBe(value)
     }
-  }, { timeout: 120_000, fastCheck: { numRuns: 3000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(3000) } })
 
   it("answers the common requests by itself, and hands on invalid ones and the fields it does not check", () => {
     const user = { role: "user" as const, content: "hi" }
@@ -241,5 +241,5 @@ describe("ChatRequestCheck.check (loads the Schema when a request needs it)", ()
       expect(exit.value._tag).toBe(expected._tag)
       if (Either.isLeft(exit.value) && Either.isLeft(expected)) expect(exit.value.left.field).toBe(expected.left.field)
     }
-  }, { timeout: 120_000, fastCheck: { numRuns: 1000 } })
+  }, { timeout: 120_000, fastCheck: { numRuns: propertyRuns(1000) } })
 })

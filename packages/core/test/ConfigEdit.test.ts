@@ -401,7 +401,7 @@ describe("ConfigEdit properties", () => {
         }
       }
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 
   it.prop(
@@ -411,7 +411,7 @@ describe("ConfigEdit properties", () => {
       const result = ConfigEdit.onboard(raw, { apiKey: KEY, environment: {} })
       expect(Either.isRight(result) || result.left._tag === "ConfigError").toBe(true)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 
   it.prop(
@@ -424,7 +424,7 @@ describe("ConfigEdit properties", () => {
       expect(JSON.stringify(twice.document)).toBe(JSON.stringify(once.right.document))
       expect(twice.changes.every((c) => c.action === "kept")).toBe(true)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 
   it.prop(
@@ -443,7 +443,7 @@ describe("ConfigEdit properties", () => {
       expect(ModelRef.parse(primary as string)).toEqual(ModelRef.parse(ref))
       expect(right(ModelRef.parse(primary as string)).slug).toBe(right(ModelRef.parse(ref)).slug)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 })
 

@@ -131,7 +131,7 @@ describe("HeaderPolicy: properties", () => {
       const input = { route: RouteVerifier.classify(url), provider, identity, params, configured, caller }
       expect(Object.entries(HeaderPolicy.headers(input))).toEqual(Object.entries(generalMerge(input)))
     },
-    { fastCheck: { numRuns: 5000 } }
+    { fastCheck: { numRuns: propertyRuns(5000) } }
   )
 
   it.prop(
@@ -150,7 +150,7 @@ describe("HeaderPolicy: properties", () => {
       const lower = Object.keys(headers).map((name) => name.toLowerCase())
       expect(new Set(lower).size).toBe(lower.length)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   it.prop(
@@ -163,6 +163,6 @@ describe("HeaderPolicy: properties", () => {
       expect(input).toEqual(before)
       expect(HeaderPolicy.headers(input)).toEqual(first)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })

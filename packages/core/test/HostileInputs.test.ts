@@ -93,19 +93,19 @@ const nested = (depth: number, open: string, close: string, inner = "1") => open
 describe("hostile config text: parseText answers a document or a located ConfigError", () => {
   it.prop("arbitrary strings (any code unit, lone surrogates included)", [fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 60 }))], ([text]) => {
     expectLocated(ConfigDocument.parseText(text, FILE))
-  }, { fastCheck: { numRuns: 400 } })
+  }, { fastCheck: { numRuns: propertyRuns(400) } })
 
   it.prop("JSON5-ish text built from braces, quotes, comments, separators and keywords", [json5ish], ([text]) => {
     expectLocated(ConfigDocument.parseText(text, FILE))
     expectLocated(ConfigDocument.parseText(`{ agents: { defaults: { params: { x: ${text} } } } }`, FILE))
-  }, { fastCheck: { numRuns: 600 } })
+  }, { fastCheck: { numRuns: propertyRuns(600) } })
 
   it.prop("a syntax error's line and column lie inside the text", [json5ish], ([text]) => {
     const result = ConfigDocument.parseText(text, FILE)
     if (Either.isRight(result) || result.left.line === undefined) return
     const lines = text.split(/\r\n|\r|\n|\u2028|\u2029/)
     expect(result.left.line).toBeLessThanOrEqual(lines.length)
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it.prop("arbitrary JSON values: decode answers a Document or a ConfigError with a path, and agrees with parseText", [fc.oneof(fc.jsonValue(), shapedDocument)], ([value]) => {
     const decoded = ConfigDocument.decode(value, FILE)
@@ -117,14 +117,14 @@ describe("hostile config text: parseText answers a document or a located ConfigE
     const parsed = ConfigDocument.parseText(text, FILE)
     expectLocated(parsed)
     if (text.trim() !== "") expect(Either.isRight(parsed)).toBe(Either.isRight(decoded))
-  }, { fastCheck: { numRuns: 400 } })
+  }, { fastCheck: { numRuns: propertyRuns(400) } })
 
   it.prop("non-JSON values (bigint, undefined, -0, dates) never make decode throw", [fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true, maxDepth: 4 })], ([value]) => {
     const decoded = ConfigDocument.decode(value, FILE)
     if (Either.isLeft(decoded)) expect(decoded.left._tag).toBe("ConfigError")
     const wrapped = ConfigDocument.decode({ agents: { defaults: { mediaMaxMb: value, model: value } }, env: { X: value } })
     if (Either.isLeft(wrapped)) expect(wrapped.left._tag).toBe("ConfigError")
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it.prop("digit separators: a document of numbers written with `_` reads as the same numbers", [fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/), fc.nat({ max: 10_000_000 })), { maxLength: 6 })], ([entries]) => {
     const withSeparators = entries.map(([key, n]) => `${key}_x: ${n.toLocaleString("en-US").replace(/,/g, "_")}`).join(",\n")
@@ -132,7 +132,7 @@ describe("hostile config text: parseText answers a document or a located ConfigE
     const a = ConfigDocument.parseText(`{ other: { ${withSeparators} } }`, FILE)
     const b = ConfigDocument.parseText(`{ other: { ${plain} } }`, FILE)
     expect(a).toEqual(b)
-  }, { fastCheck: { numRuns: 200 } })
+  }, { fastCheck: { numRuns: propertyRuns(200) } })
 })
 
 describe("hostile config text: deep nesting and megabyte inputs (counterexamples kept)", () => {
@@ -249,7 +249,7 @@ describe("hostile model refs", () => {
     expect(slug.split("/").every((segment) => segment !== "")).toBe(true)
     expect(ModelRef.parse(ModelRef.format(result.right))).toEqual(result)
     expect(ModelRef.parse(key)).toEqual(result)
-  }, { fastCheck: { numRuns: 800 } })
+  }, { fastCheck: { numRuns: propertyRuns(800) } })
 
   // Found by this suite: the slug "OPENROUTER/0@q8_0" had the key "OPENROUTER/0@q8_0", which
   // reads back as the router "openrouter/0@q8_0"; keyOf now keeps the prefix unless the slug
@@ -266,13 +266,13 @@ describe("hostile model refs", () => {
     const result = ModelRef.parse(input)
     expect(Either.isLeft(result)).toBe(true)
     if (Either.isLeft(result)) expect(result.left.message).toContain(`@${profile}`)
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it.prop("openrouter:free against an arbitrary document: a ref or an InvalidModelRef, never a throw", [fc.oneof(fc.anything({ maxDepth: 4 }), shapedDocument, fc.record({ agents: fc.record({ defaults: fc.record({ models: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("openrouter/a/b:free", "openrouter/ a /b:free", "openrouter/x y/z:free")), fc.anything({ maxDepth: 1 })) }) }) }))], ([document]) => {
     const result = ModelRef.resolve("openrouter:free", { document })
     if (Either.isLeft(result)) expect(result.left._tag).toBe("InvalidModelRef")
     else expect(result.right.slug.endsWith(":free")).toBe(true)
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ describe("hostile base URLs", () => {
     if (classification.exactVerified) expect(classification.hostVerified).toBe(true)
     const refusal = RouteVerifier.keyRefusal(baseUrl)
     expect(refusal === undefined || typeof refusal === "string").toBe(true)
-  }, { fastCheck: { numRuns: 1500 } })
+  }, { fastCheck: { numRuns: propertyRuns(1500) } })
 
   it.prop("exact-verified really is https://openrouter.ai/api/v1 or /v1 by `new URL`: no userinfo, port, query or fragment", [fc.oneof(routeUrl, fc.constantFrom("https://openrouter.ai/api/v1", " https://openrouter.ai/v1// ", "https://openrouter.ai/api/v1\u2028"))], ([baseUrl]) => {
     const classification = RouteVerifier.classify(baseUrl)
@@ -331,7 +331,7 @@ describe("hostile base URLs", () => {
     expect(url?.search).toBe("")
     expect(url?.hash).toBe("")
     expect(url?.pathname).toBe("/api/v1")
-  }, { fastCheck: { numRuns: 1500 } })
+  }, { fastCheck: { numRuns: propertyRuns(1500) } })
 
   it.prop("host-verified means the host `new URL` (or, for a schemeless host, `new URL(\"https://\" + it)`) reads is openrouter.ai or a subdomain", [routeUrl], ([baseUrl]) => {
     const classification = RouteVerifier.classify(baseUrl)
@@ -341,7 +341,7 @@ describe("hostile base URLs", () => {
     expect(hostname === "openrouter.ai" || hostname.endsWith(".openrouter.ai")).toBe(true)
     // and when the key may travel there, it travels over https
     if (RouteVerifier.mayCarryKey(baseUrl)) expect(whatwg(baseUrl.trim())?.protocol).toBe("https:")
-  }, { fastCheck: { numRuns: 1500 } })
+  }, { fastCheck: { numRuns: propertyRuns(1500) } })
 
   it("the named lookalikes are not verified", () => {
     for (const baseUrl of [
@@ -390,7 +390,7 @@ describe("hostile documents and environments through Settings resolution", () =>
       const shaped = PayloadTransformers.shape(PayloadTransformers.contextOf(chat.right), { messages: [{ role: "user", content: "x" }] })
       if (Either.isLeft(shaped)) expect(shaped.left._tag).toBe("ConfigError")
     }
-  }, { fastCheck: { numRuns: 400 } })
+  }, { fastCheck: { numRuns: propertyRuns(400) } })
 
   it.prop("the env block and ${VAR} substitution never throw on arbitrary values", [fc.anything({ maxDepth: 3 }), environment, fc.string({ maxLength: 40 })], ([block, env, text]) => {
     const effective = Environment.effective(block, env)
@@ -398,7 +398,7 @@ describe("hostile documents and environments through Settings resolution", () =>
     const substituted = Environment.substitute(block, env)
     if (Either.isLeft(substituted)) expect(substituted.left._tag).toBe("ConfigError")
     expect(["ok", "missing"]).toContain(Environment.substituteString(text, env)._tag)
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 })
 
 describe("hostile error bodies and headers", () => {
@@ -452,13 +452,13 @@ describe("hostile error bodies and headers", () => {
       expect(Duration.greaterThanOrEqualTo(retryAfter.value, Duration.zero)).toBe(true)
       expect(Number.isNaN(Duration.toMillis(retryAfter.value))).toBe(false)
     }
-  }, { fastCheck: { numRuns: 500 } })
+  }, { fastCheck: { numRuns: propertyRuns(500) } })
 
   it.prop("fromResponse on arbitrary statuses, arbitrary values and megabyte text answers a tagged error", [fc.integer({ min: -1, max: 1000 }), fc.oneof(fc.anything({ maxDepth: 3 }), fc.string({ maxLength: 50 }).map((s) => s.repeat(20_000))), headers, now], ([status, body, headers, now]) => {
     const error = OpenRouterError.fromResponse({ status, body, headers, ...(now !== undefined ? { now } : {}) })
     expect(OpenRouterError.isOpenRouterError(error)).toBe(true)
     expect(error.message.length).toBeLessThan(2000)
-  }, { fastCheck: { numRuns: 200 } })
+  }, { fastCheck: { numRuns: propertyRuns(200) } })
 })
 
 describe("hostile thinking levels, params and cache settings", () => {
@@ -473,7 +473,7 @@ describe("hostile thinking levels, params and cache settings", () => {
     const word = input.trim().toLowerCase().replace(/\s+/g, " ")
     const alias = Thinking.accepted.find(([w]) => w === word)
     if (alias !== undefined) expect(result).toEqual(Either.right(alias[1]))
-  }, { fastCheck: { numRuns: 400 } })
+  }, { fastCheck: { numRuns: propertyRuns(400) } })
 
   it.prop("params from anything: sanitised (no __proto__/constructor/prototype keys), merged, and cache settings read, without a throw", [fc.array(fc.anything({ maxDepth: 3, withNullPrototype: true, withBigInt: true }), { maxLength: 4 })], ([sources]) => {
     const clean = sources.map(Params.fromUnknown)
@@ -489,7 +489,7 @@ describe("hostile thinking levels, params and cache settings", () => {
       expect(settings.ttlSeconds).toBeLessThanOrEqual(ResponseCache.TTL_MAX)
     }
     expect(typeof (Params.transport({ providerWide: clean[0], model: clean[1], extra: clean[2] }) ?? {})).toBe("object")
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 })
 
 // Issue 17, defect 9: `__proto__`, `constructor` and `prototype` in a config are data or refused,

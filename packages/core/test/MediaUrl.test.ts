@@ -108,7 +108,7 @@ describe("MediaUrl.refusal: SSRF by generated URLs", () => {
     const refusal = MediaUrl.refusal(candidate, POLICY)
     expect(refusal, candidate).toBeDefined()
     expect(MediaUrl.isAllowed(candidate, POLICY)).toBe(false)
-  }, { fastCheck: { numRuns: 800 } })
+  }, { fastCheck: { numRuns: propertyRuns(800) } })
 
   it.prop("IPv6 loopback, unspecified, link-local, unique-local, metadata, multicast and documentation addresses are refused", [
     forbiddenV6,
@@ -127,7 +127,7 @@ describe("MediaUrl.refusal: SSRF by generated URLs", () => {
     const candidate = url("https", host, p, rest)
     expect(MediaUrl.hostClass(new URL(candidate).hostname), candidate).not.toBe("public")
     expect(MediaUrl.refusal(candidate, POLICY), candidate).toBeDefined()
-  }, { fastCheck: { numRuns: 500 } })
+  }, { fastCheck: { numRuns: propertyRuns(500) } })
 
   it.prop("names for this machine, the local network or a metadata service are refused", [forbiddenNames, scheme, port, path], ([host, s, p, rest]) => {
     expect(MediaUrl.refusal(url(s, host, p, rest), POLICY)).toBeDefined()
@@ -162,7 +162,7 @@ describe("MediaUrl.refusal: SSRF by generated URLs", () => {
     const parsed = new URL(candidate)
     const kind = MediaUrl.hostClass(parsed.hostname)
     expect(MediaUrl.isAllowed(candidate, POLICY)).toBe(kind === "public")
-  }, { fastCheck: { numRuns: 500 } })
+  }, { fastCheck: { numRuns: propertyRuns(500) } })
 
   it.prop("an allow-listed host is followed over http or https at any address, and only on the named port", [
     fc.constantFrom("127.0.0.1", "localhost", "10.1.2.3", "cdn.test"),

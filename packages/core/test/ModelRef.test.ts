@@ -174,7 +174,7 @@ describe("ModelRef: properties", () => {
     if (Either.isRight(first)) {
       expect(ModelRef.parse(ModelRef.format(first.right))).toEqual(first)
     }
-  }, { fastCheck: { numRuns: 3000 } })
+  }, { fastCheck: { numRuns: propertyRuns(3000) } })
 
   it.prop("parse never throws, and round-trips whatever it accepts", [anyString], ([input]) => {
     const first = ModelRef.parse(input)
@@ -185,7 +185,7 @@ describe("ModelRef: properties", () => {
       expect(first.left._tag).toBe("InvalidModelRef")
       expect(first.left.message).toContain(ModelRef.ACCEPTED_FORMS)
     }
-  }, { fastCheck: { numRuns: 3000 } })
+  }, { fastCheck: { numRuns: propertyRuns(3000) } })
 
   it.prop("openrouter/<slug> and the bare <slug> name the same model", [slug], ([s]) => {
     const withPrefix = ModelRef.parse(`openrouter/${s}`)

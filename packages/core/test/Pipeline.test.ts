@@ -8,7 +8,7 @@ import type { Body, TransformContext } from "../src/transform/Context.js"
 import * as Pipeline from "../src/transform/Pipeline.js"
 import { isAnthropic, reasoningEnabled } from "../src/transform/Prefill.js"
 
-const RUNS = { fastCheck: { numRuns: 1000 } }
+const RUNS = { fastCheck: { numRuns: propertyRuns(1000) } }
 
 const shaped = (context: TransformContext, request: Body): Body => {
   const result = PayloadTransformers.shapeBody(context, request)
@@ -132,11 +132,11 @@ const contexts = fc.tuple(Testing.context, slugs, fc.option(fc.dictionary(fc.con
 describe("PayloadTransformers: the pipeline is the fold of its steps", () => {
   it.prop("on generated contexts and requests", [contexts, Testing.request], ([context, request]) => {
     expect(outcome(PayloadTransformers.shapeBody(context, request))).toEqual(outcome(folded(context, request)))
-  }, { fastCheck: { numRuns: 5000 } })
+  }, { fastCheck: { numRuns: propertyRuns(5000) } })
 
   it.prop("on any JSON", [contexts, fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue().map((messages) => ({ messages })))], ([context, request]) => {
     expect(outcome(PayloadTransformers.shapeBody(context, request))).toEqual(outcome(folded(context, request)))
-  }, { fastCheck: { numRuns: 3000 } })
+  }, { fastCheck: { numRuns: propertyRuns(3000) } })
 })
 
 describe("PayloadTransformers: the service", () => {

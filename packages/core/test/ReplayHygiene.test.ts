@@ -418,7 +418,7 @@ describe("isValidBase64Signature", () => {
       const at = split % (standard.length + 1)
       expect(isValidBase64Signature(` ${standard.slice(0, at)}\n${standard.slice(at)} `)).toBe(true)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 
   it.prop(
@@ -430,7 +430,7 @@ describe("isValidBase64Signature", () => {
       expect(isValidBase64Signature(bare.slice(0, index) + bad + bare.slice(index))).toBe(false)
       if (bare.length % 4 === 0) expect(isValidBase64Signature(bare + "A")).toBe(false)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })
 
@@ -961,7 +961,7 @@ const nonGeminiSlugArb = fc.oneof(
   fc.string({ maxLength: 20 }).filter((slug) => !isGeminiModel(slug))
 )
 
-const PROPERTY = { fastCheck: { numRuns: 1000 } }
+const PROPERTY = { fastCheck: { numRuns: propertyRuns(1000) } }
 
 const isStrict9 = (u: unknown): boolean => typeof u === "string" && /^[A-Za-z0-9]{9}$/.test(u)
 const nonBlankStringOrAbsent = (record: Rec, key: string): boolean =>

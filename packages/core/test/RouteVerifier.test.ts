@@ -236,7 +236,7 @@ describe("RouteVerifier: properties", () => {
         expect(schemeless !== undefined && isOpenRouterHostname(schemeless)).toBe(true)
       }
     },
-    { fastCheck: { numRuns: 4000 } }
+    { fastCheck: { numRuns: propertyRuns(4000) } }
   )
 
   it.prop(
@@ -246,7 +246,7 @@ describe("RouteVerifier: properties", () => {
       const classification = RouteVerifier.classify(baseUrl)
       if (classification.exactVerified) expect(classification.hostVerified).toBe(true)
     },
-    { fastCheck: { numRuns: 3000 } }
+    { fastCheck: { numRuns: propertyRuns(3000) } }
   )
 
   it.prop(
@@ -258,7 +258,7 @@ describe("RouteVerifier: properties", () => {
       expect(typeof RouteVerifier.normalizeBaseUrl(baseUrl)).toBe("string")
       expect(typeof RouteVerifier.mayCarryKey(baseUrl)).toBe("boolean")
     },
-    { fastCheck: { numRuns: 3000 } }
+    { fastCheck: { numRuns: propertyRuns(3000) } }
   )
 
   it.prop(
@@ -269,7 +269,7 @@ describe("RouteVerifier: properties", () => {
       const url = new URL(baseUrl.trim())
       expect(url.protocol === "https:" || RouteVerifier.isLoopbackHost(url.hostname.toLowerCase())).toBe(true)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })
 

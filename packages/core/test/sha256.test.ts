@@ -48,6 +48,6 @@ describe("sha256Hex", () => {
       expect(sha256Hex(text)).toBe(digest)
       expect(sha256Hex(text + "x")).not.toBe(digest)
     },
-    { fastCheck: { numRuns: 1000 } }
+    { fastCheck: { numRuns: propertyRuns(1000) } }
   )
 })

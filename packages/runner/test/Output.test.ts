@@ -45,7 +45,7 @@ describe("Output.refuseKeyLike", () => {
       expect(result.left._tag).toBe("BadInput")
       expect(result.left.message.startsWith(`${flag} looks like an API key`)).toBe(true)
       expect(decoded(result.left.message + String(result.left.value))).not.toContain(BODY.slice(0, 20))
-    }).pipe(Effect.runPromise)), { numRuns: 100 }))
+    }).pipe(Effect.runPromise)), { numRuns: propertyRuns(100) }))
 
   it("passes ordinary values, and reads options, arrays and positional names", async () => {
     const values = Output.textValues({ model: Option.some("openai/gpt-4o"), input: ["a.png"], ref: "openrouter/auto", prompt: KEY, dryRun: true }, { skip: ["prompt"], names: { ref: "REF" } })

@@ -95,7 +95,7 @@ describe("Cache.parseTtl (§6)", () => {
       if (Number.isNaN(parsed)) expect(ttl).toBeUndefined()
       else expect(ttl).toBe(Math.min(86400, Math.max(1, parsed)))
     },
-    { fastCheck: { numRuns: 2000 } }
+    { fastCheck: { numRuns: propertyRuns(2000) } }
   )
 })
 

@@ -863,7 +863,7 @@ describe("chat text helpers", () => {
       expect(pieces.length).toBeLessThanOrEqual(count)
       if (Array.from(text).length >= count) expect(pieces.length).toBe(count)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 
   it.prop(

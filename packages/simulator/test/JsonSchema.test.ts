@@ -165,7 +165,7 @@ describe("JsonSchema.instance", () => {
         const value = JsonSchema.instance(schema, { seed })
         expect(validate(value), `${JSON.stringify(value)}\n${ajv.errorsText(validate.errors)}`).toBe(true)
       },
-      { fastCheck: { numRuns: 150 } }
+      { fastCheck: { numRuns: propertyRuns(150) } }
     )
   }
 

@@ -172,7 +172,7 @@ describe("Multipart.parse: properties", () => {
       contentType: spec.contentType,
       data: Buffer.from(spec.data).toString("latin1")
     })))
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it.prop("a body cut short before its closing delimiter is a 400", [formArb, fc.nat()], ([[boundary, specs], at]) => {
     const body = encode(boundary, specs)
@@ -180,7 +180,7 @@ describe("Multipart.parse: properties", () => {
     const cut = at % (body.length - 2)
     const error = failure(Multipart.parse(body.subarray(0, cut), CT(boundary)))
     expect(error.status).toBe(400)
-  }, { fastCheck: { numRuns: 300 } })
+  }, { fastCheck: { numRuns: propertyRuns(300) } })
 
   it.prop("never throws: arbitrary bytes and content types give parts or a typed 400/413", [
     fc.oneof(fc.uint8Array({ maxLength: 300 }), formArb.map(([boundary, specs]) => encode(boundary, specs)).chain((body) =>
@@ -200,7 +200,7 @@ describe("Multipart.parse: properties", () => {
         for (const part of result.right) expect(typeof part.name).toBe("string")
       }
     }
-  }, { fastCheck: { numRuns: 1000 } })
+  }, { fastCheck: { numRuns: propertyRuns(1000) } })
 
   it("reads back what undici's FormData encodes (the encoder both official clients use)", async () => {
     await fc.assert(fc.asyncProperty(fc.array(specArb, { maxLength: 5 }), async (specs) => {
@@ -224,7 +224,7 @@ describe("Multipart.parse: properties", () => {
           expect(part.contentType).toBe(spec.contentType ?? "application/octet-stream")
         }
       })
-    }), { numRuns: 150 })
+    }), { numRuns: propertyRuns(150) })
   })
 })
 

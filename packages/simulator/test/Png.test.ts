@@ -152,7 +152,7 @@ describe("Png.encode", () => {
       expect(pixelAt(decoded.pixels, width, channels, 0, height - 1)).toEqual(from.slice(0, channels))
       if (width > 1) expect(pixelAt(decoded.pixels, width, channels, width - 1, height - 1)).toEqual(to.slice(0, channels))
     },
-    { fastCheck: { numRuns: 200 } }
+    { fastCheck: { numRuns: propertyRuns(200) } }
   )
 })
 

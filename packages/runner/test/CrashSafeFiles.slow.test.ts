@@ -174,7 +174,7 @@ interface Child {
 }
 
 const fixture = (args: ReadonlyArray<string>): Child => {
-  const child = spawn(process.execPath, ["--import", "tsx", join(testDir, "fixtures", "crash-writer.ts"), ...args], {
+  const child = spawn(process.execPath, [join(testDir, "..", "build", "fixtures", "crash-writer.mjs"), ...args], {
     cwd: runnerDir,
     stdio: ["ignore", "pipe", "pipe"]
   })
