@@ -7,10 +7,10 @@
  *   vite-node's module cache per file); what stays loaded in a worker is `node_modules` (effect,
  *   @effect/platform, undici…), which no longer loads once per file. Run one package's files by
  *   path: `npx vitest run packages/core`.
- * - `clock`: the files that drive the TestClock while real I/O is pending (a poll's HTTP exchange,
- *   a workflow engine's SQL), each in a fresh process as before (`npm test` runs this project with
- *   `--isolate`). In a reused worker they failed now and then under load: the clock was moved
- *   before the work reached its sleep, and every later poll came late.
+ * - `clock`: the files that drive the TestClock, several while real I/O is pending (a poll's HTTP
+ *   exchange, a workflow engine's SQL), each in a fresh process as before (`npm test` runs this
+ *   project with `--isolate`). In a reused worker some failed now and then under load: the clock
+ *   was moved before the work reached its sleep, and every later poll came late.
  * - `workflow`: the workflow's slow files (SIGKILLed runners, the PostgreSQL fleet), run alone in
  *   `npm run test:deep`.
  * - `packaging`, `bench`: one per package, each with its own `vitest.config.ts`.

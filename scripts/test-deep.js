@@ -1,11 +1,13 @@
 // `npm run test:deep`: every test file, the slow ones (`*.slow.test.ts`) included, and every
-// property at the depth it names (OPENROUTER_EFFECT_TEST_DEPTH=deep; see vitest.setup.ts). Three
+// property at the depth it names (OPENROUTER_EFFECT_TEST_DEPTH=deep; see vitest.setup.ts). Four
 // vitest runs one after another, as the work shares the machine best:
 //   1. the suite: core, client, ai, simulator, runner, and the workflow's in-process files;
-//   1b. the files that drive the TestClock beside real I/O, each in a fresh process (`--isolate`);
-//   2. the packaging test and the bench smoke test (they spawn npm, tsc and esbuild);
-//   3. the durable workflow's process tests (SIGKILLed runners, a PostgreSQL fleet), alone: their
-//      takeovers wait on leases and locks that a busy machine would stretch.
+//   2. the files that drive the TestClock, each in a fresh process (`--isolate`);
+//   3. the packaging test and the bench smoke test (they spawn npm, tsc and esbuild), one file
+//      at a time;
+//   4. the durable workflow's process tests (SIGKILLed runners, a PostgreSQL fleet), alone and one
+//      file at a time: their takeovers wait on leases and locks that a busy machine stretches (the
+//      fleet timed out with another of them beside it).
 // Project names first run only those, in one run (`node scripts/test-deep.js workflow`); the other
 // arguments are passed to each run (`npm run test:deep -- --reporter=verbose`).
 import { spawnSync } from "node:child_process"
@@ -20,8 +22,8 @@ const options = argv.filter((arg) => arg.startsWith("-"))
 const phases = named.length > 0 ? [named] : [
   ["suite"],
   ["clock", "--isolate"],
-  ["packaging", "bench"],
-  ["workflow"]
+  ["packaging", "bench", "--no-file-parallelism"],
+  ["workflow", "--no-file-parallelism"]
 ]
 const env = { ...process.env, OPENROUTER_EFFECT_TEST_DEPTH: "deep" }
 for (const projects of phases) {
