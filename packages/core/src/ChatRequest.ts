@@ -444,8 +444,24 @@ const validate = lazily(() => Schema.decodeUnknownEither(ChatRequest, { errors: 
 // Each parser is built on its first use: about 30 of them, most never asked.
 const verdictOf = (schema: Schema.Schema.Any): RequestGuard.Guard => {
   const run = lazily(() => ParseResult.validateEither(schema as Schema.Schema<unknown>, { errors: "first", onExcessProperty: "ignore" }))
-  return (u) => Either.isRight(run(u))
+  return (u) => {
+    try {
+      return Either.isRight(run(u))
+    } catch {
+      // See `unreadable`: such a value is not a valid one.
+      return false
+    }
+  }
 }
+
+// Effect's union parser reads a discriminant with `String(value)`, which throws on an object whose
+// `toString` is not a function (`{"role": [{"toString": null}]}` is valid JSON): a parser that
+// throws is a request that is not valid, never an exception for the caller.
+const unreadable = (what: string) =>
+  new BadInput({
+    message: `The chat request is not valid: ${what} holds a value that cannot be read as text (an object whose toString is not a function)`,
+    field: "request"
+  })
 
 // The hand-written twin of `validate`'s verdict: a request that passes it is valid without a
 // decode (the decode copies every object it walks). Fields it does not check itself are given to
@@ -524,7 +540,12 @@ const issueOf = (error: ParseResult.ParseError) => {
 export const check = <A>(u: A): Either.Either<A, BadInput> => {
   // The common case, a valid request, is answered by the twin; the decode only describes a failure.
   if (isValid(u)) return Either.right(u)
-  const result = validate(u)
+  let result: ReturnType<typeof validate>
+  try {
+    result = validate(u)
+  } catch {
+    return Either.left(unreadable("it"))
+  }
   if (Either.isRight(result)) return Either.right(u)
   const { field, message } = issueOf(result.left)
   return Either.left(
@@ -539,13 +560,18 @@ export const check = <A>(u: A): Either.Either<A, BadInput> => {
  *
  * @since 0.1.0 @category Decoding
  */
-export const decode = (u: unknown): Either.Either<ChatRequest, string> =>
-  Schema.decodeUnknownEither(ChatRequest, { onExcessProperty: "preserve" })(u).pipe(
-    Either.mapLeft((error) => {
-      const { field, message } = issueOf(error)
-      return `request${field === "" ? "" : field.startsWith("[") ? field : `.${field}`}: ${message}`
-    })
-  )
+export const decode = (u: unknown): Either.Either<ChatRequest, string> => {
+  try {
+    return Schema.decodeUnknownEither(ChatRequest, { onExcessProperty: "preserve" })(u).pipe(
+      Either.mapLeft((error) => {
+        const { field, message } = issueOf(error)
+        return `request${field === "" ? "" : field.startsWith("[") ? field : `.${field}`}: ${message}`
+      })
+    )
+  } catch {
+    return Either.left(unreadable("request").message)
+  }
+}
 
 /**
  * A request of unknown shape (a replayed log, a JSON file) as a {@link Request}, or the

@@ -155,3 +155,17 @@ describe("Testing.edited", () => {
     for (const [path, v] of was) if (!related(path, changes[0]!)) expect(now.get(path)).toEqual(v)
   }, { fastCheck: { numRuns: propertyRuns(500) } })
 })
+
+// Found at depth (seed -67894630): Effect's union parser reads a discriminant with `String()`,
+// which throws on an object whose `toString` is not a function. Valid JSON can hold one.
+describe("a value that cannot be read as text", () => {
+  const hostile = JSON.parse(`{"messages":[{"role":[{"toString":null}],"content":"x"},{"role":{"toString":null},"content":"y"}]}`) as unknown
+
+  it("is not a valid request: a BadInput, never an exception", () => {
+    expect(ChatRequest.is(hostile)).toBe(false)
+    const checked = ChatRequest.check(hostile)
+    expect(Either.isLeft(checked) && checked.left._tag).toBe("BadInput")
+    expect(Either.isLeft(ChatRequest.decode(hostile))).toBe(true)
+    expect(Either.isLeft(ChatRequest.fromUnknown(hostile))).toBe(true)
+  })
+})
