@@ -50,7 +50,7 @@ export const testFiles = (dirs: ReadonlyArray<string>) => ({
 export const projectTest = {
   setupFiles: [fileURLToPath(new URL("./vitest.setup.ts", import.meta.url))],
   // Guards against a hang, never assertions: a test that does real work can take several times
-  // its quiet duration on a busy machine (vitest's default of 5 s failed there).
+  // its quiet duration on a busy machine, and vitest's default of 5 s is too tight for that.
   testTimeout: 60_000,
   hookTimeout: 60_000
 }
